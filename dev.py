@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Set up and run Tandem from a fresh clone with nothing but Python 3.11+ and git.
+
+    python3 dev.py run     install Tandem in .venv and serve the demo on http://127.0.0.1:8000
+    python3 dev.py test    install Tandem with its test tools and run the whole test suite
+    python3 dev.py lint    ruff (lint and format check) and mypy
+    python3 dev.py bench   the benchmark scripts
+
+Each command creates .venv when it is missing and reinstalls only when pyproject.toml changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+PYTHON = BIN / "python"
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(  # noqa: S603 - fixed commands of this script
+        [str(part) for part in command], cwd=ROOT, env=env, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_installed(extras: str) -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may run under an old python3
+        sys.exit("Tandem needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say("Creating the virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"Installing Tandem{f' with [{extras}]' if extras else ''} (first run takes a few minutes)")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", target)
+    stamp.write_text(digest)
+
+
+def ensure_browser() -> None:
+    """Browser journeys need Debian's chromium; install it when we may, else say why not."""
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Debian's chromium for the browser journeys")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", env=env)
+        run(
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "chromium",
+            "chromium-driver",
+            "fonts-dejavu-core",
+            env=env,
+        )
+    else:
+        say(
+            "chromium is not installed: the browser journeys will be skipped (apt install chromium)"
+        )
+
+
+def main() -> None:
+    verb = sys.argv[1] if len(sys.argv) > 1 else "help"
+    extra_args = sys.argv[2:]
+    os.chdir(ROOT)
+    if verb == "run":
+        ensure_installed("")
+        os.execv(BIN / "tandem", [str(BIN / "tandem"), "demo", *extra_args])  # noqa: S606
+    elif verb == "test":
+        ensure_installed("dev")
+        ensure_browser()
+        run(PYTHON, "-m", "pytest", "-n", "2", "--dist", "loadfile", *extra_args)
+    elif verb == "lint":
+        ensure_installed("dev")
+        run(BIN / "ruff", "check", ".")
+        run(BIN / "ruff", "format", "--check", ".")
+        run(BIN / "mypy", "tandem")
+    elif verb == "bench":
+        ensure_installed("dev")
+        run(PYTHON, "bench/run_all.py", *extra_args)
+    else:
+        print(__doc__)
+        sys.exit(0 if verb in ("help", "-h", "--help") else 2)
+
+
+if __name__ == "__main__":
+    main()

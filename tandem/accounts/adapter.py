@@ -1,0 +1,35 @@
+"""Sign-up is by invitation only: an emailed invitation or an open cohort's join link.
+
+The pending invitation or join link is kept in the session between the link and the
+sign-up form, and applied as soon as the account exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.http import HttpRequest
+
+from tandem.accounts.models import User
+from tandem.programs import invitations
+
+
+class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return invitations.pending_from_session(request) is not None
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> User:
+        user = super().save_user(request, user, form, commit=False)
+        user.full_name = form.cleaned_data.get("full_name", "")
+        user.email = user.email.lower()
+        if commit:
+            user.save()
+            outcome = invitations.apply_pending(request, user)
+            if outcome:
+                messages.info(request, outcome)
+        return user
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return "/"

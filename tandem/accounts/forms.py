@@ -1,0 +1,37 @@
+"""Account forms: the invitation sign-up form and the personal API token form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import SignupForm
+from django import forms
+
+from tandem.programs import invitations
+
+
+class InvitationSignupForm(SignupForm):
+    full_name = forms.CharField(max_length=200, label="Full name")
+
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pending = invitations.pending_from_session(self.request) if self.request else None
+        self.invited_email = pending.email if pending is not None else None
+        if self.invited_email:
+            self.fields["email"].initial = self.invited_email
+            self.fields["email"].help_text = "The address your invitation was sent to."
+            self.fields["email"].widget.attrs["readonly"] = True
+
+    def clean_email(self) -> str:
+        email: str = super().clean_email()
+        if self.invited_email and email.lower() != self.invited_email.lower():
+            raise forms.ValidationError("Sign up with the address your invitation was sent to.")
+        return email
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, so you can recognise it later."
+    )

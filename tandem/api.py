@@ -1,0 +1,31 @@
+"""The REST API under /api/v1/: one NinjaAPI, with a router per area of the product.
+
+Authentication is the browser session (with CSRF) or a personal bearer token; every
+endpoint applies the same access rules as the matching page.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from tandem.core.api import BrowserSessionAuth, TokenAuth
+from tandem.programs.api import router as programs_router
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description="Peer mentoring programs: profiles, programs, cohorts and enrolments.",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+api.add_router("/", programs_router)

@@ -1,0 +1,51 @@
+"""The ``tandem`` command: Tandem's own verbs, and every Django management command.
+
+``tandem match ROSTER.csv`` and ``tandem solve EDGES.csv`` run the matching engine on files
+with no database; everything else runs inside the Django project.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+VERBS = {
+    "demo": "load the demo institution and serve it on http://127.0.0.1:8000",
+    "serve": "serve Tandem with gunicorn",
+    "worker": "run background tasks (reminders, emails, large match runs, exports)",
+    "import-roster": "import a roster CSV into a cohort (all rows or none)",
+    "match": "match a roster CSV offline, or a cohort with --cohort SLUG",
+    "solve": "maximum-weight matching of your own scored pairs (a,b,weight CSV)",
+    "rotate-keys": "re-encrypt private content under the newest field key",
+    "generate-secret-key": "print a new SECRET_KEY",
+    "generate-field-key": "print a new field-encryption key",
+}
+
+USAGE = (
+    "usage: tandem VERB [options]\n\nTandem verbs:\n"
+    + "".join(f"  {verb:<20} {text}\n" for verb, text in VERBS.items())
+    + "\nAny Django management command works too (tandem migrate, tandem createsuperuser, …).\n"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    verb, rest = args[0], args[1:]
+    if verb in ("match", "solve") and "--cohort" not in rest:
+        from tandem.engine import cli as engine_cli
+
+        run = engine_cli.match_main if verb == "match" else engine_cli.solve_main
+        return run(rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings.base")
+    from django.core.management import execute_from_command_line
+
+    command = verb.replace("-", "_") if verb in VERBS else verb
+    execute_from_command_line(["tandem", command, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from tandem.programs import demo
+
+
+class Command(BaseCommand):
+    help = "Create the database, load the demo institution (once) and serve Tandem locally."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the demo data but do not serve."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if demo.demo_exists():
+            self.stdout.write("Using the existing demo data.")
+        else:
+            self.stdout.write("Loading the demo institution (about 80 participants)…")
+            demo.load_demo()
+        address = options["addrport"]
+        self.stdout.write(
+            self.style.SUCCESS(f"\nTandem demo: http://{address}/\n")
+            + f"  coordinator: {demo.COORDINATOR_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            + f"  participant: {demo.PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            + f"  researcher:  {demo.RESEARCHER_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            + f"  operator:    {demo.OPERATOR_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            + "The demo logins are for local evaluation only.\n"
+        )
+        if not options["no_serve"]:
+            call_command("runserver", address, use_reloader=False)

@@ -1,0 +1,39 @@
+"""Reads of partnerships, always scoped to the person asking."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tandem.accounts.models import User
+from tandem.partnerships.models import Partnership, PartnershipMember
+
+
+def access_partnership(user: User, partnership_id: int, *, for_update: bool = False) -> Partnership:
+    """Return the partnership if ``user`` is or was one of its members, else raise 404.
+
+    With ``for_update`` the row is locked until the surrounding transaction ends.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    queryset = Partnership.objects.select_related("cohort__program")
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        return queryset.get(pk=partnership_id, members__user=user)
+    except Partnership.DoesNotExist:
+        raise Http404 from None
+
+
+def partnerships_for_user(user: User) -> QuerySet[Partnership]:
+    return (
+        Partnership.objects.filter(members__user=user)
+        .select_related("cohort__program")
+        .prefetch_related("members__user")
+        .distinct()
+    )
+
+
+def partners_of(partnership: Partnership, user: User) -> list[User]:
+    members = PartnershipMember.objects.filter(partnership=partnership).select_related("user")
+    return [member.user for member in members if member.user_id != user.pk]

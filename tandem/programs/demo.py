@@ -1,0 +1,316 @@
+"""A realistic demo institution for local evaluation: three residency programs' residents,
+chief residents, fellows and junior faculty in one peer-mentoring program.
+
+Everything is generated from a fixed seed, so every fresh demo looks the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
+from tandem.programs import services
+from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
+
+DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - published demo login, local evaluation only
+DEMO_PROGRAM_SLUG = "riverside-peers"
+COORDINATOR_EMAIL = "coordinator@example.org"
+PARTICIPANT_EMAIL = "resident@example.org"
+RESEARCHER_EMAIL = "researcher@example.org"
+OPERATOR_EMAIL = "operator@example.org"
+
+FIRST_NAMES = [
+    "Alex",
+    "Sam",
+    "Priya",
+    "Jordan",
+    "Maya",
+    "Omar",
+    "Lena",
+    "Diego",
+    "Grace",
+    "Hiro",
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Femi",
+    "Gabe",
+    "Hana",
+    "Isaac",
+    "Jae",
+    "Kofi",
+    "Lucia",
+    "Mateo",
+    "Nadia",
+    "Owen",
+    "Paloma",
+    "Quinn",
+    "Rosa",
+    "Sahil",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wes",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Anika",
+    "Bruno",
+    "Carmen",
+    "Dario",
+    "Esme",
+    "Farah",
+    "Gideon",
+    "Hugo",
+    "Ines",
+    "Jonah",
+    "Kira",
+    "Leo",
+    "Mina",
+    "Nikhil",
+    "Olga",
+    "Pedro",
+    "Rania",
+    "Soren",
+    "Tess",
+    "Uma",
+    "Victor",
+    "Wren",
+    "Yara",
+    "Zain",
+    "Aisha",
+    "Caleb",
+    "Dina",
+    "Eli",
+    "Freya",
+    "Hassan",
+    "Ivy",
+    "Kai",
+    "Layla",
+    "Milo",
+    "Noor",
+    "Felix",
+    "Ruth",
+    "Theo",
+    "Lina",
+    "Marco",
+    "Selin",
+    "Tomas",
+    "Ada",
+    "Ravi",
+    "Nora",
+]
+LAST_NAMES = [
+    "Rivera",
+    "Chen",
+    "Patel",
+    "Okafor",
+    "Nguyen",
+    "Haddad",
+    "Kowalski",
+    "Garcia",
+    "Kim",
+    "Tanaka",
+    "Mensah",
+    "Fischer",
+    "Dubois",
+    "Shah",
+    "Rossi",
+    "Adeyemi",
+    "Brooks",
+    "Sato",
+    "Cohen",
+    "Park",
+    "Boateng",
+    "Silva",
+    "Moreno",
+    "Ivanova",
+    "Walsh",
+    "Torres",
+    "Lindqvist",
+    "Hughes",
+    "Khan",
+    "Novak",
+    "Ali",
+    "Petrov",
+    "Wright",
+    "Castillo",
+    "Yilmaz",
+    "Bianchi",
+    "Nakamura",
+    "Osei",
+    "Larsen",
+    "Alvarez",
+]
+RESIDENCIES = ("Internal Medicine", "Pediatrics", "General Surgery")
+FELLOWSHIPS = (
+    "Cardiology",
+    "Gastroenterology",
+    "Neonatology",
+    "Surgical Oncology",
+    "Infectious Diseases",
+)
+MAIN_THINGS = (
+    "Match into a cardiology fellowship with a strong research portfolio.",
+    "Publish my first first-author paper on sepsis outcomes.",
+    "Become a confident clinician educator who teaches at the bedside every week.",
+    "Build a quality improvement project that reduces readmissions on our ward.",
+    "Win a career development grant for my health equity research.",
+    "Find a sustainable balance between clinical work and a young family.",
+    "Prepare for boards without burning out.",
+    "Land a faculty position in academic pediatrics.",
+    "Lead a resident wellness initiative that lasts beyond my residency.",
+    "Strengthen my fellowship applications in gastroenterology.",
+    "Grow as a leader as I step into the chief resident role.",
+    "Develop a research niche in surgical outcomes and submit a grant.",
+    "Get better at difficult conversations with families in the ICU.",
+    "Negotiate my first faculty contract well.",
+    "Speak at a national conference about my medical education work.",
+    "Write and publish a case series from our clinic.",
+)
+TOPIC_GROUPS = {
+    "resident": (
+        "board preparation",
+        "fellowship applications",
+        "clinical skills",
+        "wellbeing",
+        "research",
+        "work-life integration",
+        "teaching",
+        "difficult conversations",
+    ),
+    "senior": (
+        "leadership",
+        "teaching",
+        "job search",
+        "negotiation",
+        "grants",
+        "writing and publishing",
+        "quality improvement",
+        "career planning",
+        "networking",
+    ),
+}
+SLOTS = ("mon-am", "mon-pm", "tue-pm", "wed-am", "wed-eve", "thu-pm", "fri-am", "sat-am", "sun-eve")
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    stage: str
+    specialty: str
+    is_resident: bool
+
+
+def _people(rng: random.Random) -> list[DemoPerson]:
+    names = [(first, rng.choice(LAST_NAMES)) for first in FIRST_NAMES]
+    plan: list[tuple[str, str, bool]] = []
+    for residency in RESIDENCIES:
+        for stage in ("PGY1", "PGY2", "PGY3"):
+            plan += [(stage, residency, True)] * 6
+        plan.append(("Chief resident", residency, False))
+        plan.append(("Chief resident", residency, False))
+    plan += [("Fellow", rng.choice(FELLOWSHIPS), False) for _ in range(6)]
+    plan += [("Instructor", rng.choice(RESIDENCIES), False) for _ in range(3)]
+    plan += [("Assistant professor", rng.choice(RESIDENCIES), False) for _ in range(5)]
+    people = []
+    for index, (stage, specialty, is_resident) in enumerate(plan):
+        first, last = names[index % len(names)]
+        email = PARTICIPANT_EMAIL if index == 0 else f"{first}.{last}.{index}@example.org".lower()
+        people.append(DemoPerson(email, f"{first} {last}", stage, specialty, is_resident))
+    return people
+
+
+def _user(email: str, full_name: str, **extra: object) -> User:
+    user = User.objects.create_user(
+        email=email, password=DEMO_PASSWORD, full_name=full_name, **extra
+    )
+    return user
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 2026) -> Program:
+    """Create the demo institution. Call only on an empty demo program slug."""
+    rng = random.Random(seed)
+    coordinator = _user(COORDINATOR_EMAIL, "Dana Whitfield")
+    program = services.program_create(
+        creator=coordinator,
+        name="Riverside Peer Mentoring",
+        slug=DEMO_PROGRAM_SLUG,
+        institution="Riverside University Health",
+        description="Peer mentoring for residents, fellows and junior faculty across departments.",
+        topics=list(DEFAULT_TOPICS),
+        ladder=list(DEFAULT_LADDER),
+        max_stage_gap=1,
+    )
+    researcher = _user(RESEARCHER_EMAIL, "Robin Achebe")
+    services.role_grant(program=program, user=researcher, role=ProgramRole.Role.RESEARCHER)
+    _user(OPERATOR_EMAIL, "Ops Admin", is_staff=True, is_superuser=True)
+    today = timezone.localdate()
+    cohort = services.cohort_create(
+        program=program,
+        name=f"{today.year}–{str(today.year + 1)[-2:]} peer pairs",
+        slug="peer-pairs",
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=335),
+        mode=Cohort.Mode.PAIRS,
+        enrolment_open=True,
+    )
+    people = _people(rng)
+    users: dict[str, User] = {}
+    for index, person in enumerate(people):
+        user = _user(person.email, person.full_name)
+        users[person.email] = user
+        services.enrollment_create(cohort=cohort, user=user, source=Enrollment.Source.ROSTER)
+        pool = TOPIC_GROUPS["resident" if person.is_resident else "senior"]
+        other = TOPIC_GROUPS["senior" if person.is_resident else "resident"]
+        profile = services.profile_ensure(program=program, user=user)
+        profile.roster_id = f"RUH{1000 + index}"
+        profile.save(update_fields=["roster_id"])
+        services.profile_update(
+            profile=profile,
+            stage=person.stage,
+            specialty=person.specialty,
+            institution="Riverside University Health",
+            offers=rng.sample(other, 2) + rng.sample(pool, 1),
+            seeks=rng.sample(pool, 3),
+            main_thing=rng.choice(MAIN_THINGS),
+            specialty_preference=rng.choice(("any", "any", "same", "different")),
+            availability=sorted(rng.sample(SLOTS, 3)),
+        )
+    _evaluator_lines(program, people, users, rng)
+    return program
+
+
+def _evaluator_lines(
+    program: Program, people: list[DemoPerson], users: dict[str, User], rng: random.Random
+) -> None:
+    """Chief residents and faculty evaluate some residents of their own specialty."""
+    residents_by_specialty: dict[str, list[DemoPerson]] = {}
+    for person in people:
+        if person.is_resident:
+            residents_by_specialty.setdefault(person.specialty, []).append(person)
+    for person in people:
+        if person.is_resident or person.stage == "Fellow":
+            continue
+        residents = residents_by_specialty.get(person.specialty, [])
+        for resident in rng.sample(residents, min(3, len(residents))):
+            Exclusion.objects.get_or_create(
+                program=program,
+                person=users[person.email],
+                other=users[resident.email],
+                reason=Exclusion.Reason.EVALUATOR,
+            )
+
+
+def demo_exists() -> bool:
+    return Program.objects.filter(slug=DEMO_PROGRAM_SLUG).exists()

@@ -1,0 +1,70 @@
+"""Who may do what with a program: the one place these role rules are written down.
+
+Coordinators manage their own programs, researchers read de-identified data of theirs, and
+the operator (superuser) may manage any program; everyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from tandem.accounts.models import User
+from tandem.programs.models import Cohort, Program, ProgramRole
+
+
+def is_operator(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def has_role(user: User, program: Program, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ProgramRole.objects.filter(user=user, program=program, role=role).exists()
+
+
+def can_manage_program(user: User, program: Program) -> bool:
+    return is_operator(user) or has_role(user, program, ProgramRole.Role.COORDINATOR)
+
+
+def can_research_program(user: User, program: Program) -> bool:
+    return has_role(user, program, ProgramRole.Role.RESEARCHER)
+
+
+def can_create_program(user: User) -> bool:
+    if is_operator(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and ProgramRole.objects.filter(user=user, role=ProgramRole.Role.COORDINATOR).exists()
+    )
+
+
+def access_program(user: User, slug: str, *, for_research: bool = False) -> Program:
+    """Return the program if ``user`` may manage it (or research it), else raise 404."""
+    try:
+        program = Program.objects.get(slug=slug)
+    except Program.DoesNotExist:
+        raise Http404 from None
+    allowed = (
+        can_research_program(user, program) if for_research else can_manage_program(user, program)
+    )
+    if not allowed:
+        raise Http404
+    return program
+
+
+def access_cohort(
+    user: User, program_slug: str, cohort_slug: str, *, for_update: bool = False
+) -> Cohort:
+    """Return a cohort of a program ``user`` manages, else raise 404.
+
+    With ``for_update`` the cohort row is locked until the surrounding transaction ends.
+    """
+    program = access_program(user, program_slug)
+    queryset = Cohort.objects.select_related("program")
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        return queryset.get(program=program, slug=cohort_slug)
+    except Cohort.DoesNotExist:
+        raise Http404 from None

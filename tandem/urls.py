@@ -1,0 +1,18 @@
+"""Root URL configuration: pages by area, the API under /api/v1/, accounts under /accounts/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tandem.api import api
+from tandem.programs.urls import participant_urlpatterns
+from tandem.programs.views.participant import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include((participant_urlpatterns, "participant"))),
+    path("programs/", include("tandem.programs.urls")),
+    path("account/", include("tandem.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
