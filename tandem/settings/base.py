@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.programs",
     "tandem.partnerships",
+    "tandem.audit",
 ]
 
 MIDDLEWARE = [
