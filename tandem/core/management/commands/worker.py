@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import logging
-from argparse import ArgumentParser
 import threading
 import time
+from argparse import ArgumentParser
 from typing import Any
 
 from django.db import close_old_connections
