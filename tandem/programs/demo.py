@@ -216,7 +216,7 @@ def _people(rng: random.Random) -> list[DemoPerson]:
     plan: list[tuple[str, str, bool]] = []
     for residency in RESIDENCIES:
         for stage in ("PGY1", "PGY2", "PGY3"):
-            plan += [(stage, residency, True)] * 6
+            plan += [(stage, residency, True)] * 7
         plan.append(("Chief resident", residency, False))
         plan.append(("Chief resident", residency, False))
     plan += [("Fellow", rng.choice(FELLOWSHIPS), False) for _ in range(6)]
