@@ -7,9 +7,11 @@ Everything is generated from a fixed seed, so every fresh demo looks the same.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
