@@ -232,10 +232,16 @@ def _people(rng: random.Random) -> list[DemoPerson]:
     return people
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hash once: hashing the same password for every demo account would take most of the load.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, full_name: str, **extra: object) -> User:
-    user = User.objects.create_user(
-        email=email, password=DEMO_PASSWORD, full_name=full_name, **extra
-    )
+    user = User.objects.create_user(email=email, full_name=full_name, **extra)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
     return user
 
 
