@@ -107,5 +107,5 @@ def test_participant_completes_their_profile(journey):
 def test_the_accessibility_check_catches_a_real_violation(journey):
     """A positive control: the checker run on every page is able to fail."""
     journey.page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
-    with pytest.raises(AssertionError, match="image-alt|label"):
+    with pytest.raises(AssertionError, match=r"image-alt|label"):
         journey.check("deliberately inaccessible page")
