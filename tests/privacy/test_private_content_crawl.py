@@ -109,9 +109,7 @@ def test_operator_crawl_of_admin_and_pages_shows_private_placeholder(planted, cl
         assert result.pages[changelist].status == 200
         assert "[private]" in result.pages[changelist].body
         change_forms = [
-            url
-            for url in result.ok_urls
-            if url.startswith(changelist) and url.endswith("/change/")
+            url for url in result.ok_urls if url.startswith(changelist) and url.endswith("/change/")
         ]
         assert change_forms, f"no {model} change form was crawled"
         assert all("[private]" in result.pages[url].body for url in change_forms)

@@ -58,6 +58,7 @@ def meeting_schedule(
     Locks the partnership so two meetings scheduled at once get distinct numbers.
     """
     _validate(starts_at, duration_minutes, timezone_name)
+    starts_at = starts_at.replace(second=0, microsecond=0)
     location = clean_text(location, field="location", required=False, limit=500)
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
@@ -87,6 +88,7 @@ def meeting_update(
 ) -> Meeting:
     """Move or change a scheduled meeting; members get the updated invite."""
     _validate(starts_at, duration_minutes, timezone_name)
+    starts_at = starts_at.replace(second=0, microsecond=0)
     location = clean_text(location, field="location", required=False, limit=500)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("partnership").get(

@@ -126,7 +126,7 @@ def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
                 open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
             )
             meetings = [
-                meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
+                (meeting.starts_at, meeting.timezone)
                 for meeting in Meeting.objects.filter(
                     partnership=partnership,
                     status=Meeting.Status.SCHEDULED,
