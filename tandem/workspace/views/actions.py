@@ -27,7 +27,8 @@ def _form(partnership: Partnership, data: object = None, **kwargs: object) -> Ac
 
 def _links(partnership: Partnership, form: ActionItemForm) -> dict[str, object]:
     data = dict(form.cleaned_data)
-    owner = next(u for u in selectors.member_users(partnership) if u.pk == data.pop("owner"))
+    owner_id = data.pop("owner")
+    owner = next(u for u in selectors.member_users(partnership) if u.pk == owner_id)
     goal_id = data.pop("goal")
     goal = selectors.access_goal(partnership, goal_id) if goal_id else None
     return {**data, "owner": owner, "goal": goal}

@@ -22,7 +22,8 @@ WorkspaceView = Callable[..., HttpResponse]
 def workspace_page(*, needs_agreement: bool = True) -> Callable[[WorkspaceView], Any]:
     """Open the partnership for a member (404 otherwise) and pass it to the view.
 
-    Until the agreement is in force, every page but the agreement leads to the agreement.
+    Until the agreement is in force, every page but the agreement leads to the agreement;
+    once the partnership has ended, every change is refused with 403.
     """
 
     def decorate(view: WorkspaceView) -> Any:
@@ -30,6 +31,8 @@ def workspace_page(*, needs_agreement: bool = True) -> Callable[[WorkspaceView],
         @functools.wraps(view)
         def wrapper(request: AuthedRequest, partnership_id: int, **kwargs: Any) -> HttpResponse:
             partnership = policies.access_workspace(request.user, partnership_id)
+            if request.method == "POST":
+                policies.require_writable(partnership)
             if needs_agreement and not selectors.agreement_in_force(partnership):
                 return redirect("workspace:agreement", partnership.pk)
             return view(request, partnership, **kwargs)
