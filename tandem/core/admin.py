@@ -18,9 +18,7 @@ PRIVATE = "[private]"
 
 def private_field_names(model: Any) -> list[str]:
     return [
-        field.name
-        for field in model._meta.get_fields()
-        if isinstance(field, EncryptedTextField)
+        field.name for field in model._meta.get_fields() if isinstance(field, EncryptedTextField)
     ]
 
 

@@ -18,7 +18,9 @@ class NotificationPreferenceForm(forms.Form):
     )
     meeting_reminder_hours = forms.TypedChoiceField(
         coerce=int,
-        choices=[(hours, f"{hours} hours before") for hours in NotificationPreference.REMINDER_HOURS],
+        choices=[
+            (hours, f"{hours} hours before") for hours in NotificationPreference.REMINDER_HOURS
+        ],
         label="When to remind me",
     )
     overdue_reminders = forms.BooleanField(

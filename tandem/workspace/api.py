@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from tandem.accounts.models import User
@@ -193,10 +193,11 @@ def notes(request: HttpRequest, partnership_id: int) -> list[Note]:
 
 
 @router.post("/partnerships/{partnership_id}/notes", response={201: NoteOut})
-def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn) -> tuple[int, Note]:
+def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn) -> Status[Note]:
     partnership = _open(request, partnership_id, write=True)
-    return 201, services.note_create(
-        partnership=partnership, author=api_user(request), body=payload.body
+    return Status(
+        201,
+        services.note_create(partnership=partnership, author=api_user(request), body=payload.body),
     )
 
 
@@ -216,10 +217,10 @@ def note_update(request: HttpRequest, partnership_id: int, note_id: int, payload
 
 
 @router.delete("/partnerships/{partnership_id}/notes/{note_id}", response={204: None})
-def note_delete(request: HttpRequest, partnership_id: int, note_id: int) -> tuple[int, None]:
+def note_delete(request: HttpRequest, partnership_id: int, note_id: int) -> Status[None]:
     partnership = _open(request, partnership_id, write=True)
     services.note_delete(note=selectors.access_note(partnership, note_id), by=api_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 # Goals and milestones
@@ -234,14 +235,14 @@ def goals(request: HttpRequest, partnership_id: int) -> list[Goal]:
 
 
 @router.post("/partnerships/{partnership_id}/goals", response={201: GoalOut})
-def goal_create(request: HttpRequest, partnership_id: int, payload: GoalIn) -> tuple[int, Goal]:
+def goal_create(request: HttpRequest, partnership_id: int, payload: GoalIn) -> Status[Goal]:
     partnership = _open(request, partnership_id, write=True)
     fields = payload.dict()
     status = fields.pop("status")
     goal = services.goal_create(partnership=partnership, owner=api_user(request), **fields)
     if status != Goal.Status.ACTIVE:
         goal = services.goal_update(goal=goal, by=api_user(request), status=status, **fields)
-    return 201, goal
+    return Status(201, goal)
 
 
 @router.get("/partnerships/{partnership_id}/goals/{goal_id}", response=GoalOut)
@@ -274,10 +275,10 @@ def milestones(request: HttpRequest, partnership_id: int, goal_id: int) -> list[
 )
 def milestone_create(
     request: HttpRequest, partnership_id: int, goal_id: int, payload: MilestoneIn
-) -> tuple[int, Milestone]:
+) -> Status[Milestone]:
     partnership = _open(request, partnership_id, write=True)
     found = selectors.access_goal(partnership, goal_id)
-    return 201, services.milestone_add(goal=found, by=api_user(request), **payload.dict())
+    return Status(201, services.milestone_add(goal=found, by=api_user(request), **payload.dict()))
 
 
 @router.put(
@@ -292,7 +293,9 @@ def milestone_update(
     payload: MilestoneReachedIn,
 ) -> Milestone:
     partnership = _open(request, partnership_id, write=True)
-    milestone = selectors.access_milestone(selectors.access_goal(partnership, goal_id), milestone_id)
+    milestone = selectors.access_milestone(
+        selectors.access_goal(partnership, goal_id), milestone_id
+    )
     return services.milestone_set_reached(
         milestone=milestone, by=api_user(request), reached=payload.reached
     )
@@ -318,9 +321,9 @@ def meetings(request: HttpRequest, partnership_id: int) -> list[Meeting]:
 @router.post("/partnerships/{partnership_id}/meetings", response={201: MeetingOut})
 def meeting_create(
     request: HttpRequest, partnership_id: int, payload: MeetingIn
-) -> tuple[int, Meeting]:
+) -> Status[Meeting]:
     partnership = _open(request, partnership_id, write=True)
-    return 201, services.meeting_schedule(
+    meeting = services.meeting_schedule(
         partnership=partnership,
         by=api_user(request),
         starts_at=_start(payload),
@@ -328,6 +331,7 @@ def meeting_create(
         timezone_name=payload.timezone,
         location=payload.location,
     )
+    return Status(201, meeting)
 
 
 @router.get("/partnerships/{partnership_id}/meetings/{meeting_id}", response=MeetingOut)
@@ -390,7 +394,7 @@ def action_items(request: HttpRequest, partnership_id: int) -> list[ActionItem]:
 @router.post("/partnerships/{partnership_id}/action-items", response={201: ActionItemOut})
 def action_item_create(
     request: HttpRequest, partnership_id: int, payload: ActionItemIn
-) -> tuple[int, ActionItem]:
+) -> Status[ActionItem]:
     partnership = _open(request, partnership_id, write=True)
     meeting = (
         selectors.access_meeting(partnership, payload.meeting_id) if payload.meeting_id else None
@@ -403,7 +407,7 @@ def action_item_create(
     )
     if payload.done:
         item = services.action_item_set_done(item=item, by=api_user(request))
-    return 201, item
+    return Status(201, item)
 
 
 @router.get("/partnerships/{partnership_id}/action-items/{item_id}", response=ActionItemOut)

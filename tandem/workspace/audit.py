@@ -3,6 +3,8 @@ content, naming the partnership and how many items were shown — never the cont
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from tandem.accounts.models import User
@@ -22,7 +24,7 @@ def private_read(
 ) -> None:
     if count <= 0:
         return
-    detail: dict[str, object] = {"kind": kind, "count": count}
+    detail: dict[str, Any] = {"kind": kind, "count": count}
     if object_id is not None:
         detail["object_id"] = object_id
     audit_record(

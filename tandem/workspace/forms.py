@@ -13,7 +13,9 @@ from tandem.accounts.models import User
 from tandem.workspace.models import Goal, Meeting
 from tandem.workspace.services.meetings import MAX_MINUTES, MIN_MINUTES, meeting_start
 
-TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+TIMEZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
 
 
 class AgreementTextForm(forms.Form):
@@ -82,9 +84,7 @@ class MeetingForm(forms.Form):
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=60, label="Length (minutes)"
     )
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label="Time zone")
-    location = forms.CharField(
-        max_length=500, required=False, label="Place or video link"
-    )
+    location = forms.CharField(max_length=500, required=False, label="Place or video link")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})

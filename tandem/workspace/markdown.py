@@ -42,7 +42,7 @@ LINK_REL = "noopener noreferrer nofollow"
 class _NoRawHtml(markdown_lib.Extension):
     """Treat HTML typed into a note as text: drop Markdown's raw-HTML passthrough."""
 
-    def extendMarkdown(self, md: Any) -> None:  # noqa: N802 - Markdown's extension API
+    def extendMarkdown(self, md: Any) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 

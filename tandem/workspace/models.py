@@ -214,9 +214,7 @@ class Meeting(models.Model):
                 condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480),
                 name="meeting_ends_after_it_starts",
             ),
-            models.UniqueConstraint(
-                fields=["partnership", "number"], name="meeting_number_unique"
-            ),
+            models.UniqueConstraint(fields=["partnership", "number"], name="meeting_number_unique"),
         ]
 
     def __str__(self) -> str:

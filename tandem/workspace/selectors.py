@@ -280,7 +280,9 @@ class Accountability:
 def accountability_for(partnership: Partnership) -> Accountability:
     people = {user.pk: PersonAccount(user=user) for user in member_users(partnership)}
     for row in (
-        Goal.objects.filter(partnership=partnership).values("owner", "status").annotate(n=Count("pk"))
+        Goal.objects.filter(partnership=partnership)
+        .values("owner", "status")
+        .annotate(n=Count("pk"))
     ):
         person = people.get(row["owner"])
         if person is None:
@@ -334,9 +336,9 @@ def meeting_counts(partnership: Partnership) -> dict[str, int]:
 
 
 def _last_held(partnership: Partnership) -> dt.date | None:
-    last = Meeting.objects.filter(
-        partnership=partnership, status=Meeting.Status.HELD
-    ).aggregate(last=Max("starts_at"))["last"]
+    last = Meeting.objects.filter(partnership=partnership, status=Meeting.Status.HELD).aggregate(
+        last=Max("starts_at")
+    )["last"]
     return timezone.localdate(last) if last else None
 
 

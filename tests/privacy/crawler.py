@@ -12,6 +12,7 @@ URL parameter.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from collections import deque
@@ -100,8 +101,8 @@ def _fill(route: str, placeholder: re.Pattern[str], result: CrawlResult) -> list
         choices.append(values)
     urls = []
     for combination in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
-        filled = iter(combination)
-        urls.append(placeholder.sub(lambda _match: next(filled), route))
+        values = iter(combination)
+        urls.append(placeholder.sub(lambda _match, values=values: next(values), route))
     return urls
 
 
@@ -148,10 +149,8 @@ def _admin_urls() -> list[str]:
             continue
         for pk in model._base_manager.values_list("pk", flat=True)[:20]:
             for view in ("change", "history"):
-                try:
+                with contextlib.suppress(NoReverseMatch):
                     urls.append(reverse("admin:{}_{}_{}".format(*info, view), args=[pk]))
-                except NoReverseMatch:
-                    pass
     return urls
 
 

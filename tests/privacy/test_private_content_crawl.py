@@ -140,7 +140,6 @@ def test_member_crawl_finds_the_marker_positive_control(planted, client_for):
 
 
 def test_former_member_still_reads_ended_partnership(planted, client_for):
-    cast = planted
     ended = _ended_id()
     finn = User.objects.get(email="finn@example.org")
     page = client_for(finn).get(f"/partnerships/{ended}/notes/")

@@ -122,5 +122,6 @@ def test_coordinator_sees_counts_and_dates_but_no_text(signed, client_for):
     assert row.goals_by_status["active"] == 1
     assert row.overdue_actions == 1
     text = page.content.decode()
-    assert "Alice Adams" in text and "Active" in text
+    assert "Alice Adams" in text
+    assert "Active" in text
     assert "Secret" not in text

@@ -92,7 +92,8 @@ def test_members_get_the_invite_by_email_as_a_calendar_attachment(
     assert (name, mimetype) == ("tandem-meeting.ics", "text/calendar")
     _calendar, event = _event(content if isinstance(content, bytes) else content.encode())
     assert event.decoded("dtstart") == starts
-    assert "08:00" in message.body and "America/Chicago" in message.body
+    assert "08:00" in message.body
+    assert "America/Chicago" in message.body
 
 
 def test_moving_a_meeting_sends_a_new_invite_with_a_higher_sequence(

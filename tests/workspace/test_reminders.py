@@ -55,7 +55,8 @@ def test_members_are_reminded_once_within_a_day_of_the_meeting(signed, meeting, 
     assert run(reminders.meeting_reminders_send, START - dt.timedelta(hours=1)) == 0
     assert len(mail.outbox) == 2
     message = mail.outbox[0]
-    assert "15:00" in message.body and "America/New_York" in message.body
+    assert "15:00" in message.body
+    assert "America/New_York" in message.body
     assert f"/partnerships/{signed.partnership.pk}/meetings/{meeting.pk}/" in message.body
     assert "Secret room" not in message.body
 

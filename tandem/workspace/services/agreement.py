@@ -31,8 +31,8 @@ def agreement_start(*, partnership: Partnership) -> AgreementVersion:
     Locks the partnership so two members opening the workspace at once create one version.
     """
     with transaction.atomic():
-        locked = Partnership.objects.select_for_update().select_related("cohort").get(
-            pk=partnership.pk
+        locked = (
+            Partnership.objects.select_for_update().select_related("cohort").get(pk=partnership.pk)
         )
         first = AgreementVersion.objects.filter(partnership=locked, number=1).first()
         if first is not None:

@@ -111,9 +111,7 @@ def goal_update(
     return goal
 
 
-def milestone_add(
-    *, goal: Goal, by: User, text: str, due_on: dt.date | None = None
-) -> Milestone:
+def milestone_add(*, goal: Goal, by: User, text: str, due_on: dt.date | None = None) -> Milestone:
     require_writer(goal.partnership, by)
     if goal.owner_id != by.pk:
         raise ValidationError("Only the person whose goal this is can add milestones.")
@@ -211,9 +209,7 @@ def action_item_update(
 def action_item_set_done(*, item: ActionItem, by: User, done: bool = True) -> ActionItem:
     """Tick an item off (or on again); keeps the first time it was done."""
     with transaction.atomic():
-        item = ActionItem.objects.select_for_update().select_related("partnership").get(
-            pk=item.pk
-        )
+        item = ActionItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
         require_writer(item.partnership, by)
         item.done_at = (item.done_at or timezone.now()) if done else None
         item.save(update_fields=["done_at"])

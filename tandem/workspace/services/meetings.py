@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.mail import send_email_on_commit
 from tandem.notifications.selectors import preferences_of
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.workspace.calendar import meeting_ics
 from tandem.workspace.models import Meeting
 from tandem.workspace.services.common import clean_text, require_writer
-from tandem.core.mail import send_email_on_commit
 
 MIN_MINUTES, MAX_MINUTES = 5, 480
 
@@ -91,8 +91,8 @@ def meeting_update(
     starts_at = starts_at.replace(second=0, microsecond=0)
     location = clean_text(location, field="location", required=False, limit=500)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("partnership").get(
-            pk=meeting.pk
+        meeting = (
+            Meeting.objects.select_for_update().select_related("partnership").get(pk=meeting.pk)
         )
         require_writer(meeting.partnership, by)
         if meeting.status != Meeting.Status.SCHEDULED:
@@ -118,8 +118,8 @@ def meeting_record(
 ) -> Meeting:
     """Record how a meeting went (held, missed, cancelled) and/or its notes."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("partnership").get(
-            pk=meeting.pk
+        meeting = (
+            Meeting.objects.select_for_update().select_related("partnership").get(pk=meeting.pk)
         )
         require_writer(meeting.partnership, by)
         if status is not None:

@@ -122,9 +122,7 @@ def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
         for partnership in partnerships:
             items = ActionItem.objects.filter(
                 partnership=partnership, owner=user, done_at__isnull=True
-            ).aggregate(
-                open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
-            )
+            ).aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
             meetings = [
                 (meeting.starts_at, meeting.timezone)
                 for meeting in Meeting.objects.filter(

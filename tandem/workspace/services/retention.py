@@ -59,7 +59,9 @@ def workspace_purge(*, partnership: Partnership) -> WorkspacePurge:
             ).update(text=PURGED_TEXT),
         }
         purge = WorkspacePurge.objects.create(partnership=locked, counts=counts)
-        audit_record(action=AuditEvent.Action.OTHER, target=locked, event="retention_purge", **counts)
+        audit_record(
+            action=AuditEvent.Action.OTHER, target=locked, event="retention_purge", counts=counts
+        )
     return purge
 
 

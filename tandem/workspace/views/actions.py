@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -18,11 +20,9 @@ from tandem.workspace.models import ActionItem, Goal
 from tandem.workspace.views.base import render_workspace, run_action, workspace_page
 
 
-def _form(partnership: Partnership, data: object = None, **kwargs: object) -> ActionItemForm:
+def _form(partnership: Partnership, data: Any = None, **kwargs: Any) -> ActionItemForm:
     goals = list(selectors.goals_of(partnership).filter(status=Goal.Status.ACTIVE))
-    return ActionItemForm(
-        data, members=selectors.member_users(partnership), goals=goals, **kwargs  # type: ignore[arg-type]
-    )
+    return ActionItemForm(data, members=selectors.member_users(partnership), goals=goals, **kwargs)
 
 
 def _links(partnership: Partnership, form: ActionItemForm) -> dict[str, object]:
@@ -46,7 +46,10 @@ def actions(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.action_item_create(
-                partnership=partnership, by=request.user, meeting=meeting, **_links(partnership, form)  # type: ignore[arg-type]
+                partnership=partnership,
+                by=request.user,
+                meeting=meeting,
+                **_links(partnership, form),  # type: ignore[arg-type]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -57,7 +60,10 @@ def actions(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
             return redirect("workspace:actions", partnership.pk)
     items = list(selectors.action_items_of(partnership))
     private_read(
-        user=request.user, partnership=partnership, kind="action_items", count=len(items),
+        user=request.user,
+        partnership=partnership,
+        kind="action_items",
+        count=len(items),
         request=request,
     )
     return render_workspace(
@@ -93,8 +99,12 @@ def action_edit(request: AuthedRequest, partnership: Partnership, item_id: int) 
             messages.success(request, "Action item saved.")
             return redirect("workspace:actions", partnership.pk)
     private_read(
-        user=request.user, partnership=partnership, kind="action_items", count=1,
-        request=request, object_id=item.pk,
+        user=request.user,
+        partnership=partnership,
+        kind="action_items",
+        count=1,
+        request=request,
+        object_id=item.pk,
     )
     return render_workspace(
         request, partnership, "workspace/action_edit.html", {"item": item, "form": form}

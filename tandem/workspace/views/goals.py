@@ -58,8 +58,12 @@ def goal_detail(request: AuthedRequest, partnership: Partnership, goal_id: int) 
             return redirect("workspace:goal", partnership.pk, goal.pk)
     comments = list(selectors.goal_comments(goal))
     private_read(
-        user=request.user, partnership=partnership, kind="goal", count=1 + len(comments),
-        request=request, object_id=goal.pk,
+        user=request.user,
+        partnership=partnership,
+        kind="goal",
+        count=1 + len(comments),
+        request=request,
+        object_id=goal.pk,
     )
     return render_workspace(
         request,
@@ -90,7 +94,11 @@ def goal_edit(request: AuthedRequest, partnership: Partnership, goal_id: int) ->
             messages.success(request, "Goal saved.")
             return redirect("workspace:goal", partnership.pk, goal.pk)
     private_read(
-        user=request.user, partnership=partnership, kind="goal", count=1, request=request,
+        user=request.user,
+        partnership=partnership,
+        kind="goal",
+        count=1,
+        request=request,
         object_id=goal.pk,
     )
     return render_workspace(
@@ -124,7 +132,9 @@ def milestone_reach(
     reached = request.POST.get("reached") != "no"
     run_action(
         request,
-        lambda: services.milestone_set_reached(milestone=milestone, by=request.user, reached=reached),
+        lambda: services.milestone_set_reached(
+            milestone=milestone, by=request.user, reached=reached
+        ),
         "Milestone reached — well done." if reached else "Milestone reopened.",
     )
     return redirect("workspace:goal", partnership.pk, goal.pk)

@@ -71,8 +71,12 @@ def meeting_detail(
             return redirect("workspace:meeting", partnership.pk, meeting.pk)
     items = list(selectors.action_items_of(partnership).filter(meeting=meeting))
     private_read(
-        user=request.user, partnership=partnership, kind="meeting", count=1 + len(items),
-        request=request, object_id=meeting.pk,
+        user=request.user,
+        partnership=partnership,
+        kind="meeting",
+        count=1 + len(items),
+        request=request,
+        object_id=meeting.pk,
     )
     return render_workspace(
         request,

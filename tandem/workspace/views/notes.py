@@ -52,7 +52,11 @@ def note_edit(request: AuthedRequest, partnership: Partnership, note_id: int) ->
             messages.success(request, "Note saved.")
             return redirect("workspace:notes", partnership.pk)
     private_read(
-        user=request.user, partnership=partnership, kind="notes", count=1, request=request,
+        user=request.user,
+        partnership=partnership,
+        kind="notes",
+        count=1,
+        request=request,
         object_id=note.pk,
     )
     return render_workspace(

@@ -33,7 +33,10 @@ def workspace_list(request: AuthedRequest) -> HttpResponse:
 def home(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     overdue = list(selectors.overdue_action_items(partnership))
     private_read(
-        user=request.user, partnership=partnership, kind="action_items", count=len(overdue),
+        user=request.user,
+        partnership=partnership,
+        kind="action_items",
+        count=len(overdue),
         request=request,
     )
     upcoming = selectors.next_meeting(partnership)
@@ -57,17 +60,23 @@ def agreement(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     if policies.can_write(partnership) and not selectors.agreement_versions(partnership):
         services.agreement_start(partnership=partnership)
     pending = selectors.agreement_pending(partnership)
-    if request.method == "POST" and pending is not None:
-        if run_action(
+    if (
+        request.method == "POST"
+        and pending is not None
+        and run_action(
             request,
             lambda: services.agreement_sign(version=pending, user=request.user),
             "You signed the agreement.",
-        ):
-            return redirect("workspace:agreement", partnership.pk)
+        )
+    ):
+        return redirect("workspace:agreement", partnership.pk)
     versions = selectors.agreement_versions(partnership)
     in_force = selectors.agreement_in_force(partnership)
     private_read(
-        user=request.user, partnership=partnership, kind="agreement", count=len(versions),
+        user=request.user,
+        partnership=partnership,
+        kind="agreement",
+        count=len(versions),
         request=request,
     )
     return render_workspace(
@@ -89,7 +98,9 @@ def agreement(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 @workspace_page()
 def agreement_amend(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     current = selectors.agreement_current(partnership)
-    form = AgreementTextForm(request.POST or None, initial={"text": current.text if current else ""})
+    form = AgreementTextForm(
+        request.POST or None, initial={"text": current.text if current else ""}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_propose(
@@ -101,7 +112,10 @@ def agreement_amend(request: AuthedRequest, partnership: Partnership) -> HttpRes
             messages.success(request, "Your proposal is signed by you and waits for the others.")
             return redirect("workspace:agreement", partnership.pk)
     private_read(
-        user=request.user, partnership=partnership, kind="agreement", count=1 if current else 0,
+        user=request.user,
+        partnership=partnership,
+        kind="agreement",
+        count=1 if current else 0,
         request=request,
     )
     return render_workspace(request, partnership, "workspace/agreement_amend.html", {"form": form})
@@ -132,4 +146,3 @@ def exit_partnership(request: AuthedRequest, partnership: Partnership) -> HttpRe
             )
         return redirect("workspace:home", partnership.pk)
     return render_workspace(request, partnership, "workspace/exit.html", {})
-
