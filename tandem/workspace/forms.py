@@ -133,6 +133,7 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[User], goals: list[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.goal_count = len(goals)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.TypedChoiceField)
         owner.choices = [(user.pk, user.display_name) for user in members]

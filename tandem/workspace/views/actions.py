@@ -34,6 +34,19 @@ def _links(partnership: Partnership, form: ActionItemForm) -> dict[str, object]:
     return {**data, "owner": owner, "goal": goal}
 
 
+def _record_goal_choices(
+    request: AuthedRequest, partnership: Partnership, form: ActionItemForm
+) -> None:
+    """The goal picker lists goal titles, which are private too."""
+    private_read(
+        user=request.user,
+        partnership=partnership,
+        kind="goals",
+        count=form.goal_count,
+        request=request,
+    )
+
+
 @workspace_page()
 def actions(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
@@ -66,6 +79,7 @@ def actions(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
         count=len(items),
         request=request,
     )
+    _record_goal_choices(request, partnership, form)
     return render_workspace(
         request,
         partnership,
@@ -106,6 +120,7 @@ def action_edit(request: AuthedRequest, partnership: Partnership, item_id: int) 
         request=request,
         object_id=item.pk,
     )
+    _record_goal_choices(request, partnership, form)
     return render_workspace(
         request, partnership, "workspace/action_edit.html", {"item": item, "form": form}
     )

@@ -122,6 +122,14 @@ def meeting_invite(
     request: AuthedRequest, partnership: Partnership, meeting_id: int
 ) -> HttpResponse:
     meeting = selectors.access_meeting(partnership, meeting_id)
+    private_read(
+        user=request.user,
+        partnership=partnership,
+        kind="meeting",
+        count=1 if meeting.location else 0,
+        request=request,
+        object_id=meeting.pk,
+    )
     response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tandem-meeting-{meeting.number}.ics"'
     return response
