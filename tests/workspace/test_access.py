@@ -186,3 +186,42 @@ def test_reading_notes_through_the_api_is_audited(filled, client_for):
     event = AuditEvent.objects.filter(action=AuditEvent.Action.PRIVATE_READ).first()
     assert event.actor == filled.bob
     assert event.detail["kind"] == "notes"
+
+
+def _api_writes(cast):
+    p = cast.partnership.pk
+    g, m, n, a = cast.goal.pk, cast.meeting.pk, cast.note.pk, cast.item.pk
+    milestone = cast.goal.milestones.create(text="First draft")
+    item = {"text": "x", "owner_id": cast.alice.pk}
+    meeting = {"starts_at": "2031-01-01T10:00:00", "timezone": "UTC"}
+    return [
+        ("post", f"/api/v1/partnerships/{p}/notes", {"body": "intruder"}),
+        ("put", f"/api/v1/partnerships/{p}/notes/{n}", {"body": "intruder"}),
+        ("delete", f"/api/v1/partnerships/{p}/notes/{n}", None),
+        ("post", f"/api/v1/partnerships/{p}/goals", {"title": "intruder"}),
+        ("put", f"/api/v1/partnerships/{p}/goals/{g}", {"title": "intruder"}),
+        ("post", f"/api/v1/partnerships/{p}/goals/{g}/milestones", {"text": "intruder"}),
+        (
+            "put",
+            f"/api/v1/partnerships/{p}/goals/{g}/milestones/{milestone.pk}",
+            {"reached": True},
+        ),
+        ("post", f"/api/v1/partnerships/{p}/meetings", meeting),
+        ("put", f"/api/v1/partnerships/{p}/meetings/{m}", meeting),
+        ("patch", f"/api/v1/partnerships/{p}/meetings/{m}", {"notes": "intruder"}),
+        ("post", f"/api/v1/partnerships/{p}/action-items", item),
+        ("put", f"/api/v1/partnerships/{p}/action-items/{a}", item),
+    ]
+
+
+@pytest.mark.parametrize("actor", ["anon", "carol", "dave", "coord", "rhea", "olga"])
+def test_outsiders_cannot_write_through_the_api(filled, client_for, actor):
+    client = client_for(_user(filled, actor))
+    for method, url, payload in _api_writes(filled):
+        response = getattr(client, method)(url, payload, content_type="application/json")
+        assert response.status_code == (401 if actor == "anon" else 404), f"{method} {url}"
+    assert filled.partnership.notes.get().body == "A shared thought."
+    assert filled.partnership.goals.count() == 1
+    assert filled.partnership.meetings.count() == 1
+    assert filled.partnership.action_items.count() == 1
+    assert not filled.goal.milestones.filter(reached_at__isnull=False).exists()
