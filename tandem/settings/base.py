@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.partnerships",
     "tandem.audit",
+    "tandem.notifications",
+    "tandem.workspace",
 ]
 
 MIDDLEWARE = [
