@@ -11,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include((participant_urlpatterns, "participant"))),
     path("programs/", include("tandem.programs.urls")),
+    path("", include("tandem.wellbeing.urls")),
     path("account/", include("tandem.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

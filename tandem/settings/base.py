@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.partnerships",
     "tandem.audit",
+    "tandem.wellbeing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,87 @@
+"""Admin for operators: settings and support resources editable; private content never shown.
+
+Check-ins, reflections, shared copies and kudos are listed by id, owner and date only; every
+encrypted field is left out of the forms and shown as "[private]".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tandem.wellbeing.models import (
+    Kudos,
+    ProgramWellbeing,
+    Pulse,
+    Reflection,
+    SharedReflection,
+    SupportResource,
+    WellbeingSettings,
+)
+
+PRIVATE = "[private]"
+
+
+class PrivateContentAdmin(admin.ModelAdmin):
+    """Read-only, no content: operators may see that a row exists, never what it says."""
+
+    plain_fields: tuple[str, ...] = ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*self.plain_fields, "private_content"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*self.plain_fields, "private_content"]
+
+    @admin.display(description="Content")
+    def private_content(self, obj: Any) -> str:
+        return PRIVATE
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Pulse)
+class PulseAdmin(PrivateContentAdmin):
+    list_display = ("id", "user", "created_at", "private_content")
+    plain_fields = ("user", "created_at", "shared_with_partners")
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(PrivateContentAdmin):
+    list_display = ("id", "user", "created_at", "private_content")
+    plain_fields = ("user", "created_at", "updated_at")
+
+
+@admin.register(SharedReflection)
+class SharedReflectionAdmin(PrivateContentAdmin):
+    list_display = ("id", "partnership", "author", "shared_at", "private_content")
+    plain_fields = ("partnership", "author", "shared_at")
+
+
+@admin.register(Kudos)
+class KudosAdmin(PrivateContentAdmin):
+    list_display = ("id", "partnership", "sender", "created_at", "private_content")
+    plain_fields = ("partnership", "sender", "recipient", "created_at")
+
+
+@admin.register(SupportResource)
+class SupportResourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "program", "kind", "phone", "is_example")
+    list_filter = ("kind", "program")
+
+
+@admin.register(ProgramWellbeing)
+class ProgramWellbeingAdmin(admin.ModelAdmin):
+    list_display = ("program", "pulse_every_days", "burnout_threshold", "supported_threshold")
+
+
+@admin.register(WellbeingSettings)
+class WellbeingSettingsAdmin(admin.ModelAdmin):
+    list_display = ("user", "pulse_reminders", "pulse_every_days", "last_reminded_at")
+    raw_id_fields = ("user",)
