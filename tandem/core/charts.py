@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -38,14 +39,22 @@ RC = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Chart:
-    """An SVG figure, a one-line alternative for ``alt``, and the plotted data."""
+    """A text alternative for ``alt``, the plotted data, and the SVG drawn when first asked for.
 
-    svg: bytes
+    Drawing takes a good part of a second, so pages that only need ``alt`` never pay for it.
+    """
+
+    title: str
     alt: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    draw: Callable[[], Figure]
+
+    @functools.cached_property
+    def svg(self) -> bytes:
+        return svg_bytes(self.draw(), title=self.title, description=self.alt)
 
     def csv(self) -> str:
         return csv_text(self.header, self.rows)
@@ -111,33 +120,37 @@ def trend_chart(
     empty_message: str = "Nothing to show yet.",
 ) -> Chart:
     """Lines over time on a 1..len(y_labels) scale, one per series, with markers."""
-    figure = _figure()
-    with matplotlib.rc_context(RC):
-        axes = figure.add_subplot()
-        scale = range(1, len(y_labels) + 1)
-        markers = ("o", "s", "^", "D")
-        for index, (name, values) in enumerate(series):
-            axes.plot(
-                list(dates),
-                list(values),
-                label=name,
-                color=PALETTE[index % len(PALETTE)],
-                marker=markers[index % len(markers)],
-                linewidth=2,
-            )
-        axes.set_ylim(0.6, len(y_labels) + 0.4)
-        axes.set_yticks(list(scale), list(y_labels))
-        axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
-        axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
-        if dates:
-            axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-            if len(dates) == 1:
-                day = dates[0]
-                axes.set_xlim(day - dt.timedelta(days=7), day + dt.timedelta(days=7))
-        else:
-            axes.set_xticks([])
-            axes.text(0.5, 0.5, empty_message, transform=axes.transAxes, ha="center")
-        axes.set_title(title, loc="left")
+
+    def draw() -> Figure:
+        figure = _figure()
+        with matplotlib.rc_context(RC):
+            axes = figure.add_subplot()
+            scale = range(1, len(y_labels) + 1)
+            markers = ("o", "s", "^", "D")
+            for index, (name, values) in enumerate(series):
+                axes.plot(
+                    list(dates),
+                    list(values),
+                    label=name,
+                    color=PALETTE[index % len(PALETTE)],
+                    marker=markers[index % len(markers)],
+                    linewidth=2,
+                )
+            axes.set_ylim(0.6, len(y_labels) + 0.4)
+            axes.set_yticks(list(scale), list(y_labels))
+            axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
+            axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+            if dates:
+                axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+                if len(dates) == 1:
+                    day = dates[0]
+                    axes.set_xlim(day - dt.timedelta(days=7), day + dt.timedelta(days=7))
+            else:
+                axes.set_xticks([])
+                axes.text(0.5, 0.5, empty_message, transform=axes.transAxes, ha="center")
+            axes.set_title(title, loc="left")
+        return figure
+
     header = ("Date", *(name for name, _ in series))
     rows = tuple(
         (day.isoformat(), *(str(values[k]) for _, values in series))
@@ -150,13 +163,14 @@ def trend_chart(
             for name, values in series
         ]
         alt = (
-            f"{title}: {len(dates)} points from {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}; "
+            f"{title}: {len(dates)} point{'' if len(dates) == 1 else 's'} from "
+            f"{dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}; "
             + "; ".join(parts)
             + "."
         )
     else:
         alt = f"{title}: {empty_message}"
-    return Chart(svg=svg_bytes(figure, title=title, description=alt), alt=alt, header=header, rows=rows)
+    return Chart(title=title, alt=alt, header=header, rows=rows, draw=draw)
 
 
 def stacked_bar_chart(
@@ -168,34 +182,38 @@ def stacked_bar_chart(
     note: str = "",
 ) -> Chart:
     """Stacked bars per category; ``None`` values (suppressed) are left out, never guessed."""
-    figure = _figure(height=3.6)
-    with matplotlib.rc_context(RC):
-        axes = figure.add_subplot()
-        positions = list(range(len(categories)))
-        bottoms = [0] * len(categories)
-        for index, (name, values) in enumerate(series):
-            heights = [value or 0 for value in values]
+
+    def draw() -> Figure:
+        figure = _figure(height=3.6)
+        with matplotlib.rc_context(RC):
+            axes = figure.add_subplot()
+            positions = list(range(len(categories)))
+            bottoms = [0] * len(categories)
             colours = ORDERED_PALETTE if len(series) <= len(ORDERED_PALETTE) else PALETTE
-            axes.bar(
-                positions,
-                heights,
-                bottom=bottoms,
-                label=name,
-                color=colours[index % len(colours)],
-                edgecolor="#ffffff",
-                linewidth=0.6,
-            )
-            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-        axes.set_xticks(positions, list(categories), rotation=45 if len(categories) > 6 else 0)
-        for label in axes.get_xticklabels():
-            label.set_horizontalalignment("right" if len(categories) > 6 else "center")
-        axes.set_ylabel(y_label)
-        axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
-        axes.set_axisbelow(True)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-        axes.set_title(title, loc="left")
-        if note:
-            figure.text(0.01, 0.005, note, fontsize=8, color="#4a5263", va="bottom")
+            for index, (name, values) in enumerate(series):
+                heights = [value or 0 for value in values]
+                axes.bar(
+                    positions,
+                    heights,
+                    bottom=bottoms,
+                    label=name,
+                    color=colours[index % len(colours)],
+                    edgecolor="#ffffff",
+                    linewidth=0.6,
+                )
+                bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+            crowded = len(categories) > 6
+            axes.set_xticks(positions, list(categories), rotation=45 if crowded else 0)
+            for label in axes.get_xticklabels():
+                label.set_horizontalalignment("right" if crowded else "center")
+            axes.set_ylabel(y_label)
+            axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
+            axes.set_axisbelow(True)
+            axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+            axes.set_title(title, loc="left")
+            if note:
+                figure.text(0.01, 0.005, note, fontsize=8, color="#4a5263", va="bottom")
+        return figure
 
     def shown(value: int | None) -> str:
         return "suppressed" if value is None else str(value)
@@ -210,4 +228,4 @@ def stacked_bar_chart(
     alt += f"; {hidden} suppressed values are left out." if hidden else "."
     if note:
         alt += f" {note}"
-    return Chart(svg=svg_bytes(figure, title=title, description=alt), alt=alt, header=header, rows=rows)
+    return Chart(title=title, alt=alt, header=header, rows=rows, draw=draw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from tandem.wellbeing.models import (
@@ -72,6 +73,7 @@ class KudosAdmin(PrivateContentAdmin):
 
 @admin.register(SupportResource)
 class SupportResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "program", "kind", "phone", "is_example")
     list_filter = ("kind", "program")
 

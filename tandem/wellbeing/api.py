@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from tandem.core.api import api_user
 from tandem.partnerships.selectors import access_partnership
@@ -102,7 +103,7 @@ def my_pulses(request: HttpRequest) -> list[Pulse]:
 
 
 @router.post("/me/pulses", response={201: PulseCreatedOut}, tags=["wellbeing"])
-def my_pulse_create(request: HttpRequest, payload: PulseIn) -> tuple[int, PulseCreatedOut]:
+def my_pulse_create(request: HttpRequest, payload: PulseIn) -> Status[PulseCreatedOut]:
     """Record a check-in; when it crosses the threshold, the answer lists support resources."""
     user = api_user(request)
     pulse = services.pulse_record(user=user, **payload.dict())
@@ -114,10 +115,13 @@ def my_pulse_create(request: HttpRequest, payload: PulseIn) -> tuple[int, PulseC
             resources += entry.crisis_lines + entry.other_resources
         if selectors.needs_fallback_crisis_line(support):
             resources.insert(0, selectors.FALLBACK_CRISIS_LINE)
-    return 201, PulseCreatedOut(
-        pulse=PulseOut.from_orm(pulse),
-        crossed_threshold=crossed,
-        support_resources=[SupportResourceOut.from_orm(resource) for resource in resources],
+    return Status(
+        201,
+        PulseCreatedOut(
+            pulse=PulseOut.from_orm(pulse),
+            crossed_threshold=crossed,
+            support_resources=[SupportResourceOut.from_orm(resource) for resource in resources],
+        ),
     )
 
 
@@ -128,8 +132,8 @@ def my_reflections(request: HttpRequest) -> list[Reflection]:
 
 
 @router.post("/me/reflections", response={201: ReflectionOut}, tags=["wellbeing"])
-def my_reflection_create(request: HttpRequest, payload: ReflectionIn) -> tuple[int, Reflection]:
-    return 201, services.reflection_create(user=api_user(request), **payload.dict())
+def my_reflection_create(request: HttpRequest, payload: ReflectionIn) -> Status[Reflection]:
+    return Status(201, services.reflection_create(user=api_user(request), **payload.dict()))
 
 
 @router.get("/me/reflections/{reflection_id}", response=ReflectionOut, tags=["wellbeing"])
@@ -146,10 +150,10 @@ def my_reflection_update(
 
 
 @router.delete("/me/reflections/{reflection_id}", response={204: None}, tags=["wellbeing"])
-def my_reflection_delete(request: HttpRequest, reflection_id: int) -> tuple[int, None]:
+def my_reflection_delete(request: HttpRequest, reflection_id: int) -> Status[None]:
     reflection = selectors.access_own_reflection(api_user(request), reflection_id)
     services.reflection_delete(reflection=reflection)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/partnerships/{partnership_id}/kudos", response=list[KudosOut], tags=["wellbeing"])
@@ -164,7 +168,7 @@ def partnership_kudos(request: HttpRequest, partnership_id: int) -> list[Kudos]:
 )
 def partnership_kudos_send(
     request: HttpRequest, partnership_id: int, payload: KudosIn
-) -> tuple[int, Kudos]:
+) -> Status[Kudos]:
     user = api_user(request)
     partnership = access_partnership(user, partnership_id)
     recipient = None
@@ -178,4 +182,4 @@ def partnership_kudos_send(
     kudos = services.kudos_send(
         partnership=partnership, sender=user, message=payload.message, recipient=recipient
     )
-    return 201, kudos
+    return Status(201, kudos)
