@@ -47,9 +47,17 @@ class SupportResourceOut(Schema):
     url: str
     hours: str
 
-    @staticmethod
-    def resolve_program(resource: SupportResource) -> str:
-        return resource.program.slug if resource.program_id else ""
+
+def _resource_out(resource: SupportResource) -> SupportResourceOut:
+    return SupportResourceOut(
+        program=resource.program.slug if resource.program_id else "",
+        name=resource.name,
+        kind=resource.kind,
+        description=resource.description,
+        phone=resource.phone,
+        url=resource.url,
+        hours=resource.hours,
+    )
 
 
 class PulseCreatedOut(Schema):
@@ -120,7 +128,7 @@ def my_pulse_create(request: HttpRequest, payload: PulseIn) -> Status[PulseCreat
         PulseCreatedOut(
             pulse=PulseOut.from_orm(pulse),
             crossed_threshold=crossed,
-            support_resources=[SupportResourceOut.from_orm(resource) for resource in resources],
+            support_resources=[_resource_out(resource) for resource in resources],
         ),
     )
 
