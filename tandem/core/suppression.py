@@ -140,7 +140,9 @@ def _lines(values: list[list[int]]) -> Iterator[list[Position]]:
         yield [(i, j) for i in range(n_rows)]
 
 
-def _smallest_shown(values: list[list[int]], hidden: set[Position], line: list[Position]) -> Position:
+def _smallest_shown(
+    values: list[list[int]], hidden: set[Position], line: list[Position]
+) -> Position:
     candidates = [p for p in line if p not in hidden and values[p[0]][p[1]] > 0]
     return min(candidates, key=lambda p: (values[p[0]][p[1]], p))
 

@@ -28,14 +28,6 @@ PRIVATE = "[private]"
 class PrivateContentAdmin(admin.ModelAdmin):
     """Read-only, no content: operators may see that a row exists, never what it says."""
 
-    plain_fields: tuple[str, ...] = ()
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*self.plain_fields, "private_content"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*self.plain_fields, "private_content"]
-
     @admin.display(description="Content")
     def private_content(self, obj: Any) -> str:
         return PRIVATE
@@ -50,25 +42,31 @@ class PrivateContentAdmin(admin.ModelAdmin):
 @admin.register(Pulse)
 class PulseAdmin(PrivateContentAdmin):
     list_display = ("id", "user", "created_at", "private_content")
-    plain_fields = ("user", "created_at", "shared_with_partners")
+    fields = readonly_fields = ("user", "created_at", "shared_with_partners", "private_content")
 
 
 @admin.register(Reflection)
 class ReflectionAdmin(PrivateContentAdmin):
     list_display = ("id", "user", "created_at", "private_content")
-    plain_fields = ("user", "created_at", "updated_at")
+    fields = readonly_fields = ("user", "created_at", "updated_at", "private_content")
 
 
 @admin.register(SharedReflection)
 class SharedReflectionAdmin(PrivateContentAdmin):
     list_display = ("id", "partnership", "author", "shared_at", "private_content")
-    plain_fields = ("partnership", "author", "shared_at")
+    fields = readonly_fields = ("partnership", "author", "shared_at", "private_content")
 
 
 @admin.register(Kudos)
 class KudosAdmin(PrivateContentAdmin):
     list_display = ("id", "partnership", "sender", "created_at", "private_content")
-    plain_fields = ("partnership", "sender", "recipient", "created_at")
+    fields = readonly_fields = (
+        "partnership",
+        "sender",
+        "recipient",
+        "created_at",
+        "private_content",
+    )
 
 
 @admin.register(SupportResource)

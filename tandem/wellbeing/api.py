@@ -171,9 +171,7 @@ def partnership_kudos(request: HttpRequest, partnership_id: int) -> list[Kudos]:
     return selectors.kudos_for(partnership)  # type: ignore[return-value]
 
 
-@router.post(
-    "/partnerships/{partnership_id}/kudos", response={201: KudosOut}, tags=["wellbeing"]
-)
+@router.post("/partnerships/{partnership_id}/kudos", response={201: KudosOut}, tags=["wellbeing"])
 def partnership_kudos_send(
     request: HttpRequest, partnership_id: int, payload: KudosIn
 ) -> Status[Kudos]:

@@ -15,7 +15,10 @@ def own_trend_chart(pulses: list[Pulse]) -> Chart:
         dates=[timezone.localtime(pulse.created_at).date() for pulse in pulses],
         series=[
             ("Burnout (1 none – 5 fully)", [pulse.burnout for pulse in pulses]),
-            ("Feeling supported (1 not at all – 5 very well)", [pulse.supported for pulse in pulses]),
+            (
+                "Feeling supported (1 not at all – 5 very well)",
+                [pulse.supported for pulse in pulses],
+            ),
         ],
         y_labels=["1", "2", "3", "4", "5"],
         empty_message="No check-ins yet.",

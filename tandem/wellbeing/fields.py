@@ -11,8 +11,8 @@ class EncryptedIntegerField(EncryptedTextField):
     """A small integer stored as ciphertext; reads give back an ``int``."""
 
     description = "Whole number encrypted at rest"
-    _pyi_private_set_type: int
-    _pyi_private_get_type: int
+    _pyi_private_set_type: int  # type: ignore[assignment]
+    _pyi_private_get_type: int  # type: ignore[assignment]
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         text = super().from_db_value(value, expression, connection)
@@ -22,4 +22,6 @@ class EncryptedIntegerField(EncryptedTextField):
         if value is None or isinstance(value, int):
             return value
         text = super().to_python(value)
-        return None if text in (None, "") else int(text)
+        if text is None or text == "":
+            return None
+        return int(text)

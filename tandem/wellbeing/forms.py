@@ -40,13 +40,15 @@ class PulseForm(forms.Form):
 
 
 class WellbeingSettingsForm(forms.Form):
-    pulse_reminders = forms.BooleanField(
-        label="Email me when a check-in is due", required=False
-    )
+    pulse_reminders = forms.BooleanField(label="Email me when a check-in is due", required=False)
     pulse_every_days = forms.TypedChoiceField(
         label="How often I check in",
-        choices=[("", "As my program suggests"), (7, "Every week"), (14, "Every two weeks"),
-                 (28, "Every four weeks")],
+        choices=[
+            ("", "As my program suggests"),
+            (7, "Every week"),
+            (14, "Every two weeks"),
+            (28, "Every four weeks"),
+        ],
         coerce=int,
         empty_value=None,
         required=False,
@@ -105,7 +107,9 @@ class KudosForm(forms.Form):
         if len(partners) > 1:
             choices = [("", "Everyone in the partnership")]
             choices += [(str(partner.pk), partner.display_name) for partner in partners]
-            self.fields["recipient"].choices = choices
+            recipient = self.fields["recipient"]
+            assert isinstance(recipient, forms.ChoiceField)
+            recipient.choices = choices
         else:
             del self.fields["recipient"]
 
@@ -129,14 +133,20 @@ class ProgramWellbeingForm(forms.Form):
     )
 
 
-class SupportResourceForm(forms.ModelForm):
+class SupportResourceForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=SupportResource.Kind.choices)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    phone = forms.CharField(max_length=60, required=False)
     url = forms.URLField(label="Web address", required=False, assume_scheme="https")
+    hours = forms.CharField(
+        max_length=200, required=False, help_text="For example: 24 hours a day, 7 days a week."
+    )
+    order = forms.IntegerField(
+        min_value=0, max_value=999, initial=0, help_text="Lower numbers are listed first."
+    )
 
-    class Meta:
-        model = SupportResource
-        fields = ["name", "kind", "description", "phone", "url", "hours", "order"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "hours": "For example: 24 hours a day, 7 days a week.",
-            "order": "Lower numbers are listed first.",
-        }
+    @classmethod
+    def for_resource(cls, resource: SupportResource, data: Any = None) -> SupportResourceForm:
+        fields = ("name", "kind", "description", "phone", "url", "hours", "order")
+        return cls(data, initial={name: getattr(resource, name) for name in fields})

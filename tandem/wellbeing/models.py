@@ -93,7 +93,9 @@ class WellbeingSettings(models.Model):
 class Pulse(models.Model):
     """One check-in. Every answer is ciphertext; only its time and sharing choice are plain."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulses"
+    )
     burnout = EncryptedIntegerField()
     supported = EncryptedIntegerField()
     word = EncryptedTextField(blank=True, default="")

@@ -84,7 +84,9 @@ def burnout_counts(cohort: Cohort, periods: tuple[Period, ...]) -> list[list[int
         return counts
     zone = timezone.get_current_timezone()
     since = dt.datetime.combine(periods[0].starts_on, dt.time.min, tzinfo=zone)
-    until = dt.datetime.combine(periods[-1].ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(
+        periods[-1].ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+    )
     members = Enrollment.objects.filter(cohort=cohort).values("user_id")
     pulses = (
         Pulse.objects.filter(user_id__in=members, created_at__gte=since, created_at__lt=until)

@@ -11,7 +11,9 @@ from tandem.programs.models import Program
 
 
 @receiver(post_save, sender=Program, dispatch_uid="wellbeing_program_defaults")
-def program_defaults(sender: type[Program], instance: Program, created: bool, **kwargs: Any) -> None:
+def program_defaults(
+    sender: type[Program], instance: Program, created: bool, **kwargs: Any
+) -> None:
     if created and not kwargs.get("raw"):
         from tandem.wellbeing.services import program_wellbeing_ensure
 

@@ -91,7 +91,9 @@ def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
             to = names.get(kudos.recipient_id, "a partner")
         events.append(
             TimelineEvent(
-                at=kudos.created_at, kind="kudos", title=f"{sender} sent kudos to {to}",
+                at=kudos.created_at,
+                kind="kudos",
+                title=f"{sender} sent kudos to {to}",
                 detail=kudos.message,
             )
         )
@@ -121,7 +123,9 @@ def checkin_events(partnership: Partnership, viewer: User) -> list[TimelineEvent
         if pulse.word:
             detail += f", “{pulse.word}”"
         events.append(
-            TimelineEvent(at=pulse.created_at, kind="check-in", title="You checked in", detail=detail)
+            TimelineEvent(
+                at=pulse.created_at, kind="check-in", title="You checked in", detail=detail
+            )
         )
     return events
 

@@ -53,7 +53,9 @@ def planted(cast) -> Planted:
     kudos = services.kudos_send(
         partnership=cast.partnership, sender=cast.bob, message="Great talk today MKKUDOS"
     )
-    carol_pulse = services.pulse_record(user=cast.carol, burnout=1, supported=5, word="MKCAROLPULSE")
+    carol_pulse = services.pulse_record(
+        user=cast.carol, burnout=1, supported=5, word="MKCAROLPULSE"
+    )
     return Planted(
         alice_private_pulse=private_pulse,
         alice_shared_pulse=shared_pulse,

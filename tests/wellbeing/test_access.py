@@ -111,12 +111,20 @@ def post_routes(cast, planted):
     }
 
 
-POST_NAMES = ["pulse_share", "pulse_delete", "reflection_delete", "reflection_share", "resource_delete"]
+POST_NAMES = [
+    "pulse_share",
+    "pulse_delete",
+    "reflection_delete",
+    "reflection_share",
+    "resource_delete",
+]
 
 
 @pytest.mark.parametrize("route", POST_NAMES)
 @pytest.mark.parametrize("actor", ACTORS)
-def test_each_actor_gets_the_expected_answer_on_each_change(cast, planted, client_for, route, actor):
+def test_each_actor_gets_the_expected_answer_on_each_change(
+    cast, planted, client_for, route, actor
+):
     url, data, rule = post_routes(cast, planted)[route]
     allowed = {"owner": {ALICE}, "manage": {COORD, OLGA}}[rule]
     user = None if actor == ANON else getattr(cast, actor)
@@ -200,8 +208,12 @@ def test_outsiders_cannot_change_or_delete_a_reflection_through_the_api(cast, pl
 def test_only_current_members_send_kudos_through_the_api(cast, planted, client_for):
     url = f"{API}/partnerships/{cast.partnership.pk}/kudos"
     body = {"message": "Keep going"}
-    assert client_for(cast.carol).post(url, body, content_type="application/json").status_code == 404
-    assert client_for(cast.coord).post(url, body, content_type="application/json").status_code == 404
+    assert (
+        client_for(cast.carol).post(url, body, content_type="application/json").status_code == 404
+    )
+    assert (
+        client_for(cast.coord).post(url, body, content_type="application/json").status_code == 404
+    )
     response = client_for(cast.alice).post(url, body, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["message"] == "Keep going"

@@ -87,7 +87,9 @@ def test_the_page_csv_and_chart_agree_on_the_displayed_table(crowd, client_for):
 def test_nothing_identifies_a_person_on_the_cohort_page(crowd, client_for):
     cohort, people = crowd
     for person in people[:15]:
-        Pulse.objects.create(user=person, burnout=4, supported=2, word="MKWORD", created_at=at(cohort, 2))
+        Pulse.objects.create(
+            user=person, burnout=4, supported=2, word="MKWORD", created_at=at(cohort, 2)
+        )
     coordinator = factories.coordinator(cohort.program)
     page = client_for(coordinator).get(
         reverse("wellbeing:cohort", args=[cohort.program.slug, cohort.slug])
@@ -95,7 +97,8 @@ def test_nothing_identifies_a_person_on_the_cohort_page(crowd, client_for):
     text = page.content.decode()
     assert "MKWORD" not in text
     for person in people[:15]:
-        assert person.email not in text and person.full_name not in text
+        assert person.email not in text
+        assert person.full_name not in text
 
 
 periods_strategy = st.lists(
@@ -124,12 +127,20 @@ def test_random_cohorts_never_show_or_give_away_a_count_of_one_to_ten(crowd, per
         for index, burnout in enumerate(answers):
             if index < len(earlier) and earlier[index]:
                 pulses.append(
-                    Pulse(user=people[index], burnout=6 - burnout, supported=3,
-                          created_at=at(cohort, period, 0, 8))
+                    Pulse(
+                        user=people[index],
+                        burnout=6 - burnout,
+                        supported=3,
+                        created_at=at(cohort, period, 0, 8),
+                    )
                 )
             pulses.append(
-                Pulse(user=people[index], burnout=burnout, supported=3,
-                      created_at=at(cohort, period, 5))
+                Pulse(
+                    user=people[index],
+                    burnout=burnout,
+                    supported=3,
+                    created_at=at(cohort, period, 5),
+                )
             )
             expected[period][burnout - 1] += 1
     Pulse.objects.bulk_create(pulses)

@@ -30,11 +30,14 @@ def test_a_member_sends_kudos_that_the_partner_reads(cast, client_for):
 
 
 def test_kudos_are_ciphertext_and_short(cast):
-    kudos = services.kudos_send(partnership=cast.partnership, sender=cast.alice, message="MKRAWKUDO")
+    kudos = services.kudos_send(
+        partnership=cast.partnership, sender=cast.alice, message="MKRAWKUDO"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT message FROM wellbeing_kudos WHERE id = %s", [kudos.pk])
         (raw,) = cursor.fetchone()
-    assert raw.startswith("enc1:") and "MKRAWKUDO" not in raw
+    assert raw.startswith("enc1:")
+    assert "MKRAWKUDO" not in raw
     with pytest.raises(ValidationError):
         services.kudos_send(partnership=cast.partnership, sender=cast.alice, message="x" * 281)
 
@@ -58,7 +61,9 @@ def test_in_a_circle_kudos_can_go_to_one_partner(cast, client_for):
     kudos = Kudos.objects.get()
     assert kudos.recipient == dan
     with pytest.raises(ValidationError):
-        services.kudos_send(partnership=circle, sender=cast.carol, message="x", recipient=cast.alice)
+        services.kudos_send(
+            partnership=circle, sender=cast.carol, message="x", recipient=cast.alice
+        )
 
 
 def test_the_marathon_groups_kudos_and_check_ins_by_month(cast, client_for):
@@ -72,12 +77,13 @@ def test_the_marathon_groups_kudos_and_check_ins_by_month(cast, client_for):
         services.pulse_record(user=cast.alice, burnout=2, supported=4, word="MKALICEWORD")
     months = timeline_by_month(cast.partnership, cast.alice)
     assert [month.month for month in months] == sorted({m.month for m in months})
-    first, *rest = months
+    first, *_rest = months
     assert first.month == timezone.localtime(start).date().replace(day=1)
     titles = [event.title for month in months for event in month.events]
     assert "Started together" in titles
     assert "Bob sent kudos to everyone" in titles
-    assert "Bob checked in" in titles and "You checked in" in titles
+    assert "Bob checked in" in titles
+    assert "You checked in" in titles
 
     page = client_for(cast.alice).get(reverse("wellbeing:marathon", args=[cast.partnership.pk]))
     text = page.content.decode()

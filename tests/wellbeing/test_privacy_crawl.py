@@ -44,7 +44,11 @@ def test_staff_see_no_check_in_reflection_or_kudos_anywhere(
     if actor in ("coord", "olga"):
         cohort_view = reverse("wellbeing:cohort", args=[cast.program.slug, cast.cohort.slug])
         csv = reverse("wellbeing:cohort_csv", args=[cast.program.slug, cast.cohort.slug])
-        assert {cohort_view, csv, reverse("wellbeing:program_support", args=["riverside"])} <= found.ok
+        assert {
+            cohort_view,
+            csv,
+            reverse("wellbeing:program_support", args=["riverside"]),
+        } <= found.ok
         # The aggregate really shows the crowd: 13 people checked in during the first period.
         assert "13" in found.bodies[csv]
     if actor == "olga":

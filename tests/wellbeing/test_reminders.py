@@ -71,7 +71,9 @@ def test_a_reminder_goes_out_when_the_interval_has_passed_and_not_again_within_i
         assert recipients() == ["alice@example.org"]
 
 
-def test_people_who_turned_reminders_off_get_none(cast, client_for, django_capture_on_commit_callbacks):
+def test_people_who_turned_reminders_off_get_none(
+    cast, client_for, django_capture_on_commit_callbacks
+):
     client_for(cast.alice).post("/wellbeing/settings/", {"pulse_every_days": ""})
     assert WellbeingSettings.objects.get(user=cast.alice).pulse_reminders is False
     with time_machine.travel(START, tick=False):

@@ -78,7 +78,7 @@ def resource_create(request: AuthedRequest, slug: str) -> HttpResponse:
 def resource_edit(request: AuthedRequest, slug: str, resource_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
     resource = selectors.access_support_resource(program, resource_id)
-    form = SupportResourceForm(request.POST or None, instance=resource)
+    form = SupportResourceForm.for_resource(resource, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.support_resource_update(resource=resource, **form.cleaned_data)
@@ -98,7 +98,9 @@ def resource_edit(request: AuthedRequest, slug: str, resource_id: int) -> HttpRe
 @require_POST
 def resource_delete(request: AuthedRequest, slug: str, resource_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    services.support_resource_delete(resource=selectors.access_support_resource(program, resource_id))
+    services.support_resource_delete(
+        resource=selectors.access_support_resource(program, resource_id)
+    )
     messages.success(request, "Support resource removed.")
     return redirect("wellbeing:program_support", program.slug)
 
