@@ -19,6 +19,7 @@ from typing import Any
 import matplotlib
 from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Colour-blind-safe (Okabe–Ito), dark enough on white for WCAG non-text contrast (3:1).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#56B4E9", "#000000")
@@ -30,7 +31,7 @@ RC: dict[Any, Any] = {
     "svg.hashsalt": "tandem-charts",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
-    "font.size": 10,
+    "font.size": 11,
     "axes.edgecolor": "#4a5263",
     "axes.labelcolor": "#1d2330",
     "xtick.color": "#1d2330",
@@ -108,7 +109,7 @@ def svg_bytes(figure: Figure, *, title: str, description: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _figure(width: float = 7.0, height: float = 3.2) -> Figure:
+def _figure(width: float = 6.4, height: float = 4.0) -> Figure:
     with matplotlib.rc_context(RC):
         return Figure(figsize=(width, height), layout="constrained")
 
@@ -141,10 +142,10 @@ def trend_chart(
             axes.set_ylim(0.6, len(y_labels) + 0.4)
             axes.set_yticks(list(scale), list(y_labels))
             axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
-            axes.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=8))
+            axes.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=5))
             axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
             if dates:
-                axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+                axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
                 if len(dates) == 1:
                     day = dates[0]
                     week = dt.timedelta(days=7)
@@ -185,7 +186,7 @@ def stacked_bar_chart(
     """Stacked bars per category; ``None`` values (suppressed) are left out, never guessed."""
 
     def draw() -> Figure:
-        figure = _figure(height=3.6)
+        figure = _figure(height=4.4)
         with matplotlib.rc_context(RC):
             axes = figure.add_subplot()
             positions = list(range(len(categories)))
@@ -208,12 +209,17 @@ def stacked_bar_chart(
             for label in axes.get_xticklabels():
                 label.set_horizontalalignment("right" if crowded else "center")
             axes.set_ylabel(y_label)
+            axes.set_ylim(bottom=0, top=max(1, *bottoms) * 1.05)
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
             axes.set_axisbelow(True)
-            axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+            axes.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.3 if crowded else -0.15),
+                ncol=min(len(series), 3),
+                frameon=False,
+            )
             axes.set_title(title, loc="left")
-            if note:
-                figure.text(0.01, 0.005, note, fontsize=8, color="#4a5263", va="bottom")
         return figure
 
     def shown(value: int | None) -> str:

@@ -94,3 +94,17 @@ def test_a_coordinator_sets_the_schedule_and_threshold_within_bounds(cast, clien
     assert response.status_code == 200
     settings.refresh_from_db()
     assert settings.pulse_every_days == 21
+
+
+def test_reading_a_partners_shared_items_and_exporting_the_aggregate_are_audited(
+    cast, planted, client_for
+):
+    from tandem.audit.models import AuditEvent
+
+    client_for(cast.bob).get(reverse("wellbeing:shared", args=[cast.partnership.pk]))
+    read = AuditEvent.objects.get(action=AuditEvent.Action.PRIVATE_READ)
+    assert (read.actor, read.target_id) == (cast.bob, str(cast.partnership.pk))
+    assert read.detail == {"shared_pulses": 1, "shared_reflections": 1}
+    client_for(cast.coord).get(reverse("wellbeing:cohort_csv", args=["riverside", "fall"]))
+    export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert (export.actor, export.target_id) == (cast.coord, str(cast.cohort.pk))
