@@ -17,6 +17,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Enrollment, Program
+from tandem.wellbeing.defaults import CRISIS_LINE_988
 from tandem.wellbeing.models import (
     DEFAULT_BURNOUT_THRESHOLD,
     DEFAULT_PULSE_EVERY_DAYS,
@@ -31,15 +32,7 @@ from tandem.wellbeing.models import (
 )
 
 # Shown on every support page even when a program lists no crisis line of its own.
-FALLBACK_CRISIS_LINE = SupportResource(
-    name="988 Suicide & Crisis Lifeline (United States)",
-    kind=SupportResource.Kind.CRISIS,
-    description="Call or text 988, or chat online. Free and confidential, for anyone in "
-    "emotional distress or suicidal crisis.",
-    phone="988",
-    url="https://988lifeline.org",
-    hours="24 hours a day, 7 days a week",
-)
+FALLBACK_CRISIS_LINE = SupportResource(**CRISIS_LINE_988)
 
 
 def settings_of(user: User) -> WellbeingSettings:

@@ -19,6 +19,7 @@ from tandem.core.mail import send_email_on_commit
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Enrollment, Program
 from tandem.wellbeing import instruments, selectors
+from tandem.wellbeing.defaults import DEFAULT_RESOURCES
 from tandem.wellbeing.models import (
     KUDOS_MAX_LENGTH,
     Kudos,
@@ -33,29 +34,6 @@ from tandem.wellbeing.models import (
 logger = logging.getLogger(__name__)
 
 REFLECTION_MAX_LENGTH = 5000
-
-DEFAULT_RESOURCES = (
-    {
-        "name": "988 Suicide & Crisis Lifeline (United States)",
-        "kind": SupportResource.Kind.CRISIS,
-        "description": "Call or text 988, or chat online. Free and confidential, for anyone in "
-        "emotional distress or suicidal crisis.",
-        "phone": "988",
-        "url": "https://988lifeline.org",
-        "hours": "24 hours a day, 7 days a week",
-        "order": 0,
-    },
-    {
-        "name": "Physician Support Line (United States)",
-        "kind": SupportResource.Kind.OTHER,
-        "description": "Free, confidential peer support for physicians and medical students "
-        "from volunteer psychiatrists. No appointment needed.",
-        "phone": "1-888-409-0141",
-        "url": "https://www.physiciansupportline.com",
-        "hours": "8 am to 1 am Eastern time, 7 days a week",
-        "order": 1,
-    },
-)
 
 
 def _score(value: int, field: str) -> int:
