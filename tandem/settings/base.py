@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tandem.audit",
     "tandem.notifications",
     "tandem.workspace",
+    "tandem.wellbeing",
 ]
 
 MIDDLEWARE = [
