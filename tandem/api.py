@@ -12,8 +12,8 @@ from ninja import NinjaAPI
 
 from tandem.core.api import BrowserSessionAuth, TokenAuth
 from tandem.programs.api import router as programs_router
-from tandem.workspace.api import router as workspace_router
 from tandem.wellbeing.api import router as wellbeing_router
+from tandem.workspace.api import router as workspace_router
 
 api = NinjaAPI(
     title="Tandem API",
