@@ -25,6 +25,7 @@ _GOAL_STOP_WORDS = sorted(
         "want", "wants", "like", "hope", "able", "become", "get", "better", "improve", "strengthen",
         "build", "learn", "work", "working", "goal", "goals", "year", "years", "next", "make",
         "really", "start", "starting", "develop", "grow", "good", "new", "ll", "ve", "im", "use",
+        "need", "hoping", "main", "things", "thing", "help",
     }
 )
 
@@ -217,23 +218,42 @@ class Cohort:
         """The goal phrases both people used, most distinctive first (bigrams before words)."""
         if self.goals.nnz == 0:
             return []
-        row_i, row_j = self.goals.getrow(i), self.goals.getrow(j)
-        common = np.intersect1d(row_i.indices, row_j.indices)
+        g = self.goals
+        idx_i, val_i = g.indices[g.indptr[i] : g.indptr[i + 1]], g.data[g.indptr[i] : g.indptr[i + 1]]
+        idx_j, val_j = g.indices[g.indptr[j] : g.indptr[j + 1]], g.data[g.indptr[j] : g.indptr[j + 1]]
+        common, at_i, at_j = np.intersect1d(idx_i, idx_j, assume_unique=True, return_indices=True)
         if len(common) == 0:
             return []
-        weight = np.asarray(row_i[:, common].toarray()).ravel() * np.asarray(
-            row_j[:, common].toarray()
-        ).ravel()
-        terms = [str(self.terms[t]) for t in common]
-        ranked = sorted(zip(terms, weight, strict=True), key=lambda tw: (-(" " in tw[0]), -tw[1], tw[0]))
-        chosen: list[str] = []
-        for term, _ in ranked:
-            if any(term in c.split(" ") or term == c for c in chosen):
-                continue
-            chosen.append(term)
-            if len(chosen) == limit:
+        weight = val_i[at_i] * val_j[at_j]
+        weights = {str(self.terms[t]): float(w) for t, w in zip(common, weight, strict=True)}
+        return _phrases(weights)[:limit]
+
+
+def _phrases(weights: dict[str, float]) -> list[str]:
+    """Chain shared bigrams that overlap ("strong personal" + "personal statement") into
+    phrases, keep leftover words, and rank phrases by total weight, longer ones first."""
+    bigrams = [t.split(" ") for t in weights if " " in t]
+    chains: list[list[str]] = []
+    for first, second in sorted(bigrams):
+        for chain in chains:
+            if chain[-1] == first:
+                chain.append(second)
                 break
-        return chosen
+            if chain[0] == second:
+                chain.insert(0, first)
+                break
+        else:
+            chains.append([first, second])
+    covered = {word for chain in chains for word in chain}
+    scored: list[tuple[float, str]] = []
+    for chain in chains:
+        total = sum(weights.get(f"{x} {y}", 0.0) for x, y in zip(chain, chain[1:], strict=False))
+        scored.append((total + sum(weights.get(w, 0.0) for w in chain), " ".join(chain)))
+    for term, w in weights.items():
+        if " " not in term and term not in covered:
+            scored.append((w, term))
+    scored.sort(key=lambda sw: (-(" " in sw[1]), -sw[0], sw[1]))
+    return [phrase for _, phrase in scored]
 
 
 def _goal_vectors(sentences: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:

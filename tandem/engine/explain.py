@@ -1,0 +1,194 @@
+"""Group scores and the plain-language reasons and warnings shown to coordinators.
+
+Reasons name the concrete overlap behind the strongest score components, so a coordinator can
+check a suggestion at a glance instead of trusting a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from tandem.engine.defaults import COMPONENTS
+from tandem.engine.feasibility import KIND_WORDS, Feasibility
+from tandem.engine.model import GroupScore
+from tandem.engine.scoring import Cohort
+
+
+def group_score(cohort: Cohort, feas: Feasibility, members: Sequence[int]) -> GroupScore:
+    """Mean score and mean components over all pairs inside the group, plus broken rules."""
+    members = list(members)
+    names = [p.display_name for p in cohort.participants]
+    if len(members) < 2:
+        return GroupScore(0.0, {c: 0.0 for c in COMPONENTS}, {}, ["a group needs two people"])
+    i = np.array([members[x] for x in range(len(members)) for _ in members[x + 1 :]])
+    j = np.array([members[y] for x in range(len(members)) for y in range(x + 1, len(members))])
+    comps = cohort.components(i, j)
+    totals = cohort.total(comps)
+    violations = []
+    for x, y in zip(i.tolist(), j.tolist(), strict=True):
+        why = feas.why_not(x, y, cohort.config.ladder, names)
+        if why:
+            violations.append(why)
+    pair_scores = {
+        (cohort.ids[x], cohort.ids[y]): float(s)
+        for x, y, s in zip(i.tolist(), j.tolist(), totals.tolist(), strict=True)
+    }
+    return GroupScore(
+        score=float(totals.mean()),
+        components={c: float(comps[c].mean()) for c in COMPONENTS},
+        pair_scores=pair_scores,
+        violations=violations,
+    )
+
+
+def _join(words: Sequence[str]) -> str:
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _stage_label(cohort: Cohort, i: int) -> str:
+    ladder = cohort.config.ladder
+    s = int(cohort.stage[i])
+    return ladder[s] if 0 <= s < len(ladder) else f"stage {s}"
+
+
+_PRONOUNS = {"my": "your", "i": "you", "me": "you", "mine": "yours", "myself": "yourselves"}
+
+
+def _span(sentence: str, phrase: str) -> tuple[str, bool] | None:
+    """The words of ``sentence`` that carry ``phrase`` (stop words between kept), and whether
+    the span follows "to", i.e. starts with a verb; pronouns are turned to the second person."""
+    words = re.findall(r"\w+(?:['-]\w+)*", sentence)
+    low = [w.lower() for w in words]
+    parts = phrase.split(" ")
+    for start, word in enumerate(low):
+        if word != parts[0] and not word.startswith(parts[0] + "-"):
+            continue
+        end, ok = start, True
+        for part in parts[1:]:
+            nxt = next((k for k in range(end + 1, min(end + 5, len(low)))
+                        if low[k] == part or part in re.split(r"[-']", low[k])), None)
+            if nxt is None:
+                ok = False
+                break
+            end = nxt
+        if ok:
+            text = " ".join(_PRONOUNS.get(w.lower(), w) for w in words[start : end + 1])
+            return text, start > 0 and low[start - 1] == "to"
+    return None
+
+
+def _topics(cohort: Cohort, giver: int, taker: int) -> list[str]:
+    p, q = cohort.participants[giver], cohort.participants[taker]
+    return sorted(p.offers & q.seeks)
+
+
+def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]) -> list[str]:
+    """Two or three sentences on why these people fit, strongest component first."""
+    members = list(members)
+    people = [cohort.participants[m] for m in members]
+    names = [p.display_name for p in people]
+    found: dict[str, str] = {}
+
+    themes: dict[str, int] = {}
+    for x in range(len(members)):
+        for y in range(x + 1, len(members)):
+            for theme in cohort.shared_themes(members[x], members[y]):
+                themes[theme] = themes.get(theme, 0) + 1
+    if themes:
+        top = sorted(themes, key=lambda t: (-themes[t], -(" " in t), t))[0]
+        who = "You both" if len(members) == 2 else "You all"
+        span, verb_first = top, False
+        for p in people:
+            hit = _span(p.main_thing, top)
+            if hit:
+                span, verb_first = hit
+                break
+        found["goals"] = f"{who} want to {span}" if verb_first else f"{who} want to work on {span}"
+
+    links: list[str] = []
+    for x, giver in enumerate(members):
+        for y, taker in enumerate(members):
+            if x != y:
+                given = _topics(cohort, giver, taker)
+                if given:
+                    links.append(f"{names[x]} offers the {_join(given[:2])} mentoring "
+                                 f"{names[y]} seeks")
+    if links:
+        if len(members) == 2 and len(links) == 2:
+            first = _topics(cohort, members[1], members[0])
+            found["reciprocity"] = f"{links[0]}, and {names[1]} offers {_join(first[:2])} in return"
+        else:
+            found["reciprocity"] = "; ".join(links[:2])
+
+    labels = sorted({_stage_label(cohort, m) for m in members},
+                    key=lambda lab: cohort.config.ladder.index(lab)
+                    if lab in cohort.config.ladder else 0)
+    if len(labels) == 1:
+        found["stage"] = f"{'Both' if len(members) == 2 else 'All'} at the same stage ({labels[0]})"
+    else:
+        found["stage"] = f"Close in career stage ({_join(labels)})"
+
+    specialties = [p.specialty for p in people]
+    wanted_diff = [names[k] for k, p in enumerate(people) if p.specialty_preference == "different"]
+    wanted_same = [names[k] for k, p in enumerate(people) if p.specialty_preference == "same"]
+    distinct = {s.strip().lower() for s in specialties if s.strip()}
+    if wanted_diff and len(distinct) == len(members):
+        found["specialty"] = (f"Different specialties ({_join(sorted(set(specialties)))}) for a "
+                              f"fresh perspective, as {_join(wanted_diff)} asked")
+    elif wanted_same and len(distinct) == 1:
+        found["specialty"] = f"Same specialty ({specialties[0]}), as {_join(wanted_same)} asked"
+
+    slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
+    if slots:
+        found["availability"] = f"All free at {_join(sorted(slots)[:3])}" if len(members) > 2 \
+            else f"Both free at {_join(sorted(slots)[:3])}"
+
+    weights = cohort.weight
+    ranked = sorted(found, key=lambda c: -weights[c] * components.get(c, 0.0))
+    chosen = [found[c] for c in ranked if components.get(c, 0.0) > 0 or c == "stage"][:3]
+    return chosen
+
+
+def warnings(cohort: Cohort, members: Sequence[int], score: float, *, attached: int | None,
+             attach_why: str) -> list[str]:
+    out: list[str] = []
+    if score < cohort.config.low_score_warning:
+        out.append(f"Low score ({score:.1f} < {cohort.config.low_score_warning:g}): worth a "
+                   f"coordinator's look before confirming")
+    if attached is not None:
+        name = cohort.participants[attached].display_name
+        out.append(f"Triad: {name} joined this pair because {attach_why}")
+    return out
+
+
+def unmatched_reason(cohort: Cohort, feas: Feasibility, i: int, *, circles: bool) -> str:
+    """Why person i ended up without a group, naming the rule that left no one."""
+    n = cohort.n
+    others = np.flatnonzero(np.abs(cohort.stage - cohort.stage[i]) <= feas.max_gap)
+    others = others[others != i]
+    label = _stage_label(cohort, i)
+    gap = feas.max_gap
+    if len(others) == 0:
+        return (f"No one else is within {gap} stage{'s' if gap != 1 else ''} of {label}; "
+                f"widen max_stage_gap or match them by hand")
+    blocked = others[feas.forbidden(np.full(len(others), i), others)]
+    if len(blocked) == len(others):
+        kinds: dict[str, int] = {}
+        for j in blocked.tolist():
+            kind = feas.why[min(i, j) * n + max(i, j)][0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        parts = [f"{count} × {KIND_WORDS.get(kind, kind)}" for kind, count in sorted(kinds.items())]
+        return (f"Everyone within {gap} stage{'s' if gap != 1 else ''} of {label} is excluded "
+                f"({'; '.join(parts)})")
+    free = len(others) - len(blocked)
+    if circles:
+        return (f"{free} compatible peer{'s' if free != 1 else ''}, but no circle could take them "
+                f"without breaking a hard constraint or the group size limits")
+    return (f"{free} compatible peer{'s' if free != 1 else ''}, but each is already in a pair "
+            f"whose other member conflicts with them, so no safe pair or triad was left")
