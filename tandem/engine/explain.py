@@ -19,29 +19,52 @@ from tandem.engine.scoring import Cohort
 
 def group_score(cohort: Cohort, feas: Feasibility, members: Sequence[int]) -> GroupScore:
     """Mean score and mean components over all pairs inside the group, plus broken rules."""
-    members = list(members)
-    names = [p.display_name for p in cohort.participants]
-    if len(members) < 2:
-        return GroupScore(0.0, {c: 0.0 for c in COMPONENTS}, {}, ["a group needs two people"])
-    i = np.array([members[x] for x in range(len(members)) for _ in members[x + 1 :]])
-    j = np.array([members[y] for x in range(len(members)) for y in range(x + 1, len(members))])
-    comps = cohort.components(i, j)
-    totals = cohort.total(comps)
-    violations = []
-    for x, y in zip(i.tolist(), j.tolist(), strict=True):
-        why = feas.why_not(x, y, cohort.config.ladder, names)
-        if why:
-            violations.append(why)
-    pair_scores = {
-        (cohort.ids[x], cohort.ids[y]): float(s)
-        for x, y, s in zip(i.tolist(), j.tolist(), totals.tolist(), strict=True)
-    }
-    return GroupScore(
-        score=float(totals.mean()),
-        components={c: float(comps[c].mean()) for c in COMPONENTS},
-        pair_scores=pair_scores,
-        violations=violations,
-    )
+    return score_groups(cohort, feas, [list(members)])[0]
+
+
+def score_groups(cohort: Cohort, feas: Feasibility,
+                 groups: Sequence[Sequence[int]]) -> list[GroupScore]:
+    """Scores of many groups in one vectorised pass over all their inside pairs."""
+    owner: list[int] = []
+    first: list[int] = []
+    second: list[int] = []
+    for k, members in enumerate(groups):
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                owner.append(k)
+                first.append(members[x])
+                second.append(members[y])
+    i = np.array(first, dtype=np.int64)
+    j = np.array(second, dtype=np.int64)
+    own = np.array(owner, dtype=np.int64)
+    comps = cohort.components(i, j) if len(i) else {c: np.zeros(0) for c in COMPONENTS}
+    totals = cohort.total(comps) if len(i) else np.zeros(0)
+    count = np.bincount(own, minlength=len(groups)).astype(np.float64)
+    safe = np.maximum(count, 1.0)
+    mean_total = np.bincount(own, weights=totals, minlength=len(groups)) / safe
+    mean_comp = {c: np.bincount(own, weights=comps[c], minlength=len(groups)) / safe
+                 for c in COMPONENTS}
+    bad = np.flatnonzero(~feas.feasible(i, j)) if len(i) else np.zeros(0, dtype=np.int64)
+    violations: dict[int, list[str]] = {}
+    for e in bad.tolist():
+        why = feas.why_not(int(i[e]), int(j[e]), cohort.config.ladder, cohort.names)
+        violations.setdefault(int(own[e]), []).append(why or "not allowed")
+    ids = cohort.ids
+    pair_scores: list[dict[tuple[str, str], float]] = [{} for _ in groups]
+    for k, x, y, s in zip(own.tolist(), first, second, totals.tolist(), strict=True):
+        pair_scores[k][(ids[x], ids[y])] = float(s)
+    out = []
+    for k, members in enumerate(groups):
+        problems = violations.get(k, [])
+        if len(members) < 2:
+            problems = ["a group needs two people", *problems]
+        out.append(GroupScore(
+            score=float(mean_total[k]),
+            components={c: float(mean_comp[c][k]) for c in COMPONENTS},
+            pair_scores=pair_scores[k],
+            violations=problems,
+        ))
+    return out
 
 
 def _join(words: Sequence[str]) -> str:
@@ -169,7 +192,6 @@ def warnings(cohort: Cohort, members: Sequence[int], score: float, *, attached: 
 
 def unmatched_reason(cohort: Cohort, feas: Feasibility, i: int, *, circles: bool) -> str:
     """Why person i ended up without a group, naming the rule that left no one."""
-    n = cohort.n
     others = np.flatnonzero(np.abs(cohort.stage - cohort.stage[i]) <= feas.max_gap)
     others = others[others != i]
     label = _stage_label(cohort, i)
@@ -181,7 +203,8 @@ def unmatched_reason(cohort: Cohort, feas: Feasibility, i: int, *, circles: bool
     if len(blocked) == len(others):
         kinds: dict[str, int] = {}
         for j in blocked.tolist():
-            kind = feas.why[min(i, j) * n + max(i, j)][0]
+            hit = feas.kind_of(i, j)
+            kind = hit[0] if hit else "blocked"
             kinds[kind] = kinds.get(kind, 0) + 1
         parts = [f"{count} × {KIND_WORDS.get(kind, kind)}" for kind, count in sorted(kinds.items())]
         return (f"Everyone within {gap} stage{'s' if gap != 1 else ''} of {label} is excluded "

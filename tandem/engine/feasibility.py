@@ -34,9 +34,10 @@ class Feasibility:
         self.stage = np.array([p.stage for p in participants], dtype=np.int64)
         self.max_gap = int(config.max_stage_gap)
         problems: list[str] = []
-        self.why: dict[int, tuple[str, str]] = {}
-        pairs_a: list[int] = []
-        pairs_b: list[int] = []
+        kinds: list[str] = []
+        reasons: list[str] = []
+        first: list[int] = []
+        second: list[int] = []
         for fp in constraints.forbidden:
             if fp.kind == "previous_partner" and config.allow_previous_partners:
                 continue
@@ -44,24 +45,36 @@ class Feasibility:
             if ia is None or ib is None:
                 missing = fp.a if ia is None else fp.b
                 problems.append(f"forbidden pair names {missing!r}, who is not a participant")
-                continue
-            if ia == ib:
+            elif ia == ib:
                 problems.append(f"{fp.a!r} cannot be forbidden from themselves")
-                continue
-            lo, hi = min(ia, ib), max(ia, ib)
-            key = lo * n + hi
-            if key not in self.why:
-                self.why[key] = (fp.kind, fp.reason)
-                pairs_a.append(lo)
-                pairs_b.append(hi)
+            else:
+                first.append(ia)
+                second.append(ib)
+                kinds.append(fp.kind)
+                reasons.append(fp.reason)
         if problems:
             raise MatchInputError(problems)
-        self.keys = np.array(sorted(self.why), dtype=np.int64)
-        a = np.array(pairs_a + pairs_b, dtype=np.int64)
-        b = np.array(pairs_b + pairs_a, dtype=np.int64)
+        fa = np.array(first, dtype=np.int64)
+        fb = np.array(second, dtype=np.int64)
+        keys = np.minimum(fa, fb) * n + np.maximum(fa, fb)
+        # The first listing of a pair names its reason.
+        self.keys, at = np.unique(keys, return_index=True)
+        self._kinds = [kinds[k] for k in at.tolist()]
+        self._reasons = [reasons[k] for k in at.tolist()]
+        lo, hi = self.keys // max(n, 1), self.keys % max(n, 1)
+        a = np.concatenate((lo, hi))
+        b = np.concatenate((hi, lo))
         order = np.argsort(a, kind="stable")
         self.nbr = b[order]
         self.ptr = np.searchsorted(a[order], np.arange(n + 1))
+
+    def kind_of(self, i: int, j: int) -> tuple[str, str] | None:
+        """The kind and reason of the forbidden pair (i, j), or None."""
+        key = min(i, j) * self.n + max(i, j)
+        pos = int(np.searchsorted(self.keys, key))
+        if pos < len(self.keys) and self.keys[pos] == key:
+            return self._kinds[pos], self._reasons[pos]
+        return None
 
     def forbidden(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """True where the pair (i[k], j[k]) is on a forbidden list."""
@@ -83,7 +96,7 @@ class Feasibility:
     def pair_ok(self, i: int, j: int) -> bool:
         if i == j or abs(int(self.stage[i]) - int(self.stage[j])) > self.max_gap:
             return False
-        return (min(i, j) * self.n + max(i, j)) not in self.why
+        return self.kind_of(i, j) is None
 
     def group_ok(self, members: Sequence[int]) -> bool:
         return all(
@@ -99,7 +112,7 @@ class Feasibility:
             return (f"{names[i]} ({_label(ladder, int(self.stage[i]))}) and {names[j]} "
                     f"({_label(ladder, int(self.stage[j]))}) are {gap} stages apart, more than "
                     f"the allowed {self.max_gap}")
-        hit = self.why.get(min(i, j) * self.n + max(i, j))
+        hit = self.kind_of(i, j)
         if hit is None:
             return None
         kind, reason = hit

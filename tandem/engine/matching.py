@@ -23,8 +23,8 @@ SMALL_COMPONENT = 300
 PART_LIMIT = 2500
 # Largest pruned graph (in edges) worth solving to certify optimality outside exact mode.
 CERTIFY_EDGE_LIMIT = 60_000
-# Largest window of nodes re-solved at once while repairing exposed nodes.
-WINDOW_LIMIT = 8000
+# Nodes per pair of exposed nodes explored while repairing; keeps each window small.
+WINDOW_LIMIT = 3000
 # Weights beyond this make the LP's float arithmetic inexact; such graphs skip the LP.
 _EXACT_FLOAT = 2**52
 
@@ -76,7 +76,10 @@ def max_weight_matching(
     n_comp, label = _components(n, a, b)
     sizes = np.bincount(label, minlength=n_comp)
     edge_label = label[a]
-    large = sizes > SMALL_COMPONENT
+    comp_edges = np.bincount(label[a], minlength=n_comp)
+    # Sparse parts of moderate size are fastest straight through the blossom solver; dense
+    # ones (bring-your-own-score graphs) gain most from LP pruning.
+    large = (sizes > SMALL_COMPONENT) & ((sizes > PART_LIMIT) | (comp_edges > 40 * sizes))
     small_edges = ~large[edge_label]
     report("matching", 0.05)
     _solve_parts(mate, a[small_edges], b[small_edges], w[small_edges], label[a[small_edges]])
@@ -225,45 +228,97 @@ def _solve_tight(mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
 
 def _repair(n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
             rc2: np.ndarray) -> None:
-    """Re-solve windows grown from exposed nodes along alternating paths, so that exposed
-    nodes in different parts can be joined by augmenting paths."""
+    """Join exposed nodes in pairs by re-solving small windows around them.
+
+    A breadth-first search grows alternating trees from every exposed node at once, along each
+    node's few lowest-slack edges; where two trees meet an augmenting path is likely, and the
+    union of the two trees is solved exactly.
+    """
     heads = np.concatenate((a, b))
     tails = np.concatenate((b, a))
     slack = np.concatenate((rc2, rc2))
+    edge = np.concatenate((np.arange(len(a)), np.arange(len(a))))
     order = np.lexsort((tails, slack, heads))
-    heads, tails = heads[order], tails[order]
+    heads, tails, edge = heads[order], tails[order], edge[order]
     ptr = np.searchsorted(heads, np.arange(n + 1))
+    rank = np.arange(len(heads)) - ptr[heads]
     has_edge = np.zeros(n, dtype=bool)
     has_edge[heads] = True
-    inside = np.zeros(n, dtype=bool)
     previous = -1
-    for reach in (4, 8, 16):
+    for reach in (3, 6, 12, 24):
         exposed = np.flatnonzero((mate < 0) & has_edge)
-        if len(exposed) == 0 or len(exposed) == previous:
+        if len(exposed) < 2 or len(exposed) == previous and reach > 6:
             break
         previous = len(exposed)
-        window = [exposed]
-        inside[exposed] = True
-        frontier = exposed
-        size = len(exposed)
-        while len(frontier) and size < WINDOW_LIMIT:
-            lens = np.minimum(ptr[frontier + 1] - ptr[frontier], reach)
-            offsets = np.repeat(ptr[frontier] - np.cumsum(lens) + lens, lens)
-            near = np.unique(tails[offsets + np.arange(lens.sum())])
-            near = near[~inside[near]]
-            mates = mate[near]
-            mates = mates[(mates >= 0) & ~inside[np.maximum(mates, 0)]]
-            inside[near] = True
-            inside[mates] = True
-            window += [near, mates]
-            size += len(near) + len(mates)
-            frontier = mates
-        nodes = np.concatenate(window)
-        sel = inside[a] & inside[b]
+        light = np.zeros(len(a), dtype=bool)
+        light[edge[rank < reach]] = True
+        light |= mate[a] == b
+        windows = _grow_trees(n, mate, exposed, heads, tails, ptr, reach, a[light], b[light])
+        if not windows:
+            continue
+        nodes = np.concatenate(windows)
+        part = np.full(n, -1, dtype=np.int64)
+        for k, win in enumerate(windows):
+            part[win] = k
+        sel = light & (part[a] >= 0) & (part[a] == part[b])
         mate[nodes] = -1
-        _, label = _components(n, a[sel], b[sel])
-        _solve_parts(mate, a[sel], b[sel], w[sel], label[a[sel]])
-        inside[nodes] = False
+        _solve_parts(mate, a[sel], b[sel], w[sel], part[a[sel]])
+
+
+def _grow_trees(n: int, mate: np.ndarray, roots: np.ndarray, heads: np.ndarray,
+                tails: np.ndarray, ptr: np.ndarray, reach: int, la: np.ndarray,
+                lb: np.ndarray) -> list[np.ndarray]:
+    """Grow alternating trees from the exposed roots until trees meet; return, for each
+    meeting pair of roots, the nodes of both trees (whole pairs only)."""
+    owner = np.full(n, -1, dtype=np.int64)
+    owner[roots] = roots
+    done = np.zeros(n, dtype=bool)
+    frontier = roots
+    met: list[tuple[int, int]] = []
+    size = len(roots)
+    while len(frontier) and size < WINDOW_LIMIT * max(1, len(roots) // 2):
+        lens = np.minimum(ptr[frontier + 1] - ptr[frontier], reach)
+        offsets = np.repeat(ptr[frontier] - np.cumsum(lens) + lens, lens)
+        near = tails[offsets + np.arange(lens.sum())]
+        from_root = np.repeat(owner[frontier], lens)
+        fresh = owner[near] < 0
+        near, from_root = near[fresh], from_root[fresh]
+        near, first = np.unique(near, return_index=True)
+        from_root = from_root[first]
+        owner[near] = from_root
+        mates = mate[near]
+        keep = (mates >= 0) & (owner[np.maximum(mates, 0)] < 0)
+        mates, from_root = mates[keep], from_root[keep]
+        owner[mates] = from_root
+        _pair_up(owner, mate)
+        size += len(near) + len(mates)
+        for s1, s2 in _meetings(owner, la, lb, mate):
+            if not done[s1] and not done[s2]:
+                done[s1] = done[s2] = True
+                met.append((s1, s2))
+        frontier = mates[~done[owner[mates]]]
+    return [np.flatnonzero((owner == s1) | (owner == s2)) for s1, s2 in met]
+
+
+def _pair_up(owner: np.ndarray, mate: np.ndarray) -> None:
+    """Put both ends of every pair in the same tree, so re-solving never splits a pair."""
+    x = np.flatnonzero((owner >= 0) & (mate >= 0))
+    y = mate[x]
+    lo, hi = np.minimum(x, y), np.maximum(x, y)
+    pair_owner = np.where(owner[lo] >= 0, owner[lo], owner[hi])
+    owner[lo] = pair_owner
+    owner[hi] = pair_owner
+
+
+def _meetings(owner: np.ndarray, a: np.ndarray, b: np.ndarray,
+              mate: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs of roots whose trees touch along an unmatched edge, closest roots first."""
+    oa, ob = owner[a], owner[b]
+    touch = (oa >= 0) & (ob >= 0) & (oa != ob) & (mate[a] != b)
+    lo = np.minimum(oa[touch], ob[touch])
+    hi = np.maximum(oa[touch], ob[touch])
+    pairs = np.unique(np.stack((lo, hi), axis=1), axis=0) if len(lo) else np.zeros((0, 2), int)
+    return [(int(x), int(y)) for x, y in pairs.tolist()]
 
 
 def _certify(n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,

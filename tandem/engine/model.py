@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.engine.defaults import (
+    AUTO_CANDIDATE_K_LARGE,
+    AUTO_CANDIDATE_K_LIMIT,
+    AUTO_CANDIDATE_K_SMALL,
     COMPONENTS,
     DEFAULT_CANDIDATE_K,
     DEFAULT_LADDER,
@@ -91,9 +94,17 @@ class MatchConfig:
     allow_previous_partners: bool = False
     low_score_warning: float = DEFAULT_LOW_SCORE_WARNING
     seed: int = 0
+    # Best partners kept per person before solving; 0 picks a size-dependent default.
     candidate_k: int = DEFAULT_CANDIDATE_K
     # Labels of the ladder rungs, used only to write reasons ("both PGY2").
     ladder: tuple[str, ...] = DEFAULT_LADDER
+
+    def effective_k(self, people: int) -> int:
+        if self.candidate_k:
+            return self.candidate_k
+        if people > AUTO_CANDIDATE_K_LIMIT:
+            return AUTO_CANDIDATE_K_LARGE
+        return AUTO_CANDIDATE_K_SMALL
 
     def problems(self) -> list[str]:
         found = list(self.weights.problems())
@@ -105,8 +116,8 @@ class MatchConfig:
             found.append("group sizes must satisfy 2 <= min_group <= target_group <= max_group")
         if self.max_group > 12:
             found.append("max_group must be 12 or less")
-        if self.candidate_k < 1:
-            found.append("candidate_k must be at least 1")
+        if self.candidate_k < 0:
+            found.append("candidate_k must be 0 (automatic) or more")
         if not math.isfinite(self.low_score_warning):
             found.append("low_score_warning must be a finite number")
         return found

@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from threadpoolctl import threadpool_limits
 
 from tandem.engine.candidates import CandidateGraph, build_candidates
 from tandem.engine.circles import form_circles
-from tandem.engine.explain import group_score, reasons, unmatched_reason, warnings
+from tandem.engine.explain import group_score, reasons, score_groups, unmatched_reason, warnings
 from tandem.engine.feasibility import Feasibility, check_locks
 from tandem.engine.matching import max_weight_matching
 from tandem.engine.model import (
@@ -78,6 +79,17 @@ def run_match(
     progress: Progress | None = None,
 ) -> MatchResult:
     """Match a cohort; the same input and seed always give the same result."""
+    # Threaded BLAS slows the many small products here; one thread is faster and predictable.
+    with threadpool_limits(1):
+        return _run_match(participants, config, constraints, progress)
+
+
+def _run_match(
+    participants: Sequence[Participant],
+    config: MatchConfig,
+    constraints: Constraints | None,
+    progress: Progress | None,
+) -> MatchResult:
     report = progress or (lambda _stage, _fraction: None)
     constraints = constraints or Constraints()
     _validate(participants, config)
@@ -91,8 +103,9 @@ def run_match(
         run.circles()
     else:
         run.pairs(mutual=config.mode == "mutual")
+    result = run.result()
     report("explaining", 1.0)
-    return run.result()
+    return result
 
 
 class _Run:
@@ -118,7 +131,7 @@ class _Run:
     # ------------------------------------------------------------------ pairs and mutual
     def pairs(self, *, mutual: bool) -> None:
         cohort = self.cohort
-        k = cohort.config.candidate_k
+        k = cohort.config.effective_k(len(self.pool))
         graph = build_candidates(cohort, self.feas, self.pool, k, self.report)
         self.graph = graph
         if mutual:
@@ -149,7 +162,11 @@ class _Run:
         y2 = dual2.astype(np.float64)
         cap = np.where(np.isfinite(graph.kth), np.ceil(graph.kth * SCORE_SCALE) + 1 + big, -np.inf)
         y2[: graph.n] = np.maximum(y2[: graph.n], cap)
-        bound_int = y2.sum() / 2 - big * (pair_count + (1 if odd else 0))
+        # Valid when our pairing has the most pairs possible...
+        by_count = y2.sum() / 2 - big * (pair_count + (1 if odd else 0))
+        # ...and, whatever the count, duals shifted back and clipped at zero still bound it.
+        clipped = np.maximum(y2[: graph.n] - big, 0.0).sum() / 2
+        bound_int = min(by_count, clipped)
         # Scores were rounded to integers; each pair may have lost half a step.
         bound = (bound_int + 0.5 * (len(pool) // 2)) / SCORE_SCALE
         return float(min(bound, fallback))
@@ -201,13 +218,19 @@ class _Run:
         n = self.cohort.n
         current = np.full(n, -np.inf)
         group_of = np.full(n, -1)
+        first: list[int] = []
+        second: list[int] = []
         for k, g in enumerate(self.groups):
             group_of[g] = k
-            if len(g) >= 2:
-                i = np.repeat(g, len(g))
-                j = np.tile(g, len(g))
-                s = self.cohort.scores(i[i != j], j[i != j])
-                np.maximum.at(current, i[i != j], s)
+            for x in g:
+                for y in g:
+                    if x != y:
+                        first.append(x)
+                        second.append(y)
+        if first:
+            i = np.array(first, dtype=np.int64)
+            j = np.array(second, dtype=np.int64)
+            np.maximum.at(current, i, self.cohort.scores(i, j))
         apart = group_of[graph.a] != group_of[graph.b]
         better = (graph.score > current[graph.a] + 1e-9) & (graph.score > current[graph.b] + 1e-9)
         return int((apart & better).sum())
@@ -284,8 +307,9 @@ class _Run:
         groups: list[Group] = []
         total_rows = max(len(self.groups), 1)
         flags = getattr(self, "locked_flags", None)
+        scored = score_groups(cohort, self.feas, self.groups)
         for k, members in enumerate(self.groups):
-            gs = group_score(cohort, self.feas, members)
+            gs = scored[k]
             attached = self.attached.get(k)
             locked = flags[k] if flags is not None else k < self.locked_count
             groups.append(

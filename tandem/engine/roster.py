@@ -86,7 +86,7 @@ class RosterRow:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExclusionRow:
     """One line of an exclusions file: two ids that must not be grouped, and why."""
 
@@ -97,7 +97,7 @@ class ExclusionRow:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Record:
     line: int
     cells: dict[str, str]
@@ -107,9 +107,8 @@ def _lines(text_or_lines: str | bytes | Iterable[str]) -> Iterator[str]:
     if isinstance(text_or_lines, bytes):
         text_or_lines = text_or_lines.decode("utf-8")
     if isinstance(text_or_lines, str):
-        yield from io.StringIO(text_or_lines, newline="")
-        return
-    yield from text_or_lines
+        return io.StringIO(text_or_lines.removeprefix("\ufeff"), newline="")
+    return iter(text_or_lines)
 
 
 def _records(
@@ -120,18 +119,7 @@ def _records(
     optional_extra: Sequence[str] = (),
 ) -> tuple[list[str], list[_Record]]:
     """Split a CSV into header and records, reporting header problems and ragged rows."""
-    lines = iter(_lines(text_or_lines))
-    first = True
-
-    def strip_bom() -> Iterator[str]:
-        nonlocal first
-        for raw in lines:
-            if first:
-                raw = raw.removeprefix("\ufeff")
-                first = False
-            yield raw
-
-    reader = csv.reader(strip_bom())
+    reader = csv.reader(_lines(text_or_lines))
     try:
         header_cells = next(reader)
     except StopIteration:
@@ -140,6 +128,8 @@ def _records(
     except csv.Error as exc:
         errors.append(RosterError(1, "", f"unreadable CSV: {exc}"))
         return [], []
+    if header_cells:
+        header_cells[0] = header_cells[0].removeprefix("\ufeff")
     header = [cell.strip().lower() for cell in header_cells]
     known = set(allowed) | set(optional_extra)
     seen: set[str] = set()
@@ -155,6 +145,7 @@ def _records(
         if name not in seen:
             errors.append(RosterError(1, name, f"required column {name!r} is missing"))
     records: list[_Record] = []
+    width = len(header)
     last_line = reader.line_num
     while True:
         try:
@@ -166,13 +157,13 @@ def _records(
             break
         line = last_line + 1
         last_line = reader.line_num
-        if not cells or all(not c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            errors.append(RosterError(line, "", f"expected {len(header)} fields as in the header, "
+        if len(cells) != width:
+            if not "".join(cells).strip():
+                continue
+            errors.append(RosterError(line, "", f"expected {width} fields as in the header, "
                                       f"found {len(cells)}"))
             continue
-        records.append(_Record(line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+        records.append(_Record(line, dict(zip(header, cells))))
     return header, records
 
 
@@ -202,6 +193,8 @@ def parse_roster(
     topic_of = {label.strip().lower(): label for label in topics}
     first_line: dict[str, int] = {}
     for rec in records:
+        # Cells are stripped once here; every later read sees clean values.
+        rec.cells = {k: v.strip() for k, v in rec.cells.items() if v}
         rid = rec.cells.get("id", "")
         if rid and rid not in first_line:
             first_line[rid] = rec.line
@@ -299,10 +292,17 @@ def parse_exclusions(
         return [], errors
     known = set(known_ids)
     rows: list[ExclusionRow] = []
+    kinds: dict[str, str] = {}
     for rec in records:
-        a, b = rec.cells.get("a", ""), rec.cells.get("b", "")
-        reason = rec.cells.get("reason", "")
-        before = len(errors)
+        cells = rec.cells
+        a, b = cells.get("a", "").strip(), cells.get("b", "").strip()
+        reason = cells.get("reason", "").strip()
+        kind = kinds.get(reason)
+        if kind is None:
+            kind = kinds[reason] = exclusion_kind(reason)
+        if a in known and b in known and a != b:
+            rows.append(ExclusionRow(rec.line, a, b, kind, reason))
+            continue
         for column, value in (("a", a), ("b", b)):
             if not value:
                 errors.append(RosterError(rec.line, column, f"{column} is empty"))
@@ -310,8 +310,6 @@ def parse_exclusions(
                 errors.append(RosterError(rec.line, column, f"{value!r} is not an id in the roster"))
         if a and a == b:
             errors.append(RosterError(rec.line, "b", f"{a!r} cannot be excluded from themselves"))
-        if len(errors) == before:
-            rows.append(ExclusionRow(rec.line, a, b, exclusion_kind(reason), reason))
     return rows, errors
 
 
@@ -327,7 +325,7 @@ def parse_locks(
     groups: dict[str, list[str]] = {}
     placed: dict[str, int] = {}
     for rec in records:
-        gid, pid = rec.cells.get("group", ""), rec.cells.get("id", "")
+        gid, pid = rec.cells.get("group", "").strip(), rec.cells.get("id", "").strip()
         if not gid:
             errors.append(RosterError(rec.line, "group", "group is empty"))
         elif pid not in known:

@@ -40,6 +40,7 @@ class Cohort:
         self.config = config
         self.n = n = len(self.participants)
         self.ids = [p.id for p in self.participants]
+        self.names = [p.display_name for p in self.participants]
         self.index = {pid: i for i, pid in enumerate(self.ids)}
         self.stage = np.array([p.stage for p in self.participants], dtype=np.int64)
         self.max_gap = int(config.max_stage_gap)
@@ -60,7 +61,8 @@ class Cohort:
                 self.seeks[i, topic_index[t]] = 1.0
         n_seeks = self.seeks.sum(axis=1)
         # Meeting two of someone's needs counts as fully meeting them; nobody needs all ten met.
-        self.inv_cap = np.where(n_seeks > 0, 1.0 / np.minimum(n_seeks, 2.0), 0.0).astype(np.float32)
+        self.inv_cap = (1.0 / np.minimum(np.maximum(n_seeks, 1.0), 2.0)).astype(np.float32)
+        self.inv_cap[n_seeks == 0] = 0.0
         # Someone who seeks nothing is neither helped nor let down: a neutral half.
         self.no_seek = np.where(n_seeks > 0, 0.0, 0.5).astype(np.float32)
 
@@ -86,6 +88,7 @@ class Cohort:
         self.n_avail = np.array([len(p.availability) for p in self.participants], dtype=np.float32)
 
         self.goals, self.terms = _goal_vectors([p.main_thing for p in self.participants])
+        self._parts: _BlockParts | None = None
 
     # ----------------------------------------------------------------- pair scores
     def components(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -134,35 +137,32 @@ class Cohort:
         return self.total(comps)
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Total scores of every row against every column, as a float32 matrix."""
-        w = self.weight
-        o_r, s_r = self.offers[rows], self.seeks[rows]
-        o_c, s_c = self.offers[cols], self.seeks[cols]
-        gain_c = o_r @ s_c.T
-        gain_c *= self.inv_cap[cols][None, :]
+        """Total scores of every row against every column, as a float32 matrix.
+
+        Components are folded into small matrix products wherever they can be, because at
+        national scale this function sees hundreds of millions of pairs.
+        """
+        fast = self._fast()
+        gain_c = fast.give[rows] @ fast.take[cols].T
         np.minimum(gain_c, 1.0, out=gain_c)
-        gain_c += self.no_seek[cols][None, :]
-        gain_r = (o_c @ s_r.T).T
-        gain_r *= self.inv_cap[rows][:, None]
+        gain_r = fast.take[rows] @ fast.give[cols].T
         np.minimum(gain_r, 1.0, out=gain_r)
-        gain_r += self.no_seek[rows][:, None]
         gain_c *= gain_r
-        total = np.sqrt(gain_c, out=gain_c)
-        total *= np.float32(w["reciprocity"])
         del gain_r
+        total = np.sqrt(gain_c, out=gain_c)
+        total *= np.float32(self.weight["reciprocity"])
+        # Specialty, stage and availability in one product.
+        total += fast.left[rows] @ fast.right[cols].T
         if self.goals.nnz:
-            goals = (self.goals[rows] @ self.goals[cols].T).toarray()
-            goals *= np.float32(w["goals"])
-            total += goals
-            del goals
-        gap = np.abs(self.stage[rows][:, None] - self.stage[cols][None, :]).astype(np.float32)
-        total += np.float32(w["stage"]) * self._stage(gap).astype(np.float32)
-        del gap
-        total += np.float32(w["specialty"] * 0.5) * (
-            self._specialty_block(rows, cols) + self._specialty_block(cols, rows).T
-        )
-        total += np.float32(w["availability"]) * self._availability_block(rows, cols)
+            prod = (fast.goals[rows] @ fast.goals_t[:, cols]).tocsr()
+            row_of = np.repeat(np.arange(len(rows)), np.diff(prod.indptr))
+            total[row_of, prod.indices] += prod.data
         return total
+
+    def _fast(self) -> _BlockParts:
+        if self._parts is None:
+            self._parts = _BlockParts(self)
+        return self._parts
 
     # ----------------------------------------------------------------- components
     def _stage(self, gap: np.ndarray) -> np.ndarray:
@@ -182,36 +182,14 @@ class Cohort:
         sat = np.where(known, met.astype(np.float64), 0.5)
         return np.where(pref == 0, 1.0, sat)
 
-    def _specialty_block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        pref = self.pref[rows]
-        out = np.ones((len(rows), len(cols)), dtype=np.float32)
-        picky = np.flatnonzero(pref != 0)
-        if len(picky) == 0:
-            return out
-        spec_r = self.spec[rows][picky][:, None]
-        spec_c = self.spec[cols][None, :]
-        same = spec_r == spec_c
-        met = np.where((pref[picky] == 1)[:, None], same, ~same).astype(np.float32)
-        known = (spec_r >= 0) & (spec_c >= 0)
-        out[picky] = np.where(known, met, np.float32(0.5))
-        return out
-
     def _availability(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Shared slots over the geometric mean of both counts; a neutral half if either is
+        missing, since availability was not given rather than absent."""
         if self.avail.shape[1] == 0:
             return np.full(len(i), 0.5)
         shared = np.bitwise_count(self.avail[i] & self.avail[j]).sum(axis=1).astype(np.float64)
-        smaller = np.minimum(self.n_avail[i], self.n_avail[j])
-        return np.where(smaller > 0, shared / np.maximum(smaller, 1.0), 0.5)
-
-    def _availability_block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        if self.avail.shape[1] == 0:
-            return np.full((len(rows), len(cols)), 0.5, dtype=np.float32)
-        shared = np.zeros((len(rows), len(cols)), dtype=np.float32)
-        for word in range(self.avail.shape[1]):
-            both = self.avail[rows, word][:, None] & self.avail[cols, word][None, :]
-            shared += np.bitwise_count(both).astype(np.float32)
-        smaller = np.minimum(self.n_avail[rows][:, None], self.n_avail[cols][None, :])
-        return np.where(smaller > 0, shared / np.maximum(smaller, 1.0), np.float32(0.5))
+        both = self.n_avail[i].astype(np.float64) * self.n_avail[j]
+        return np.where(both > 0, shared / np.sqrt(np.maximum(both, 1.0)), 0.5)
 
     # ----------------------------------------------------------------- names for reasons
     def shared_themes(self, i: int, j: int, limit: int = 2) -> list[str]:
@@ -227,6 +205,65 @@ class Cohort:
         weight = val_i[at_i] * val_j[at_j]
         weights = {str(self.terms[t]): float(w) for t, w in zip(common, weight, strict=True)}
         return _phrases(weights)[:limit]
+
+
+class _BlockParts:
+    """Per-person vectors arranged so that block scores reduce to small matrix products."""
+
+    def __init__(self, cohort: Cohort) -> None:
+        w = cohort.weight
+        n = cohort.n
+        ones = np.ones((n, 1), dtype=np.float32)
+        # give[r] . take[c] = share of c's needs that r meets (or the neutral half).
+        self.give = np.hstack([cohort.offers, ones])
+        self.take = np.hstack([cohort.seeks * cohort.inv_cap[:, None], cohort.no_seek[:, None]])
+        root = np.float32(np.sqrt(w["goals"]))
+        self.goals = (cohort.goals * root).tocsr().astype(np.float32)
+        self.goals_t = self.goals.T.tocsc()
+
+        # Specialty: sat(r -> c) + sat(c -> r) = table[r].onehot[c] + onehot[r].table[c].
+        codes = int(cohort.spec.max()) + 2 if n else 1
+        unknown = codes - 1
+        spec = np.where(cohort.spec >= 0, cohort.spec, unknown)
+        onehot = np.zeros((n, codes), dtype=np.float32)
+        onehot[np.arange(n), spec] = 1.0
+        table = np.ones((n, codes), dtype=np.float32)
+        known = cohort.spec >= 0
+        for code_pref, match in ((1, True), (2, False)):
+            who = np.flatnonzero(cohort.pref == code_pref)
+            same = np.arange(codes)[None, :] == spec[who][:, None]
+            table[who] = np.where(same == match, 1.0, 0.0)
+            table[who, unknown] = 0.5
+            table[who[~known[who]]] = 0.5
+        half = np.float32(0.5 * w["specialty"])
+        left = [table * half, onehot * half]
+        right = [onehot, table]
+
+        # Stage: one-hot rung on the left, the rung-to-rung proximity table on the right.
+        rungs = int(cohort.stage.max()) + 1 if n else 1
+        stage_hot = np.zeros((n, rungs), dtype=np.float32)
+        stage_hot[np.arange(n), cohort.stage] = 1.0
+        ladder = np.arange(rungs)
+        proximity = cohort._stage(np.abs(ladder[:, None] - ladder[None, :])).astype(np.float32)
+        left.append(stage_hot)
+        right.append(proximity[:, cohort.stage].T * np.float32(w["stage"]))
+
+        # Availability: shared slots / sqrt(|A| |B|), or a neutral half when either gave none.
+        wa = np.float32(w["availability"])
+        empty = (cohort.n_avail == 0).astype(np.float32)[:, None]
+        if cohort.slots:
+            bits = np.zeros((n, len(cohort.slots)), dtype=np.float32)
+            for k in range(len(cohort.slots)):
+                word, bit = divmod(k, 64)
+                bits[:, k] = (cohort.avail[:, word] >> np.uint64(bit)) & np.uint64(1)
+            scaled = bits / np.sqrt(np.maximum(cohort.n_avail, 1.0))[:, None]
+            left.append(scaled * wa)
+            right.append(scaled)
+        # 0.5 * (empty_r OR empty_c) = 0.5 * (e_r + e_c - e_r e_c), written as a product.
+        left += [empty * (0.5 * wa), ones * (0.5 * wa), empty * (0.5 * wa)]
+        right += [ones, empty, -empty]
+        self.left = np.ascontiguousarray(np.hstack(left), dtype=np.float32)
+        self.right = np.ascontiguousarray(np.hstack(right), dtype=np.float32)
 
 
 def _phrases(weights: dict[str, float]) -> list[str]:
