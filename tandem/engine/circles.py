@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -23,6 +24,10 @@ CHUNK = 6000
 # Partners per person whose circles are tried as moves during local search.
 NEIGHBOURS = 12
 MAX_PASSES = 25
+# Score points a circle must gain for each member it moves away from the target size.
+SIZE_PENALTY = 3.0
+# Partners per person in the graph whose matching seeds the circles.
+SEED_K = 15
 _NO = -1e9
 
 
@@ -74,19 +79,19 @@ def _circles_in_chunk(
     if m == 0:
         return [], [], 0.0
     pos = {int(p): k for k, p in enumerate(people.tolist())}
-    score = cohort.block(people, people).astype(np.float64)
-    gap = np.abs(cohort.stage[people][:, None] - cohort.stage[people][None, :])
-    score[gap > feas.max_gap] = -np.inf
+    # float32 block scores steer the search; reported scores are recomputed exactly later.
+    score = np.empty((m, m), dtype=np.float32)
+    step = max(1, 2_000_000 // max(m, 1))
+    for start in range(0, m, step):
+        score[start : start + step] = cohort.block(people[start : start + step], people)
+    stage = cohort.stage[people]
+    for start in range(0, m, step):
+        far = np.abs(stage[start : start + step, None] - stage[None, :]) > feas.max_gap
+        score[start : start + step][far] = -np.inf
     np.fill_diagonal(score, -np.inf)
     for k, p in enumerate(people.tolist()):
         others = [pos[q] for q in feas.forbidden_partners(p).tolist() if q in pos]
         score[k, others] = -np.inf
-    # Exact scores replace the float32 block ones so reported and optimised values agree.
-    fin = np.isfinite(score)
-    ii, jj = np.nonzero(np.triu(fin, 1))
-    exact = cohort.scores(people[ii], people[jj])
-    score[ii, jj] = exact
-    score[jj, ii] = exact
     report(0.1)
 
     lo, hi, target = config.min_group, config.max_group, config.target_group
@@ -94,18 +99,15 @@ def _circles_in_chunk(
     pinned = np.zeros(m, dtype=bool)
     for g in lock_pos:
         pinned[g] = True
-    groups_wanted = _group_count(m, lo, target, hi)
+    groups_wanted = max(_group_count(m, lo, target, hi), len(lock_pos))
     if groups_wanted == 0:
-        return [], [], 0.0
-    groups_wanted = max(groups_wanted, len(lock_pos))
+        return [], [int(p) for p in people.tolist()], 0.0
     groups = [list(g) for g in lock_pos]
     placed = pinned.copy()
     # Seeds: the best pairs of an optimal matching among the unlocked.
     free = np.flatnonzero(~pinned)
-    sub = score[np.ix_(free, free)]
-    ai, bi = np.nonzero(np.triu(np.isfinite(sub), 1))
-    outcome = max_weight_matching(len(free), ai, bi,
-                                  np.rint(sub[ai, bi] * SCORE_SCALE).astype(np.int64), exact=False)
+    ai, bi, wi = _sparse_edges(score, free)
+    outcome = max_weight_matching(len(free), ai, bi, wi, exact=False)
     pairs = [(int(free[x]), int(free[y])) for x, y in enumerate(outcome.mate.tolist())
              if y > x]
     pairs.sort(key=lambda pq: -score[pq[0], pq[1]])
@@ -114,7 +116,8 @@ def _circles_in_chunk(
         groups.append([p, q])
         placed[[p, q]] = True
     units: list[list[int]] = [[p, q] for p, q in pairs[len(seeds):]]
-    units += [[int(x)] for x in free if not placed[x] and all(int(x) not in u for u in units)]
+    in_units = {x for u in units for x in u}
+    units += [[int(x)] for x in free.tolist() if not placed[x] and x not in in_units]
     report(0.25)
     # Fill circles round by round with an assignment of waiting units to circles.
     for cap in (target, hi, hi):
@@ -131,13 +134,37 @@ def _circles_in_chunk(
         waiting = _assign_units(score, groups, waiting, hi)
         unplaced = sorted({x for u in waiting for x in u})
     report(0.4)
-    _local_search(score, groups, pinned, lo, hi, seed, lambda f: report(0.4 + 0.55 * f))
+    _local_search(score, groups, pinned, lo, hi, target, seed,
+                  lambda f: report(0.4 + 0.55 * f))
     upper = _upper_bound(score, len(groups), lo, hi)
     return (
         [[int(people[x]) for x in g] for g in groups],
         [int(people[x]) for x in unplaced],
         upper,
     )
+
+
+def _sparse_edges(score: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each free person's best feasible partners among the free, as integer-weighted edges."""
+    k = min(SEED_K, max(len(free) - 1, 1))
+    heads: list[np.ndarray] = []
+    tails: list[np.ndarray] = []
+    step = max(1, 2_000_000 // max(len(free), 1))
+    for start in range(0, len(free), step):
+        rows = np.arange(start, min(start + step, len(free)))
+        sub = score[np.ix_(free[rows], free)]
+        top = np.argpartition(-sub, k - 1, axis=1)[:, :k] if k < sub.shape[1] else \
+            np.broadcast_to(np.arange(sub.shape[1]), sub.shape)
+        ok = np.isfinite(np.take_along_axis(sub, top, axis=1))
+        heads.append(np.broadcast_to(rows[:, None], top.shape)[ok])
+        tails.append(top[ok])
+    head = np.concatenate(heads) if heads else np.zeros(0, dtype=np.int64)
+    tail = np.concatenate(tails) if tails else np.zeros(0, dtype=np.int64)
+    lo, hi = np.minimum(head, tail), np.maximum(head, tail)
+    keys = np.unique(lo * len(free) + hi)
+    a, b = keys // len(free), keys % len(free)
+    w = np.rint(score[free[a], free[b]].astype(np.float64) * SCORE_SCALE).astype(np.int64)
+    return a, b, w
 
 
 def _group_count(m: int, lo: int, target: int, hi: int) -> int:
@@ -156,15 +183,27 @@ def _assign_units(score: np.ndarray, groups: list[list[int]], units: list[list[i
         open_groups = [k for k, g in enumerate(groups) if len(g) < cap]
         if not open_groups:
             return units
-        gain = np.full((len(units), len(open_groups)), _NO)
-        for gk, k in enumerate(open_groups):
-            members = groups[k]
-            for uk, unit in enumerate(units):
-                if len(members) + len(unit) > cap:
-                    continue
-                block = score[np.ix_(unit, members)]
-                if np.isfinite(block).all():
-                    gain[uk, gk] = block.mean()
+        width = max(len(groups[k]) for k in open_groups)
+        gm = np.full((len(open_groups), width), -1, dtype=np.int64)
+        for r, k in enumerate(open_groups):
+            gm[r, : len(groups[k])] = groups[k]
+        um = np.full((len(units), 2), -1, dtype=np.int64)
+        for r, u in enumerate(units):
+            um[r, : len(u)] = u
+        unit_size = (um >= 0).sum(axis=1)
+        group_size = (gm >= 0).sum(axis=1)
+        gain = np.zeros((len(units), len(open_groups)))
+        valid_cells = np.zeros((len(units), len(open_groups)))
+        feasible = np.ones((len(units), len(open_groups)), dtype=bool)
+        for x in range(2):
+            for y in range(width):
+                cell = score[np.maximum(um[:, x], 0)][:, np.maximum(gm[:, y], 0)]
+                used = (um[:, x] >= 0)[:, None] & (gm[:, y] >= 0)[None, :]
+                feasible &= ~used | np.isfinite(cell)
+                gain += np.where(used & np.isfinite(cell), cell, 0.0)
+                valid_cells += used
+        fits = unit_size[:, None] + group_size[None, :] <= cap
+        gain = np.where(feasible & fits, gain / np.maximum(valid_cells, 1.0), _NO)
         rows, cols = linear_sum_assignment(gain, maximize=True)
         placed = [(r, c) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
                   if gain[r, c] > _NO / 2]
@@ -187,7 +226,7 @@ def _mean(pair_sum: float, size: int) -> float:
 
 
 def _local_search(score: np.ndarray, groups: list[list[int]], pinned: np.ndarray, lo: int,
-                  hi: int, seed: int, report: Callable[[float], None]) -> None:
+                  hi: int, target: int, seed: int, report: Callable[[float], None]) -> None:
     """Moves and swaps that raise the sum of circle mean scores, until none is left.
 
     Each person's candidate moves are evaluated together with numpy: into the circles of
@@ -217,19 +256,24 @@ def _local_search(score: np.ndarray, groups: list[list[int]], pinned: np.ndarray
     for k in range(len(groups)):
         refresh(k)
 
-    def mean(total: np.ndarray | float, count: np.ndarray | int) -> np.ndarray:
-        count = np.asarray(count, dtype=np.float64)
-        pairs = count * (count - 1) / 2
-        return np.where(pairs > 0, np.asarray(total) / np.maximum(pairs, 1), 0.0)
+    pair_count = np.array([max(c * (c - 1) / 2, 1.0) for c in range(width + 2)])
+
+    def mean(total: Any, count: Any) -> Any:
+        return total / pair_count[count]
 
     ranked = np.where(np.isfinite(score), score, -np.inf)
     near = np.argsort(-ranked, axis=1, kind="stable")[:, :NEIGHBOURS]
     near_ok = np.take_along_axis(np.isfinite(ranked), near, axis=1)
     rng = np.random.default_rng(seed)
     movable = np.flatnonzero((where >= 0) & ~pinned)
+    todo = np.zeros(m, dtype=bool)
+    todo[movable] = True
     for sweep in range(MAX_PASSES):
         improved = 0
-        for v in rng.permutation(movable).tolist():
+        # After the first sweep only people whose circle changed are worth another look.
+        queue = rng.permutation(np.flatnonzero(todo)).tolist()
+        todo[:] = False
+        for v in queue:
             a = int(where[v])
             cand = np.unique(where[near[v][near_ok[v]]])
             cand = cand[(cand != a) & (cand >= 0)]
@@ -249,14 +293,20 @@ def _local_search(score: np.ndarray, groups: list[list[int]], pinned: np.ndarray
             to_b = row.sum(axis=1)
             size_b = size[cand]
             move = (n_bad == 0) & (size_b < hi) & (sa > lo)
+            # Drifting away from the target size must buy at least SIZE_PENALTY per person.
+            resize = SIZE_PENALTY * (
+                abs(sa - 1 - target) - abs(sa - target)
+                + np.abs(size_b + 1 - target) - np.abs(size_b - target)
+            )
             delta_move = np.where(
                 move,
-                mean(sums[a] - own[v], sa - 1) + mean(sums[cand] + to_b, size_b + 1) - base,
+                mean(sums[a] - own[v], sa - 1) + mean(sums[cand] + to_b, size_b + 1) - base
+                - resize,
                 -np.inf,
             )
             u_block = score[safe[:, :, None], rest_a[None, None, :]]
             u_ok = np.isfinite(u_block).all(axis=2)
-            u_to_a = np.where(u_ok, u_block, 0.0).sum(axis=2) if len(rest_a) else np.zeros(mb.shape)
+            u_to_a = np.where(np.isfinite(u_block), u_block, 0.0).sum(axis=2)
             swap = valid & ~pinned[safe] & u_ok & ((n_bad[:, None] - bad) == 0)
             new_a = sums[a] - own[v] + u_to_a
             new_b = sums[cand][:, None] - own[safe] + (to_b[:, None] - row)
@@ -285,6 +335,9 @@ def _local_search(score: np.ndarray, groups: list[list[int]], pinned: np.ndarray
             refresh(a)
             refresh(b)
             improved += 1
+            todo[groups[a]] = True
+            todo[groups[b]] = True
+            todo[pinned] = False
         report((sweep + 1) / MAX_PASSES)
         if improved == 0:
             break

@@ -60,11 +60,13 @@ def max_weight_matching(
     *,
     exact: bool,
     progress: Progress | None = None,
+    guided: bool | None = None,
 ) -> MatchingOutcome:
     """Match nodes 0..n-1 over edges (a[k], b[k], w[k]): most edges first, then most weight.
 
     With ``exact`` the result is always optimal; otherwise large graphs may get a near-optimal
-    matching, with ``optimal`` telling whether it was proven optimal.
+    matching, with ``optimal`` telling whether it was proven optimal. ``guided`` forces the
+    LP-guided path on (True) or off (False) for every component; None decides by size.
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
@@ -80,6 +82,8 @@ def max_weight_matching(
     # Sparse parts of moderate size are fastest straight through the blossom solver; dense
     # ones (bring-your-own-score graphs) gain most from LP pruning.
     large = (sizes > SMALL_COMPONENT) & ((sizes > PART_LIMIT) | (comp_edges > 40 * sizes))
+    if guided is not None:
+        large = (sizes > 2) & guided
     small_edges = ~large[edge_label]
     report("matching", 0.05)
     _solve_parts(mate, a[small_edges], b[small_edges], w[small_edges], label[a[small_edges]])

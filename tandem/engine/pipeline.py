@@ -137,6 +137,7 @@ class _Run:
         if mutual:
             partner = self._mutual(graph)
             matched = [(i, j) for i, j in partner.items() if i < j]
+            self.upper = self._pairs_bound(graph, None, 0, False, len(matched))
         else:
             outcome = max_weight_matching(cohort.n, graph.a, graph.b, graph.weight, exact=False,
                                           progress=self.report)
