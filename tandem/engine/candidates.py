@@ -122,13 +122,17 @@ def build_candidates(
             row_of, col_of, vals = row_of[ok], col_of[ok], vals[ok]
             first = np.searchsorted(row_of, r_idx)
             has = first < np.searchsorted(row_of, r_idx, side="right")
-            best[rows] = np.where(has, vals[np.minimum(first, len(vals) - 1)] if len(vals)
-                                  else -np.inf, -np.inf)
+            best[rows] = np.where(
+                has, vals[np.minimum(first, len(vals) - 1)] if len(vals) else -np.inf, -np.inf
+            )
             if k is not None:
                 last = np.searchsorted(row_of, r_idx, side="right") - 1
                 full = count > keep
-                kth[rows] = np.where(full, vals[np.maximum(last, 0)] + _FLOAT32_MARGIN
-                                     if len(vals) else -np.inf, -np.inf)
+                kth[rows] = np.where(
+                    full,
+                    vals[np.maximum(last, 0)] + _FLOAT32_MARGIN if len(vals) else -np.inf,
+                    -np.inf,
+                )
             heads.append(rows[row_of])
             tails.append(band[col_of])
             done_rows += len(rows)

@@ -55,15 +55,30 @@ def form_circles(
         people = order[bounds[c] : bounds[c + 1]]
         # Locks join the chunk that holds the most of their stage.
         mine = [g for k, g in enumerate(lock_lists) if k % chunk_count == c]
-        members = np.concatenate([people] + [np.array(g, dtype=np.int64) for g in mine]) \
-            if mine else people
-        got, left, ub = _circles_in_chunk(cohort, feas, members, mine, config.seed,
-                                          lambda f, c=c: report("circles",
-                                                                (c + f) / chunk_count))
+        members = (
+            np.concatenate([people] + [np.array(g, dtype=np.int64) for g in mine])
+            if mine
+            else people
+        )
+        got, left, ub = _circles_in_chunk(
+            cohort,
+            feas,
+            members,
+            mine,
+            config.seed,
+            _chunk_progress(report, c, chunk_count),
+        )
         circles += got
         unplaced += left
         upper += ub
     return circles, unplaced, upper
+
+
+def _chunk_progress(report: Progress, chunk: int, chunks: int) -> Callable[[float], None]:
+    def inner(fraction: float) -> None:
+        report("circles", (chunk + fraction) / chunks)
+
+    return inner
 
 
 def _circles_in_chunk(
@@ -108,14 +123,13 @@ def _circles_in_chunk(
     free = np.flatnonzero(~pinned)
     ai, bi, wi = _sparse_edges(score, free)
     outcome = max_weight_matching(len(free), ai, bi, wi, exact=False)
-    pairs = [(int(free[x]), int(free[y])) for x, y in enumerate(outcome.mate.tolist())
-             if y > x]
+    pairs = [(int(free[x]), int(free[y])) for x, y in enumerate(outcome.mate.tolist()) if y > x]
     pairs.sort(key=lambda pq: -score[pq[0], pq[1]])
     seeds = pairs[: max(0, groups_wanted - len(groups))]
     for p, q in seeds:
         groups.append([p, q])
         placed[[p, q]] = True
-    units: list[list[int]] = [[p, q] for p, q in pairs[len(seeds):]]
+    units: list[list[int]] = [[p, q] for p, q in pairs[len(seeds) :]]
     in_units = {x for u in units for x in u}
     units += [[int(x)] for x in free.tolist() if not placed[x] and x not in in_units]
     report(0.25)
@@ -134,8 +148,7 @@ def _circles_in_chunk(
         waiting = _assign_units(score, groups, waiting, hi)
         unplaced = sorted({x for u in waiting for x in u})
     report(0.4)
-    _local_search(score, groups, pinned, lo, hi, target, seed,
-                  lambda f: report(0.4 + 0.55 * f))
+    _local_search(score, groups, pinned, lo, hi, target, seed, lambda f: report(0.4 + 0.55 * f))
     upper = _upper_bound(score, len(groups), lo, hi)
     return (
         [[int(people[x]) for x in g] for g in groups],
@@ -153,8 +166,11 @@ def _sparse_edges(score: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, ...]
     for start in range(0, len(free), step):
         rows = np.arange(start, min(start + step, len(free)))
         sub = score[np.ix_(free[rows], free)]
-        top = np.argpartition(-sub, k - 1, axis=1)[:, :k] if k < sub.shape[1] else \
-            np.broadcast_to(np.arange(sub.shape[1]), sub.shape)
+        top = (
+            np.argpartition(-sub, k - 1, axis=1)[:, :k]
+            if k < sub.shape[1]
+            else np.broadcast_to(np.arange(sub.shape[1]), sub.shape)
+        )
         ok = np.isfinite(np.take_along_axis(sub, top, axis=1))
         heads.append(np.broadcast_to(rows[:, None], top.shape)[ok])
         tails.append(top[ok])
@@ -176,8 +192,9 @@ def _group_count(m: int, lo: int, target: int, hi: int) -> int:
     return count
 
 
-def _assign_units(score: np.ndarray, groups: list[list[int]], units: list[list[int]],
-                  cap: int) -> list[list[int]]:
+def _assign_units(
+    score: np.ndarray, groups: list[list[int]], units: list[list[int]], cap: int
+) -> list[list[int]]:
     """Place waiting units in circles below ``cap``, best total fit first; returns the rest."""
     while units:
         open_groups = [k for k, g in enumerate(groups) if len(g) < cap]
@@ -205,8 +222,11 @@ def _assign_units(score: np.ndarray, groups: list[list[int]], units: list[list[i
         fits = unit_size[:, None] + group_size[None, :] <= cap
         gain = np.where(feasible & fits, gain / np.maximum(valid_cells, 1.0), _NO)
         rows, cols = linear_sum_assignment(gain, maximize=True)
-        placed = [(r, c) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-                  if gain[r, c] > _NO / 2]
+        placed = [
+            (r, c)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            if gain[r, c] > _NO / 2
+        ]
         if not placed:
             return units
         for r, c in placed:
@@ -225,8 +245,16 @@ def _mean(pair_sum: float, size: int) -> float:
     return pair_sum / (size * (size - 1) / 2) if size >= 2 else 0.0
 
 
-def _local_search(score: np.ndarray, groups: list[list[int]], pinned: np.ndarray, lo: int,
-                  hi: int, target: int, seed: int, report: Callable[[float], None]) -> None:
+def _local_search(
+    score: np.ndarray,
+    groups: list[list[int]],
+    pinned: np.ndarray,
+    lo: int,
+    hi: int,
+    target: int,
+    seed: int,
+    report: Callable[[float], None],
+) -> None:
     """Moves and swaps that raise the sum of circle mean scores, until none is left.
 
     Each person's candidate moves are evaluated together with numpy: into the circles of
@@ -295,12 +323,16 @@ def _local_search(score: np.ndarray, groups: list[list[int]], pinned: np.ndarray
             move = (n_bad == 0) & (size_b < hi) & (sa > lo)
             # Drifting away from the target size must buy at least SIZE_PENALTY per person.
             resize = SIZE_PENALTY * (
-                abs(sa - 1 - target) - abs(sa - target)
-                + np.abs(size_b + 1 - target) - np.abs(size_b - target)
+                abs(sa - 1 - target)
+                - abs(sa - target)
+                + np.abs(size_b + 1 - target)
+                - np.abs(size_b - target)
             )
             delta_move = np.where(
                 move,
-                mean(sums[a] - own[v], sa - 1) + mean(sums[cand] + to_b, size_b + 1) - base
+                mean(sums[a] - own[v], sa - 1)
+                + mean(sums[cand] + to_b, size_b + 1)
+                - base
                 - resize,
                 -np.inf,
             )

@@ -21,6 +21,7 @@ from tandem.engine.config import FileConfig, parse_config
 from tandem.engine.model import Constraints, MatchConfig, MatchInputError, MatchResult
 from tandem.engine.pipeline import run_match
 from tandem.engine.roster import (
+    ExclusionRow,
     RosterError,
     build_constraints,
     parse_exclusions,
@@ -73,8 +74,11 @@ def match_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
     parser.add_argument("roster", help="roster CSV (header row required)")
     parser.add_argument("--exclusions", help="CSV with header a,b,reason: pairs never to group")
     parser.add_argument("--locks", help="CSV with header group,id: people who must stay together")
-    parser.add_argument("--mode", choices=("pairs", "circles", "mutual"),
-                        help="overrides the config file's mode (default pairs)")
+    parser.add_argument(
+        "--mode",
+        choices=("pairs", "circles", "mutual"),
+        help="overrides the config file's mode (default pairs)",
+    )
     parser.add_argument("--config", help="TOML file with weights, group sizes and other settings")
     parser.add_argument("--out", help="write the result to FILE.csv or FILE.json")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -84,8 +88,9 @@ def match_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
         print("tandem match: --out must end in .csv or .json", file=err)
         return EXIT_INPUT
     try:
-        settings = (parse_config(_read(args.config)) if args.config
-                    else FileConfig(match=MatchConfig()))
+        settings = (
+            parse_config(_read(args.config)) if args.config else FileConfig(match=MatchConfig())
+        )
     except OSError as exc:
         print(f"tandem match: cannot read config: {exc}", file=err)
         return EXIT_INPUT
@@ -98,18 +103,23 @@ def match_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
         config = dataclasses.replace(config, mode=args.mode)
 
     try:
-        rows, errors = parse_roster(_read(args.roster), ladder=settings.ladder,
-                                    topics=settings.topics, require_contact=False)
+        rows, errors = parse_roster(
+            _read(args.roster),
+            ladder=settings.ladder,
+            topics=settings.topics,
+            require_contact=False,
+        )
     except (OSError, UnicodeDecodeError) as exc:
         print(f"tandem match: cannot read roster: {exc}", file=err)
         return EXIT_INPUT
     if errors:
         _print_errors(args.roster, errors, err)
-        print(f"tandem match: {len(errors)} error(s) in {args.roster}; nothing was matched",
-              file=err)
+        print(
+            f"tandem match: {len(errors)} error(s) in {args.roster}; nothing was matched", file=err
+        )
         return EXIT_INPUT
     ids = [r.id for r in rows]
-    exclusions = []
+    exclusions: list[ExclusionRow] = []
     locks: list[tuple[str, ...]] = []
     for path, parse in ((args.exclusions, "exclusions"), (args.locks, "locks")):
         if not path:
@@ -167,8 +177,9 @@ def _print_summary(result: MatchResult, out: TextIO) -> None:
     for g in result.groups:
         sizes[len(g.members)] = sizes.get(len(g.members), 0) + 1
     kinds = {2: "pairs", 3: "triads"}
-    made = ", ".join(f"{count} {kinds.get(size, f'groups of {size}')}"
-                     for size, count in sorted(sizes.items()))
+    made = ", ".join(
+        f"{count} {kinds.get(size, f'groups of {size}')}" for size, count in sorted(sizes.items())
+    )
     print(f"Mode: {result.mode}   Groups: {len(result.groups)} ({made or 'none'})", file=out)
     print(f"{'#':>5}  {'score':>6}  members", file=out)
     for k, g in enumerate(result.groups[:SUMMARY_ROWS], start=1):
@@ -177,8 +188,9 @@ def _print_summary(result: MatchResult, out: TextIO) -> None:
         if g.reasons:
             print(f"{'':>15}{g.reasons[0]}", file=out)
     if len(result.groups) > SUMMARY_ROWS:
-        print(f"  ... {len(result.groups) - SUMMARY_ROWS} more groups (use --out for all)",
-              file=out)
+        print(
+            f"  ... {len(result.groups) - SUMMARY_ROWS} more groups (use --out for all)", file=out
+        )
     for u in result.unmatched[:SUMMARY_ROWS]:
         print(f"Unmatched {u.id}: {u.reason}", file=out)
     if len(result.unmatched) > SUMMARY_ROWS:
@@ -189,8 +201,11 @@ def _print_summary(result: MatchResult, out: TextIO) -> None:
         ("mean group score", f"{m.mean:.1f}"),
         ("lowest group score", f"{m.min:.1f}"),
         ("coverage", f"{m.coverage * 100:.1f}% ({len(result.unmatched)} unmatched)"),
-        ("upper bound", f"{m.upper_bound:.1f} (total is {ratio * 100:.2f}% of it"
-                        f"{', proven optimal' if m.optimal else ''})"),
+        (
+            "upper bound",
+            f"{m.upper_bound:.1f} (total is {ratio * 100:.2f}% of it"
+            f"{', proven optimal' if m.optimal else ''})",
+        ),
         ("blocking pairs", str(m.blocking_pairs)),
     ]
     if m.stable is not None:
@@ -209,7 +224,7 @@ def solve_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
     parser = argparse.ArgumentParser(
         prog="tandem solve",
         description="Exactly optimal matching of your own scores: most pairs first, then the "
-                    "highest total weight.",
+        "highest total weight.",
     )
     parser.add_argument("edges", help="CSV with header a,b,weight; higher weight is better")
     parser.add_argument("--out", help="write the pairs to this CSV instead of standard output")
@@ -250,15 +265,16 @@ def solve_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
         print(f"{args.edges}:{lines[exc.index] if lines else 1}: {exc.message}", file=err)
         return EXIT_INPUT
     elapsed = time.perf_counter() - started
-    target = open(args.out, "w", encoding="utf-8", newline="") if args.out else None
-    try:
-        writer = csv.writer(target or out)
-        writer.writerow(["a", "b", "weight"])
-        for a, b, w in pairs:
-            writer.writerow([a, b, _plain(w)])
-    finally:
-        if target is not None:
-            target.close()
+    rows = [["a", "b", "weight"], *([a, b, _plain(w)] for a, b, w in pairs)]
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh).writerows(rows)
+        except OSError as exc:
+            print(f"tandem solve: cannot write {args.out}: {exc}", file=err)
+            return 1
+    else:
+        csv.writer(out).writerows(rows)
     print(f"total weight {_plain(total)} over {len(pairs)} pairs ({elapsed:.2f}s)", file=err)
     return 0
 

@@ -75,7 +75,9 @@ def parse_config(text: str, *, base: MatchConfig | None = None) -> FileConfig:
             weights: dict[str, float] = {}
             for name, value in table.items():
                 if name not in COMPONENTS:
-                    problems.append(f"unknown weight {name!r}; components are {', '.join(COMPONENTS)}")
+                    problems.append(
+                        f"unknown weight {name!r}; components are {', '.join(COMPONENTS)}"
+                    )
                 elif isinstance(value, int | float) and not isinstance(value, bool):
                     weights[name] = float(value)
                 else:
@@ -85,8 +87,11 @@ def parse_config(text: str, *, base: MatchConfig | None = None) -> FileConfig:
     for key in ("ladder", "topics"):
         if key in data:
             value = data[key]
-            if (isinstance(value, list) and value
-                    and all(isinstance(v, str) and v.strip() for v in value)):
+            if (
+                isinstance(value, list)
+                and value
+                and all(isinstance(v, str) and v.strip() for v in value)
+            ):
                 vocab[key] = tuple(v.strip() for v in value)
                 if len({v.lower() for v in vocab[key]}) != len(vocab[key]):
                     problems.append(f"{key} has the same label twice")

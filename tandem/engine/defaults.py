@@ -52,7 +52,7 @@ DEFAULT_TOPICS: tuple[str, ...] = (
 # Score components, in the order they are reported.
 COMPONENTS: tuple[str, ...] = ("reciprocity", "goals", "stage", "specialty", "availability")
 
-# Relative weights; reciprocity leads because a pair where only one side gains is not peer mentoring.
+# Relative weights; reciprocity leads since a pair where only one side gains is not peer mentoring.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "reciprocity": 0.35,
     "goals": 0.25,

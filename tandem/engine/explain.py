@@ -22,8 +22,9 @@ def group_score(cohort: Cohort, feas: Feasibility, members: Sequence[int]) -> Gr
     return score_groups(cohort, feas, [list(members)])[0]
 
 
-def score_groups(cohort: Cohort, feas: Feasibility,
-                 groups: Sequence[Sequence[int]]) -> list[GroupScore]:
+def score_groups(
+    cohort: Cohort, feas: Feasibility, groups: Sequence[Sequence[int]]
+) -> list[GroupScore]:
     """Scores of many groups in one vectorised pass over all their inside pairs."""
     owner: list[int] = []
     first: list[int] = []
@@ -42,8 +43,9 @@ def score_groups(cohort: Cohort, feas: Feasibility,
     count = np.bincount(own, minlength=len(groups)).astype(np.float64)
     safe = np.maximum(count, 1.0)
     mean_total = np.bincount(own, weights=totals, minlength=len(groups)) / safe
-    mean_comp = {c: np.bincount(own, weights=comps[c], minlength=len(groups)) / safe
-                 for c in COMPONENTS}
+    mean_comp = {
+        c: np.bincount(own, weights=comps[c], minlength=len(groups)) / safe for c in COMPONENTS
+    }
     bad = np.flatnonzero(~feas.feasible(i, j)) if len(i) else np.zeros(0, dtype=np.int64)
     violations: dict[int, list[str]] = {}
     for e in bad.tolist():
@@ -58,12 +60,14 @@ def score_groups(cohort: Cohort, feas: Feasibility,
         problems = violations.get(k, [])
         if len(members) < 2:
             problems = ["a group needs two people", *problems]
-        out.append(GroupScore(
-            score=float(mean_total[k]),
-            components={c: float(mean_comp[c][k]) for c in COMPONENTS},
-            pair_scores=pair_scores[k],
-            violations=problems,
-        ))
+        out.append(
+            GroupScore(
+                score=float(mean_total[k]),
+                components={c: float(mean_comp[c][k]) for c in COMPONENTS},
+                pair_scores=pair_scores[k],
+                violations=problems,
+            )
+        )
     return out
 
 
@@ -94,8 +98,14 @@ def _span(sentence: str, phrase: str) -> tuple[str, bool] | None:
             continue
         end, ok = start, True
         for part in parts[1:]:
-            nxt = next((k for k in range(end + 1, min(end + 5, len(low)))
-                        if low[k] == part or part in re.split(r"[-']", low[k])), None)
+            nxt = next(
+                (
+                    k
+                    for k in range(end + 1, min(end + 5, len(low)))
+                    if low[k] == part or part in re.split(r"[-']", low[k])
+                ),
+                None,
+            )
             if nxt is None:
                 ok = False
                 break
@@ -140,8 +150,9 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
             if x != y:
                 given = _topics(cohort, giver, taker)
                 if given:
-                    links.append(f"{names[x]} offers the {_join(given[:2])} mentoring "
-                                 f"{names[y]} seeks")
+                    links.append(
+                        f"{names[x]} offers the {_join(given[:2])} mentoring {names[y]} seeks"
+                    )
     if links:
         if len(members) == 2 and len(links) == 2:
             first = _topics(cohort, members[1], members[0])
@@ -149,9 +160,10 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
         else:
             found["reciprocity"] = "; ".join(links[:2])
 
-    labels = sorted({_stage_label(cohort, m) for m in members},
-                    key=lambda lab: cohort.config.ladder.index(lab)
-                    if lab in cohort.config.ladder else 0)
+    labels = sorted(
+        {_stage_label(cohort, m) for m in members},
+        key=lambda lab: cohort.config.ladder.index(lab) if lab in cohort.config.ladder else 0,
+    )
     if len(labels) == 1:
         found["stage"] = f"{'Both' if len(members) == 2 else 'All'} at the same stage ({labels[0]})"
     else:
@@ -162,15 +174,20 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
     wanted_same = [names[k] for k, p in enumerate(people) if p.specialty_preference == "same"]
     distinct = {s.strip().lower() for s in specialties if s.strip()}
     if wanted_diff and len(distinct) == len(members):
-        found["specialty"] = (f"Different specialties ({_join(sorted(set(specialties)))}) for a "
-                              f"fresh perspective, as {_join(wanted_diff)} asked")
+        found["specialty"] = (
+            f"Different specialties ({_join(sorted(set(specialties)))}) for a "
+            f"fresh perspective, as {_join(wanted_diff)} asked"
+        )
     elif wanted_same and len(distinct) == 1:
         found["specialty"] = f"Same specialty ({specialties[0]}), as {_join(wanted_same)} asked"
 
     slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
     if slots:
-        found["availability"] = f"All free at {_join(sorted(slots)[:3])}" if len(members) > 2 \
+        found["availability"] = (
+            f"All free at {_join(sorted(slots)[:3])}"
+            if len(members) > 2
             else f"Both free at {_join(sorted(slots)[:3])}"
+        )
 
     weights = cohort.weight
     ranked = sorted(found, key=lambda c: -weights[c] * components.get(c, 0.0))
@@ -178,12 +195,15 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
     return chosen
 
 
-def warnings(cohort: Cohort, members: Sequence[int], score: float, *, attached: int | None,
-             attach_why: str) -> list[str]:
+def warnings(
+    cohort: Cohort, members: Sequence[int], score: float, *, attached: int | None, attach_why: str
+) -> list[str]:
     out: list[str] = []
     if score < cohort.config.low_score_warning:
-        out.append(f"Low score ({score:.1f} < {cohort.config.low_score_warning:g}): worth a "
-                   f"coordinator's look before confirming")
+        out.append(
+            f"Low score ({score:.1f} < {cohort.config.low_score_warning:g}): worth a "
+            f"coordinator's look before confirming"
+        )
     if attached is not None:
         name = cohort.participants[attached].display_name
         out.append(f"Triad: {name} joined this pair because {attach_why}")
@@ -197,8 +217,10 @@ def unmatched_reason(cohort: Cohort, feas: Feasibility, i: int, *, circles: bool
     label = _stage_label(cohort, i)
     gap = feas.max_gap
     if len(others) == 0:
-        return (f"No one else is within {gap} stage{'s' if gap != 1 else ''} of {label}; "
-                f"widen max_stage_gap or match them by hand")
+        return (
+            f"No one else is within {gap} stage{'s' if gap != 1 else ''} of {label}; "
+            f"widen max_stage_gap or match them by hand"
+        )
     blocked = others[feas.forbidden(np.full(len(others), i), others)]
     if len(blocked) == len(others):
         kinds: dict[str, int] = {}
@@ -206,12 +228,18 @@ def unmatched_reason(cohort: Cohort, feas: Feasibility, i: int, *, circles: bool
             hit = feas.kind_of(i, j)
             kind = hit[0] if hit else "blocked"
             kinds[kind] = kinds.get(kind, 0) + 1
-        parts = [f"{count} × {KIND_WORDS.get(kind, kind)}" for kind, count in sorted(kinds.items())]
-        return (f"Everyone within {gap} stage{'s' if gap != 1 else ''} of {label} is excluded "
-                f"({'; '.join(parts)})")
+        parts = [f"{count} x {KIND_WORDS.get(kind, kind)}" for kind, count in sorted(kinds.items())]
+        return (
+            f"Everyone within {gap} stage{'s' if gap != 1 else ''} of {label} is excluded "
+            f"({'; '.join(parts)})"
+        )
     free = len(others) - len(blocked)
     if circles:
-        return (f"{free} compatible peer{'s' if free != 1 else ''}, but no circle could take them "
-                f"without breaking a hard constraint or the group size limits")
-    return (f"{free} compatible peer{'s' if free != 1 else ''}, but each is already in a pair "
-            f"whose other member conflicts with them, so no safe pair or triad was left")
+        return (
+            f"{free} compatible peer{'s' if free != 1 else ''}, but no circle could take them "
+            f"without breaking a hard constraint or the group size limits"
+        )
+    return (
+        f"{free} compatible peer{'s' if free != 1 else ''}, but each is already in a pair "
+        f"whose other member conflicts with them, so no safe pair or triad was left"
+    )

@@ -99,9 +99,7 @@ class Feasibility:
         return self.kind_of(i, j) is None
 
     def group_ok(self, members: Sequence[int]) -> bool:
-        return all(
-            self.pair_ok(a, b) for k, a in enumerate(members) for b in members[k + 1 :]
-        )
+        return all(self.pair_ok(a, b) for k, a in enumerate(members) for b in members[k + 1 :])
 
     def why_not(self, i: int, j: int, ladder: Sequence[str], names: Sequence[str]) -> str | None:
         """A sentence saying why i and j may not be grouped, or None when they may."""
@@ -109,9 +107,11 @@ class Feasibility:
             return f"{names[i]} appears twice"
         gap = abs(int(self.stage[i]) - int(self.stage[j]))
         if gap > self.max_gap:
-            return (f"{names[i]} ({_label(ladder, int(self.stage[i]))}) and {names[j]} "
-                    f"({_label(ladder, int(self.stage[j]))}) are {gap} stages apart, more than "
-                    f"the allowed {self.max_gap}")
+            return (
+                f"{names[i]} ({_label(ladder, int(self.stage[i]))}) and {names[j]} "
+                f"({_label(ladder, int(self.stage[j]))}) are {gap} stages apart, more than "
+                f"the allowed {self.max_gap}"
+            )
         hit = self.kind_of(i, j)
         if hit is None:
             return None
@@ -152,8 +152,10 @@ def check_locks(
                 seen[pid] = k
                 members.append(index[pid])
         if not smallest <= len(group) <= largest:
-            problems.append(f"locked group {k + 1} has {len(group)} members; {config.mode} mode "
-                            f"allows {smallest} to {largest}")
+            problems.append(
+                f"locked group {k + 1} has {len(group)} members; {config.mode} mode "
+                f"allows {smallest} to {largest}"
+            )
         for x, a in enumerate(members):
             for b in members[x + 1 :]:
                 why = feas.why_not(a, b, config.ladder, names)

@@ -90,8 +90,9 @@ def max_weight_matching(
     span = (n // 2 + 2) * (max(int(w.max()), 0) - min(int(w.min()), 0) + 1)
     if span * (n + 1) >= _EXACT_FLOAT:
         # Too wide for exact float arithmetic: solve directly and give no bound.
-        _solve_parts(mate, a[~small_edges], b[~small_edges], w[~small_edges],
-                     label[a[~small_edges]])
+        _solve_parts(
+            mate, a[~small_edges], b[~small_edges], w[~small_edges], label[a[~small_edges]]
+        )
         matched = mate[a] == b
         return MatchingOutcome(mate, int(w[matched].sum()), True, None, None, 0, n % 2 == 1)
     lp = _fractional_lp(n, a, b, w)
@@ -124,8 +125,9 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> tuple[int, np.ndarray]:
     return int(count), label.astype(np.int64)
 
 
-def _solve_parts(mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
-                 part: np.ndarray) -> None:
+def _solve_parts(
+    mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray, part: np.ndarray
+) -> None:
     """Solve each part (edges grouped by ``part``) exactly and write the pairs into ``mate``."""
     if len(a) == 0:
         return
@@ -209,15 +211,16 @@ def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP:
     return _LP(dual2=dual2, ub2=int(dual2.sum()), big=int(big), odd=odd)
 
 
-def _solve_tight(mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
-                 rc2: np.ndarray) -> None:
+def _solve_tight(
+    mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray, rc2: np.ndarray
+) -> None:
     """Solve exactly on the near-tight edges, with the slack chosen so the parts stay small."""
     n = len(mate)
     chosen: np.ndarray | None = None
     slack = 0
     while True:
         keep = rc2 <= slack
-        count, label = _components(n, a[keep], b[keep])
+        _, label = _components(n, a[keep], b[keep])
         largest = int(np.bincount(label[a[keep]]).max()) if keep.any() else 0
         if largest > PART_LIMIT and chosen is not None:
             break
@@ -230,8 +233,9 @@ def _solve_tight(mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
     _solve_parts(mate, a[keep], b[keep], w[keep], label[a[keep]])
 
 
-def _repair(n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
-            rc2: np.ndarray) -> None:
+def _repair(
+    n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray, rc2: np.ndarray
+) -> None:
     """Join exposed nodes in pairs by re-solving small windows around them.
 
     A breadth-first search grows alternating trees from every exposed node at once, along each
@@ -251,7 +255,7 @@ def _repair(n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarra
     previous = -1
     for reach in (3, 6, 12, 24):
         exposed = np.flatnonzero((mate < 0) & has_edge)
-        if len(exposed) < 2 or len(exposed) == previous and reach > 6:
+        if len(exposed) < 2 or (len(exposed) == previous and reach > 6):
             break
         previous = len(exposed)
         light = np.zeros(len(a), dtype=bool)
@@ -269,9 +273,17 @@ def _repair(n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarra
         _solve_parts(mate, a[sel], b[sel], w[sel], part[a[sel]])
 
 
-def _grow_trees(n: int, mate: np.ndarray, roots: np.ndarray, heads: np.ndarray,
-                tails: np.ndarray, ptr: np.ndarray, reach: int, la: np.ndarray,
-                lb: np.ndarray) -> list[np.ndarray]:
+def _grow_trees(
+    n: int,
+    mate: np.ndarray,
+    roots: np.ndarray,
+    heads: np.ndarray,
+    tails: np.ndarray,
+    ptr: np.ndarray,
+    reach: int,
+    la: np.ndarray,
+    lb: np.ndarray,
+) -> list[np.ndarray]:
     """Grow alternating trees from the exposed roots until trees meet; return, for each
     meeting pair of roots, the nodes of both trees (whole pairs only)."""
     owner = np.full(n, -1, dtype=np.int64)
@@ -314,8 +326,9 @@ def _pair_up(owner: np.ndarray, mate: np.ndarray) -> None:
     owner[hi] = pair_owner
 
 
-def _meetings(owner: np.ndarray, a: np.ndarray, b: np.ndarray,
-              mate: np.ndarray) -> list[tuple[int, int]]:
+def _meetings(
+    owner: np.ndarray, a: np.ndarray, b: np.ndarray, mate: np.ndarray
+) -> list[tuple[int, int]]:
     """Pairs of roots whose trees touch along an unmatched edge, closest roots first."""
     oa, ob = owner[a], owner[b]
     touch = (oa >= 0) & (ob >= 0) & (oa != ob) & (mate[a] != b)
@@ -325,8 +338,9 @@ def _meetings(owner: np.ndarray, a: np.ndarray, b: np.ndarray,
     return [(int(x), int(y)) for x, y in pairs.tolist()]
 
 
-def _certify(n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray,
-             lp: _LP, exact: bool) -> bool:
+def _certify(
+    n: int, mate: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray, lp: _LP, exact: bool
+) -> bool:
     """Prove the matching optimal, or make it so by solving the LP-pruned graph exactly."""
     matched = mate[a] == b
     exposed = np.flatnonzero(mate < 0)

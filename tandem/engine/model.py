@@ -74,8 +74,11 @@ class Weights:
         return {name: float(getattr(self, name)) for name in COMPONENTS}
 
     def problems(self) -> list[str]:
-        found = [f"weight {k} must be a finite number >= 0" for k, v in self.as_dict().items()
-                 if not (math.isfinite(v) and v >= 0)]
+        found = [
+            f"weight {k} must be a finite number >= 0"
+            for k, v in self.as_dict().items()
+            if not (math.isfinite(v) and v >= 0)
+        ]
         if not found and sum(self.as_dict().values()) <= 0:
             found.append("at least one weight must be above 0")
         return found
@@ -233,7 +236,9 @@ def _round(value: float) -> float:
     return round(float(value), 4)
 
 
-def participants_by_id(participants: Mapping[str, Participant] | list[Participant]) -> dict[str, Participant]:
+def participants_by_id(
+    participants: Mapping[str, Participant] | list[Participant],
+) -> dict[str, Participant]:
     if isinstance(participants, Mapping):
         return dict(participants)
     return {p.id: p for p in participants}

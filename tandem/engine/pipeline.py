@@ -47,14 +47,18 @@ def _validate(participants: Sequence[Participant], config: MatchConfig) -> None:
         if p.stage < 0:
             problems.append(f"participant {p.id!r} has a negative stage")
         if p.specialty_preference not in SPECIALTY_PREFERENCES:
-            problems.append(f"participant {p.id!r} has specialty_preference "
-                            f"{p.specialty_preference!r}; use same, different or any")
+            problems.append(
+                f"participant {p.id!r} has specialty_preference "
+                f"{p.specialty_preference!r}; use same, different or any"
+            )
     if problems:
         raise MatchInputError(problems)
 
 
 def score_group(
-    participants: Sequence[Participant], members: Sequence[str], config: MatchConfig,
+    participants: Sequence[Participant],
+    members: Sequence[str],
+    config: MatchConfig,
     constraints: Constraints | None = None,
 ) -> GroupScore:
     """Score one proposed group at once, e.g. after a coordinator moves someone by hand.
@@ -109,8 +113,9 @@ def _run_match(
 
 
 class _Run:
-    def __init__(self, cohort: Cohort, feas: Feasibility, locks: list[tuple[int, ...]],
-                 report: Progress) -> None:
+    def __init__(
+        self, cohort: Cohort, feas: Feasibility, locks: list[tuple[int, ...]], report: Progress
+    ) -> None:
         self.cohort = cohort
         self.feas = feas
         self.locks = locks
@@ -139,11 +144,13 @@ class _Run:
             matched = [(i, j) for i, j in partner.items() if i < j]
             self.upper = self._pairs_bound(graph, None, 0, False, len(matched))
         else:
-            outcome = max_weight_matching(cohort.n, graph.a, graph.b, graph.weight, exact=False,
-                                          progress=self.report)
+            outcome = max_weight_matching(
+                cohort.n, graph.a, graph.b, graph.weight, exact=False, progress=self.report
+            )
             matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
-            self.upper = self._pairs_bound(graph, outcome.dual2, outcome.big, outcome.odd,
-                                           len(matched))
+            self.upper = self._pairs_bound(
+                graph, outcome.dual2, outcome.big, outcome.odd, len(matched)
+            )
             self.optimal = outcome.optimal
         leftovers = sorted(set(self.pool.tolist()) - {x for pq in matched for x in pq})
         self.report("triads", 0.0)
@@ -153,8 +160,9 @@ class _Run:
         if not mutual:
             self.blocking = self._score_blocking(graph)
 
-    def _pairs_bound(self, graph: CandidateGraph, dual2: np.ndarray | None, big: int, odd: bool,
-                     pair_count: int) -> float:
+    def _pairs_bound(
+        self, graph: CandidateGraph, dual2: np.ndarray | None, big: int, odd: bool, pair_count: int
+    ) -> float:
         """Proven bound on any pairing of the pool, left-out pairs included via k-th scores."""
         pool = self.pool
         fallback = float(np.maximum(graph.best[pool], 0.0).sum() / 2) + 0.01 * len(pool)
@@ -190,23 +198,28 @@ class _Run:
             if ranking:
                 explicit += 1
                 chosen = [cohort.index[r] for r in ranking if r in cohort.index]
-                prefs[i] = [j for j in dict.fromkeys(chosen)
-                            if in_pool[j] and self.feas.pair_ok(i, j)]
+                prefs[i] = [
+                    j for j in dict.fromkeys(chosen) if in_pool[j] and self.feas.pair_ok(i, j)
+                ]
             else:
                 prefs[i] = tails[ptr[i] : ptr[i + 1]].tolist()
         if explicit:
-            self.notes.append(f"{explicit} participants ranked others themselves; the rest were "
-                              f"ranked by how much each candidate offers them")
+            self.notes.append(
+                f"{explicit} participants ranked others themselves; the rest were "
+                f"ranked by how much each candidate offers them"
+            )
         partner = stable_roommates(prefs)
         self.stable = partner is not None
         if partner is None:
-            self.notes.append("No stable matching exists for these rankings; fell back to the "
-                              "maximum-score matching")
+            self.notes.append(
+                "No stable matching exists for these rankings; fell back to the "
+                "maximum-score matching"
+            )
             extra_a = [i for i in range(n) for j in prefs[i] if i < j]
             extra_b = [j for i in range(n) for j in prefs[i] if i < j]
             a = np.concatenate((graph.a, np.array(extra_a, dtype=np.int64)))
             b = np.concatenate((graph.b, np.array(extra_b, dtype=np.int64)))
-            keys, first = np.unique(a * n + b, return_index=True)
+            _, first = np.unique(a * n + b, return_index=True)
             a, b = a[first], b[first]
             w = np.rint(cohort.scores(a, b) * SCORE_SCALE).astype(np.int64)
             outcome = max_weight_matching(n, a, b, w, exact=False, progress=self.report)
@@ -250,8 +263,9 @@ class _Run:
         gains: dict[int, np.ndarray] = {}
         for x in leftovers:
             xs = np.full(len(pairs), x)
-            ok = np.flatnonzero(self.feas.feasible(xs, pairs[:, 0])
-                                & self.feas.feasible(xs, pairs[:, 1]))
+            ok = np.flatnonzero(
+                self.feas.feasible(xs, pairs[:, 0]) & self.feas.feasible(xs, pairs[:, 1])
+            )
             if len(ok) == 0:
                 continue
             s1 = cohort.scores(xs[ok], pairs[ok, 0])
@@ -279,8 +293,11 @@ class _Run:
                 x = takers[r]
                 group = self.groups[first_pair + columns[c]]
                 group.append(x)
-                why = ("the number of people is odd" if odd and len(leftovers) == 1 else
-                       "every compatible peer of theirs was already paired")
+                why = (
+                    "the number of people is odd"
+                    if odd and len(leftovers) == 1
+                    else "every compatible peer of theirs was already paired"
+                )
                 self.attached[first_pair + columns[c]] = (x, why)
                 placed.add(x)
         self.unplaced += [x for x in leftovers if x not in self.attached_members()]
@@ -290,8 +307,9 @@ class _Run:
 
     # ------------------------------------------------------------------ circles
     def circles(self) -> None:
-        circles, unplaced, upper = form_circles(self.cohort, self.feas, self.pool, self.locks,
-                                                self.report)
+        circles, unplaced, upper = form_circles(
+            self.cohort, self.feas, self.pool, self.locks, self.report
+        )
         self.groups = circles
         self.locked_count = 0
         locked_sets = [set(g) for g in self.locks]
@@ -299,8 +317,10 @@ class _Run:
         self.unplaced = unplaced
         self.upper = upper
         if self.cohort.n > 6000:
-            self.notes.append("Large cohort: circles were formed within stage-ordered chunks of "
-                              "6,000 people; the upper bound covers circles within those chunks")
+            self.notes.append(
+                "Large cohort: circles were formed within stage-ordered chunks of "
+                "6,000 people; the upper bound covers circles within those chunks"
+            )
 
     # ------------------------------------------------------------------ result
     def result(self) -> MatchResult:
@@ -319,23 +339,31 @@ class _Run:
                     score=gs.score,
                     components=gs.components,
                     reasons=reasons(cohort, members, gs.components),
-                    warnings=warnings(cohort, members, gs.score,
-                                      attached=attached[0] if attached else None,
-                                      attach_why=attached[1] if attached else ""),
+                    warnings=warnings(
+                        cohort,
+                        members,
+                        gs.score,
+                        attached=attached[0] if attached else None,
+                        attach_why=attached[1] if attached else "",
+                    ),
                     locked=locked,
                 )
             )
             if k % 1000 == 0:
                 self.report("explaining", k / total_rows)
         circles = cohort.config.mode == "circles"
-        unmatched = [Unmatched(cohort.ids[i], unmatched_reason(cohort, self.feas, i,
-                                                               circles=circles))
-                     for i in sorted(self.unplaced)]
+        unmatched = [
+            Unmatched(cohort.ids[i], unmatched_reason(cohort, self.feas, i, circles=circles))
+            for i in sorted(self.unplaced)
+        ]
         scores = [g.score for g in groups]
         total = float(sum(scores))
         placed = sum(len(g.members) for g in groups)
-        locked_total = sum(g.score for g, members in zip(groups, self.groups, strict=True)
-                           if g.locked and not circles)
+        locked_total = sum(
+            g.score
+            for g, members in zip(groups, self.groups, strict=True)
+            if g.locked and not circles
+        )
         upper = total if self.upper is None else self.upper + locked_total
         upper = max(upper, total)
         metrics = Metrics(

@@ -154,7 +154,9 @@ def blocking_pairs(prefs: Sequence[Sequence[int]], partner: dict[int, int]) -> i
             theirs = partner.get(y)
             if theirs == x:
                 continue
-            their_limit = rank[y].get(theirs, len(lists[y])) if theirs is not None else len(lists[y])
+            their_limit = (
+                rank[y].get(theirs, len(lists[y])) if theirs is not None else len(lists[y])
+            )
             if rank[y][x] < their_limit:
                 count += 1
     return count

@@ -136,8 +136,11 @@ def _records(
     for name in header:
         if name not in known:
             shown = name or "(empty)"
-            errors.append(RosterError(1, shown, f"unknown column {shown!r}; allowed columns are "
-                                      f"{', '.join(allowed)}"))
+            errors.append(
+                RosterError(
+                    1, shown, f"unknown column {shown!r}; allowed columns are {', '.join(allowed)}"
+                )
+            )
         elif name in seen:
             errors.append(RosterError(1, name, f"column {name!r} appears twice"))
         seen.add(name)
@@ -160,10 +163,13 @@ def _records(
         if len(cells) != width:
             if not "".join(cells).strip():
                 continue
-            errors.append(RosterError(line, "", f"expected {width} fields as in the header, "
-                                      f"found {len(cells)}"))
+            errors.append(
+                RosterError(
+                    line, "", f"expected {width} fields as in the header, found {len(cells)}"
+                )
+            )
             continue
-        records.append(_Record(line, dict(zip(header, cells))))
+        records.append(_Record(line, dict(zip(header, cells, strict=True))))
     return header, records
 
 
@@ -239,8 +245,10 @@ def parse_roster(
             topic_sets[column] = frozenset(chosen)
         pref = cells.get("specialty_preference", "").lower() or "any"
         if pref not in SPECIALTY_PREFERENCES:
-            err("specialty_preference", f"{cells.get('specialty_preference')!r} is not one of "
-                f"same, different, any")
+            err(
+                "specialty_preference",
+                f"{cells.get('specialty_preference')!r} is not one of same, different, any",
+            )
         evaluates = tuple(dict.fromkeys(_split(cells.get("evaluates", ""))))
         for other in evaluates:
             if other == rid:
@@ -307,7 +315,9 @@ def parse_exclusions(
             if not value:
                 errors.append(RosterError(rec.line, column, f"{column} is empty"))
             elif value not in known:
-                errors.append(RosterError(rec.line, column, f"{value!r} is not an id in the roster"))
+                errors.append(
+                    RosterError(rec.line, column, f"{value!r} is not an id in the roster")
+                )
         if a and a == b:
             errors.append(RosterError(rec.line, "b", f"{a!r} cannot be excluded from themselves"))
     return rows, errors
@@ -331,8 +341,9 @@ def parse_locks(
         elif pid not in known:
             errors.append(RosterError(rec.line, "id", f"{pid!r} is not an id in the roster"))
         elif pid in placed:
-            errors.append(RosterError(rec.line, "id", f"{pid!r} is already locked on line "
-                                      f"{placed[pid]}"))
+            errors.append(
+                RosterError(rec.line, "id", f"{pid!r} is already locked on line {placed[pid]}")
+            )
         else:
             placed[pid] = rec.line
             groups.setdefault(gid, []).append(pid)
@@ -348,7 +359,9 @@ def build_constraints(
     forbidden: list[ForbiddenPair] = []
     for row in rows:
         for other in row.evaluates:
-            forbidden.append(ForbiddenPair(row.id, other, "evaluator", f"{row.id} evaluates {other}"))
+            forbidden.append(
+                ForbiddenPair(row.id, other, "evaluator", f"{row.id} evaluates {other}")
+            )
     for ex in exclusions:
         forbidden.append(ForbiddenPair(ex.a, ex.b, ex.kind, ex.reason))
     return Constraints(forbidden=tuple(forbidden), locked=tuple(tuple(g) for g in locked))

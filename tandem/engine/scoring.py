@@ -6,6 +6,7 @@ rescoring, group scores, reasons) asks it for scores so all of them agree to the
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,10 +23,43 @@ SCORE_SCALE = 100
 _GOAL_STOP_WORDS = sorted(
     ENGLISH_STOP_WORDS
     | {
-        "want", "wants", "like", "hope", "able", "become", "get", "better", "improve", "strengthen",
-        "build", "learn", "work", "working", "goal", "goals", "year", "years", "next", "make",
-        "really", "start", "starting", "develop", "grow", "good", "new", "ll", "ve", "im", "use",
-        "need", "hoping", "main", "things", "thing", "help",
+        "want",
+        "wants",
+        "like",
+        "hope",
+        "able",
+        "become",
+        "get",
+        "better",
+        "improve",
+        "strengthen",
+        "build",
+        "learn",
+        "work",
+        "working",
+        "goal",
+        "goals",
+        "year",
+        "years",
+        "next",
+        "make",
+        "really",
+        "start",
+        "starting",
+        "develop",
+        "grow",
+        "good",
+        "new",
+        "ll",
+        "ve",
+        "im",
+        "use",
+        "need",
+        "hoping",
+        "main",
+        "things",
+        "thing",
+        "help",
     }
 )
 
@@ -197,8 +231,14 @@ class Cohort:
         if self.goals.nnz == 0:
             return []
         g = self.goals
-        idx_i, val_i = g.indices[g.indptr[i] : g.indptr[i + 1]], g.data[g.indptr[i] : g.indptr[i + 1]]
-        idx_j, val_j = g.indices[g.indptr[j] : g.indptr[j + 1]], g.data[g.indptr[j] : g.indptr[j + 1]]
+        idx_i, val_i = (
+            g.indices[g.indptr[i] : g.indptr[i + 1]],
+            g.data[g.indptr[i] : g.indptr[i + 1]],
+        )
+        idx_j, val_j = (
+            g.indices[g.indptr[j] : g.indptr[j + 1]],
+            g.data[g.indptr[j] : g.indptr[j + 1]],
+        )
         common, at_i, at_j = np.intersect1d(idx_i, idx_j, assume_unique=True, return_indices=True)
         if len(common) == 0:
             return []
@@ -236,8 +276,8 @@ class _BlockParts:
             table[who, unknown] = 0.5
             table[who[~known[who]]] = 0.5
         half = np.float32(0.5 * w["specialty"])
-        left = [table * half, onehot * half]
-        right = [onehot, table]
+        left: list[np.ndarray] = [table * half, onehot * half]
+        right: list[np.ndarray] = [onehot, table]
 
         # Stage: one-hot rung on the left, the rung-to-rung proximity table on the right.
         rungs = int(cohort.stage.max()) + 1 if n else 1
@@ -284,7 +324,7 @@ def _phrases(weights: dict[str, float]) -> list[str]:
     covered = {word for chain in chains for word in chain}
     scored: list[tuple[float, str]] = []
     for chain in chains:
-        total = sum(weights.get(f"{x} {y}", 0.0) for x, y in zip(chain, chain[1:], strict=False))
+        total = sum(weights.get(f"{x} {y}", 0.0) for x, y in itertools.pairwise(chain))
         scored.append((total + sum(weights.get(w, 0.0) for w in chain), " ".join(chain)))
     for term, w in weights.items():
         if " " not in term and term not in covered:

@@ -65,7 +65,9 @@ def solve_edges(
         ib = ids.setdefault(b, len(ids))
         key = (min(ia, ib), max(ia, ib))
         if key in seen:
-            raise EdgeError(k, f"the pair {a!r}, {b!r} appears twice (first as edge {seen[key] + 1})")
+            raise EdgeError(
+                k, f"the pair {a!r}, {b!r} appears twice (first as edge {seen[key] + 1})"
+            )
         seen[key] = k
         heads.append(key[0])
         tails.append(key[1])

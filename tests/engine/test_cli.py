@@ -51,8 +51,13 @@ def test_match_writes_json_in_the_documented_shape(roster: Path, tmp_path: Path)
     assert all(sorted(g["members"]) != ["c", "d"] for g in data["groups"])  # c evaluates d
     for g in data["groups"]:
         assert isinstance(g["score"], float)
-        assert set(g["components"]) == {"reciprocity", "goals", "stage", "specialty",
-                                        "availability"}
+        assert set(g["components"]) == {
+            "reciprocity",
+            "goals",
+            "stage",
+            "specialty",
+            "availability",
+        }
         assert 1 <= len(g["reasons"]) <= 3
     assert set(data["metrics"]) >= {"total", "mean", "min", "coverage", "blocking_pairs"}
     assert data["unmatched"] == []
@@ -74,8 +79,18 @@ def test_exclusions_locks_config_and_modes(roster: Path, tmp_path: Path) -> None
     config = tmp_path / "cfg.toml"
     config.write_text("seed = 4\n[weights]\ngoals = 0.5\n", encoding="utf-8")
     out = tmp_path / "r.json"
-    done = run("match", str(roster), "--exclusions", str(excl), "--locks", str(locks),
-               "--config", str(config), "--out", str(out))
+    done = run(
+        "match",
+        str(roster),
+        "--exclusions",
+        str(excl),
+        "--locks",
+        str(locks),
+        "--config",
+        str(config),
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     groups = [sorted(g["members"]) for g in json.loads(out.read_text())["groups"]]
     assert ["a", "c"] in groups

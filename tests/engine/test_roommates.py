@@ -15,32 +15,38 @@ def one_based(table: list[list[int]]) -> list[list[int]]:
 
 
 # Irving (1985), "An efficient algorithm for the stable roommates problem", J. Algorithms 6.
-IRVING_6 = one_based([
-    [4, 6, 2, 5, 3],
-    [6, 3, 5, 1, 4],
-    [4, 5, 1, 6, 2],
-    [2, 6, 5, 1, 3],
-    [4, 2, 3, 6, 1],
-    [5, 1, 4, 2, 3],
-])
-IRVING_8 = one_based([
-    [2, 5, 4, 6, 7, 8, 3],
-    [3, 6, 1, 7, 8, 5, 4],
-    [4, 7, 2, 8, 5, 6, 1],
-    [1, 8, 3, 5, 6, 7, 2],
-    [6, 1, 8, 2, 3, 4, 7],
-    [7, 2, 5, 3, 4, 1, 8],
-    [8, 3, 6, 4, 1, 2, 5],
-    [5, 4, 7, 1, 2, 3, 6],
-])
+IRVING_6 = one_based(
+    [
+        [4, 6, 2, 5, 3],
+        [6, 3, 5, 1, 4],
+        [4, 5, 1, 6, 2],
+        [2, 6, 5, 1, 3],
+        [4, 2, 3, 6, 1],
+        [5, 1, 4, 2, 3],
+    ]
+)
+IRVING_8 = one_based(
+    [
+        [2, 5, 4, 6, 7, 8, 3],
+        [3, 6, 1, 7, 8, 5, 4],
+        [4, 7, 2, 8, 5, 6, 1],
+        [1, 8, 3, 5, 6, 7, 2],
+        [6, 1, 8, 2, 3, 4, 7],
+        [7, 2, 5, 3, 4, 1, 8],
+        [8, 3, 6, 4, 1, 2, 5],
+        [5, 4, 7, 1, 2, 3, 6],
+    ]
+)
 # The classic instance with no stable matching (Gale and Shapley 1962, also in Irving 1985):
 # 1, 2 and 3 each rank the next one first, and everyone ranks 4 last.
-NO_STABLE_4 = one_based([
-    [2, 3, 4],
-    [3, 1, 4],
-    [1, 2, 4],
-    [1, 2, 3],
-])
+NO_STABLE_4 = one_based(
+    [
+        [2, 3, 4],
+        [3, 1, 4],
+        [1, 2, 4],
+        [1, 2, 3],
+    ]
+)
 
 
 def matchings(people: list[int], lists: list[list[int]]) -> Iterator[dict[int, int]]:
@@ -109,14 +115,17 @@ def test_agrees_with_brute_force_on_incomplete_lists(prefs: list[list[int]]) -> 
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(2, 9), st.data())
-def test_symmetric_scores_always_have_the_greedy_stable_matching(n: int, data: st.DataObject
-                                                                  ) -> None:
-    scores = data.draw(st.lists(st.integers(0, 10**6), min_size=n * n, max_size=n * n,
-                                unique=True))
-    score = {(min(i, j), max(i, j)): scores[i * n + j] for i in range(n) for j in range(n)
-             if i != j}
-    prefs = [sorted((j for j in range(n) if j != i), key=lambda j: -score[min(i, j), max(i, j)])
-             for i in range(n)]
+def test_symmetric_scores_always_have_the_greedy_stable_matching(
+    n: int, data: st.DataObject
+) -> None:
+    scores = data.draw(st.lists(st.integers(0, 10**6), min_size=n * n, max_size=n * n, unique=True))
+    score = {
+        (min(i, j), max(i, j)): scores[i * n + j] for i in range(n) for j in range(n) if i != j
+    }
+    prefs = [
+        sorted((j for j in range(n) if j != i), key=lambda j: -score[min(i, j), max(i, j)])
+        for i in range(n)
+    ]
     greedy: dict[int, int] = {}
     for (i, j), _ in sorted(score.items(), key=lambda kv: -kv[1]):
         if i not in greedy and j not in greedy:

@@ -57,20 +57,22 @@ def test_missing_required_columns_are_reported() -> None:
 def test_unknown_stage_names_the_line_and_the_ladder() -> None:
     _, errors = parse_roster(roster("a1,,,MS1,,,,,,", "b2,,,PGY9,,,,,,"), require_contact=False)
     assert len(errors) == 1
-    assert str(errors[0]).startswith("line 3, column stage: unknown stage 'PGY9'; the ladder is MS1")
+    assert str(errors[0]).startswith(
+        "line 3, column stage: unknown stage 'PGY9'; the ladder is MS1"
+    )
 
 
 def test_duplicate_id_points_at_the_first_use() -> None:
-    _, errors = parse_roster(roster("a1,,,MS1,,,,,,", "b2,,,MS1,,,,,,", "a1,,,MS2,,,,,,"),
-                             require_contact=False)
+    _, errors = parse_roster(
+        roster("a1,,,MS1,,,,,,", "b2,,,MS1,,,,,,", "a1,,,MS2,,,,,,"), require_contact=False
+    )
     assert len(errors) == 1
     assert (errors[0].line, errors[0].column) == (4, "id")
     assert "duplicate id 'a1' (first used on line 2)" in errors[0].message
 
 
 def test_self_evaluation_and_unknown_evaluatee_are_errors() -> None:
-    _, errors = parse_roster(roster("a1,,,MS1,,,,,,a1", "b2,,,MS1,,,,,,zz"),
-                             require_contact=False)
+    _, errors = parse_roster(roster("a1,,,MS1,,,,,,a1", "b2,,,MS1,,,,,,zz"), require_contact=False)
     assert [(e.line, e.column) for e in errors] == [(2, "evaluates"), (3, "evaluates")]
     assert "lists themselves" in errors[0].message
     assert "'zz', which is not an id" in errors[1].message
@@ -84,8 +86,15 @@ def test_all_errors_are_collected_not_just_the_first() -> None:
     )
     _, errors = parse_roster(text, require_contact=True)
     found = {(e.line, e.column) for e in errors}
-    assert {(2, "email"), (2, "offers"), (2, "specialty_preference"), (2, "name"),
-            (3, "id"), (3, "stage"), (4, "id")} <= found
+    assert {
+        (2, "email"),
+        (2, "offers"),
+        (2, "specialty_preference"),
+        (2, "name"),
+        (3, "id"),
+        (3, "stage"),
+        (4, "id"),
+    } <= found
 
 
 def test_contact_columns_are_optional_offline() -> None:
@@ -108,8 +117,9 @@ def test_ragged_row_is_reported() -> None:
 
 def test_custom_ladder_and_topics() -> None:
     text = "id,stage,offers\nx,Junior,Cooking\ny,Senior,cooking\n"
-    rows, errors = parse_roster(text, ladder=("Junior", "Senior"), topics=("Cooking",),
-                                require_contact=False)
+    rows, errors = parse_roster(
+        text, ladder=("Junior", "Senior"), topics=("Cooking",), require_contact=False
+    )
     assert errors == []
     assert [r.stage_index for r in rows] == [0, 1]
 
@@ -138,10 +148,13 @@ def test_locks_accept_an_earlier_output_file() -> None:
 
 
 def test_constraints_combine_evaluates_exclusions_and_locks() -> None:
-    rows, _ = parse_roster(roster("a1,,,MS1,,,,,,b2", "b2,,,MS1,,,,,,", "c3,,,MS1,,,,,,"),
-                           require_contact=False)
+    rows, _ = parse_roster(
+        roster("a1,,,MS1,,,,,,b2", "b2,,,MS1,,,,,,", "c3,,,MS1,,,,,,"), require_contact=False
+    )
     excl, _ = parse_exclusions("a,b,reason\nb2,c3,previous\n", ["a1", "b2", "c3"])
     cons = build_constraints(rows, excl, [("a1", "c3")])
     assert {(f.a, f.b, f.kind) for f in cons.forbidden} == {
-        ("a1", "b2", "evaluator"), ("b2", "c3", "previous_partner")}
+        ("a1", "b2", "evaluator"),
+        ("b2", "c3", "previous_partner"),
+    }
     assert cons.locked == (("a1", "c3"),)

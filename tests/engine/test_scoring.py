@@ -20,22 +20,34 @@ def people(draw: st.DrawFn) -> list[Participant]:
     n = draw(st.integers(2, 24))
     out = []
     for k in range(n):
-        out.append(Participant(
-            id=f"p{k}",
-            stage=draw(st.integers(0, 4)),
-            specialty=draw(st.sampled_from(["", "a", "b", "c"])),
-            offers=frozenset(draw(st.sets(st.sampled_from(TOPICS), max_size=4))),
-            seeks=frozenset(draw(st.sets(st.sampled_from(TOPICS), max_size=4))),
-            main_thing=draw(st.sampled_from(["grow research skills", "teach residents well",
-                                             "lead research teams", "", "the of and"])),
-            specialty_preference=draw(st.sampled_from(["any", "same", "different"])),
-            availability=frozenset(draw(st.sets(st.sampled_from(["m", "t", "w"])))),
-        ))
+        out.append(
+            Participant(
+                id=f"p{k}",
+                stage=draw(st.integers(0, 4)),
+                specialty=draw(st.sampled_from(["", "a", "b", "c"])),
+                offers=frozenset(draw(st.sets(st.sampled_from(TOPICS), max_size=4))),
+                seeks=frozenset(draw(st.sets(st.sampled_from(TOPICS), max_size=4))),
+                main_thing=draw(
+                    st.sampled_from(
+                        [
+                            "grow research skills",
+                            "teach residents well",
+                            "lead research teams",
+                            "",
+                            "the of and",
+                        ]
+                    )
+                ),
+                specialty_preference=draw(st.sampled_from(["any", "same", "different"])),
+                availability=frozenset(draw(st.sets(st.sampled_from(["m", "t", "w"])))),
+            )
+        )
     return out
 
 
 weights_st = st.builds(Weights, *(st.floats(0, 3) for _ in range(5))).filter(
-    lambda w: sum(w.as_dict().values()) > 0.01)
+    lambda w: sum(w.as_dict().values()) > 0.01
+)
 
 
 @settings(max_examples=150, deadline=None)

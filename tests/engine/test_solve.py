@@ -100,8 +100,9 @@ def random_graph(seed: int, n: int, density: float, kind: str) -> list[tuple[str
         (6, 310, 0.3, "ties"),
     ],
 )
-def test_dense_graphs_take_the_lp_path_and_stay_exact(seed: int, n: int, density: float,
-                                                      kind: str) -> None:
+def test_dense_graphs_take_the_lp_path_and_stay_exact(
+    seed: int, n: int, density: float, kind: str
+) -> None:
     # Dense components above SMALL_COMPONENT nodes go through LP pruning by default.
     assert n > SMALL_COMPONENT
     assert density * (n - 1) / 2 > 40
