@@ -51,10 +51,19 @@ def form_circles(
     unplaced: list[int] = []
     upper = 0.0
     lock_lists = [list(g) for g in locks]
+    # A lock joins the chunk whose stage range covers its lowest stage, so peers are near.
+    starts = (
+        cohort.stage[order[np.minimum(bounds[:-1], max(len(order) - 1, 0))]]
+        if len(order)
+        else np.zeros(chunk_count, dtype=np.int64)
+    )
+    lock_chunk = [
+        max(int(np.searchsorted(starts, int(cohort.stage[g].min()), side="right")) - 1, 0)
+        for g in lock_lists
+    ]
     for c in range(chunk_count):
         people = order[bounds[c] : bounds[c + 1]]
-        # Locks join the chunk that holds the most of their stage.
-        mine = [g for k, g in enumerate(lock_lists) if k % chunk_count == c]
+        mine = [g for g, k in zip(lock_lists, lock_chunk, strict=True) if k == c]
         members = (
             np.concatenate([people] + [np.array(g, dtype=np.int64) for g in mine])
             if mine

@@ -289,3 +289,14 @@ def test_progress_reports_fractions_between_zero_and_one() -> None:
     assert seen
     assert all(0.0 <= f <= 1.0 for _, f in seen)
     assert {"scoring", "candidates", "explaining"} <= {s for s, _ in seen}
+
+
+def test_circles_keep_locked_people_together() -> None:
+    people = [person(f"p{k}", stage=k % 2, offers=frozenset({"research"})) for k in range(14)]
+    cons = Constraints(locked=(("p0", "p1"), ("p2", "p4", "p6")))
+    result = run_match(people, MatchConfig(mode="circles"), cons)
+    for lock in cons.locked:
+        (home,) = [g for g in result.groups if set(lock) & set(g.members)]
+        assert set(lock) <= set(home.members)
+        assert home.locked
+    assert sum(len(g.members) for g in result.groups) == 14
