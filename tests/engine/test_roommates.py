@@ -37,7 +37,7 @@ IRVING_8 = one_based(
         [5, 4, 7, 1, 2, 3, 6],
     ]
 )
-# The classic instance with no stable matching (Gale and Shapley 1962, also in Irving 1985):
+# The classic instance with no stable matching (Gale and Shapley 1962, discussed by Irving):
 # 1, 2 and 3 each rank the next one first, and everyone ranks 4 last.
 NO_STABLE_4 = one_based(
     [
@@ -45,6 +45,21 @@ NO_STABLE_4 = one_based(
         [3, 1, 4],
         [1, 2, 4],
         [1, 2, 3],
+    ]
+)
+
+
+# A larger instance without a stable matching, confirmed by brute force below.
+NO_STABLE_8 = one_based(
+    [
+        [2, 3, 5, 6, 7, 4, 8],
+        [6, 3, 1, 4, 8, 7, 5],
+        [1, 7, 2, 5, 8, 4, 6],
+        [2, 5, 8, 3, 7, 6, 1],
+        [1, 6, 4, 3, 2, 8, 7],
+        [1, 7, 5, 2, 3, 4, 8],
+        [8, 6, 3, 4, 1, 5, 2],
+        [4, 2, 7, 1, 5, 3, 6],
     ]
 )
 
@@ -80,9 +95,10 @@ def test_irving_eight_returns_one_of_its_stable_matchings() -> None:
     assert result in stable_ones(IRVING_8)
 
 
-def test_instance_without_stable_matching_is_reported() -> None:
-    assert stable_roommates(NO_STABLE_4) is None
-    assert stable_ones(NO_STABLE_4) == []
+def test_instances_without_stable_matching_are_reported() -> None:
+    for prefs in (NO_STABLE_4, NO_STABLE_8):
+        assert stable_ones(prefs) == []
+        assert stable_roommates(prefs) is None
 
 
 def test_blocking_pairs_counts_each_pair_once() -> None:
