@@ -6,7 +6,9 @@ are enough for a near-optimal matching, and the k-th best score bounds every pai
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +75,44 @@ class CandidateGraph:
         return len(self.a)
 
 
+def _rank_block(
+    cohort: Cohort, feas: Feasibility, rows: np.ndarray, band: np.ndarray, k: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score rows against their (sorted) stage band and keep each row's best partners."""
+    block = cohort.block(rows, band)
+    r_idx = np.arange(len(rows))
+    block[r_idx, np.searchsorted(band, rows)] = -np.inf
+    struck = np.ones(len(rows), dtype=np.int64)
+    # Forbidden partners inside the band are struck out before ranking.
+    lens = feas.ptr[rows + 1] - feas.ptr[rows]
+    if lens.sum():
+        offsets = np.repeat(feas.ptr[rows] - np.cumsum(lens) + lens, lens)
+        partners = feas.nbr[offsets + np.arange(lens.sum())]
+        owner = np.repeat(r_idx, lens)
+        at = np.minimum(np.searchsorted(band, partners), len(band) - 1)
+        inside = band[at] == partners
+        block[owner[inside], at[inside]] = -np.inf
+        struck += np.bincount(owner[inside], minlength=len(rows))
+    count = len(band) - struck
+    keep = len(band) if k is None else k
+    row_of, col_of, vals = _top_k(block, keep)
+    ok = np.isfinite(vals)
+    row_of, col_of, vals = row_of[ok], col_of[ok], vals[ok]
+    first = np.searchsorted(row_of, r_idx)
+    last = np.searchsorted(row_of, r_idx, side="right") - 1
+    has = last >= first
+    if len(vals):
+        row_best = np.where(has, vals[np.minimum(first, len(vals) - 1)], -np.inf)
+        row_kth = np.where(
+            has & (count > keep), vals[np.maximum(last, 0)] + _FLOAT32_MARGIN, -np.inf
+        )
+    else:
+        row_best = row_kth = np.full(len(rows), -np.inf)
+    if k is None:
+        row_kth = np.full(len(rows), -np.inf)
+    return rows, rows[row_of], band[col_of], row_best, row_kth
+
+
 def build_candidates(
     cohort: Cohort,
     feas: Feasibility,
@@ -83,62 +123,34 @@ def build_candidates(
 ) -> CandidateGraph:
     """Top-k feasible partners of everyone in ``pool`` (k=None keeps every feasible pair)."""
     n = cohort.n
-    in_pool = np.zeros(n, dtype=bool)
-    in_pool[pool] = True
     best = np.full(n, -np.inf)
     kth = np.full(n, -np.inf)
-    pos = np.full(n, -1, dtype=np.int64)
     heads: list[np.ndarray] = []
     tails: list[np.ndarray] = []
+    pool = np.sort(np.asarray(pool, dtype=np.int64))
     pool_stage = cohort.stage[pool]
-    stages = np.unique(pool_stage)
+    tasks: list[tuple[np.ndarray, np.ndarray]] = []
+    for s in np.unique(pool_stage).tolist():
+        rows_all = pool[pool_stage == s]
+        band = pool[np.abs(pool_stage - s) <= cohort.max_gap]
+        step = max(16, min(4096, _BLOCK_CELLS // max(len(band), 1)))
+        tasks += [(rows_all[i : i + step], band) for i in range(0, len(rows_all), step)]
     total_rows = max(len(pool), 1)
     done_rows = 0
-    gap = cohort.max_gap
-    for s in stages.tolist():
-        rows_all = pool[pool_stage == s]
-        band = pool[np.abs(pool_stage - s) <= gap]
-        pos[band] = np.arange(len(band))
-        step = max(16, min(4096, _BLOCK_CELLS // max(len(band), 1)))
-        for start in range(0, len(rows_all), step):
-            rows = rows_all[start : start + step]
-            block = cohort.block(rows, band)
-            r_idx = np.arange(len(rows))
-            block[r_idx, pos[rows]] = -np.inf
-            struck = np.ones(len(rows), dtype=np.int64)
-            # Forbidden partners inside the band are struck out before ranking.
-            lens = feas.ptr[rows + 1] - feas.ptr[rows]
-            if lens.sum():
-                offsets = np.repeat(feas.ptr[rows] - np.cumsum(lens) + lens, lens)
-                partners = feas.nbr[offsets + np.arange(lens.sum())]
-                owner = np.repeat(r_idx, lens)
-                inside = pos[partners] >= 0
-                block[owner[inside], pos[partners[inside]]] = -np.inf
-                struck += np.bincount(owner[inside], minlength=len(rows))
-            count = len(band) - struck
-            keep = len(band) if k is None else k
-            row_of, col_of, vals = _top_k(block, keep)
-            ok = np.isfinite(vals)
-            row_of, col_of, vals = row_of[ok], col_of[ok], vals[ok]
-            first = np.searchsorted(row_of, r_idx)
-            has = first < np.searchsorted(row_of, r_idx, side="right")
-            best[rows] = np.where(
-                has, vals[np.minimum(first, len(vals) - 1)] if len(vals) else -np.inf, -np.inf
-            )
-            if k is not None:
-                last = np.searchsorted(row_of, r_idx, side="right") - 1
-                full = count > keep
-                kth[rows] = np.where(
-                    full,
-                    vals[np.maximum(last, 0)] + _FLOAT32_MARGIN if len(vals) else -np.inf,
-                    -np.inf,
-                )
-            heads.append(rows[row_of])
-            tails.append(band[col_of])
+    workers = max(1, min(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool_exec:
+        # Blocks are independent and numpy releases the GIL, so two run side by side;
+        # results are taken in submission order, keeping the output deterministic.
+        for rows, head, tail, row_best, row_kth in pool_exec.map(
+            lambda task: _rank_block(cohort, feas, task[0], task[1], k), tasks
+        ):
+            best[rows] = row_best
+            kth[rows] = row_kth
+            heads.append(head)
+            tails.append(tail)
             done_rows += len(rows)
             if progress is not None:
                 progress(stage_name, done_rows / total_rows)
-        pos[band] = -1
     if heads:
         head = np.concatenate(heads)
         tail = np.concatenate(tails)
