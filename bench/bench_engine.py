@@ -7,6 +7,7 @@ so every run measures the same problems; the script exits non-zero when a target
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -25,14 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from synth import generate, write  # noqa: E402
+from synth import write  # noqa: E402
 
 from tandem.engine import Constraints, MatchConfig, run_match, solve_edges  # noqa: E402
 from tandem.engine.candidates import build_candidates  # noqa: E402
 from tandem.engine.feasibility import Feasibility  # noqa: E402
 from tandem.engine.matching import _blossom  # noqa: E402
 from tandem.engine.roster import build_constraints, parse_exclusions, parse_roster  # noqa: E402
-from tandem.engine.scoring import SCORE_SCALE, Cohort  # noqa: E402
+from tandem.engine.scoring import Cohort  # noqa: E402
 
 
 @dataclass
@@ -155,10 +156,9 @@ def bench_pairs_large(n: int, quick: bool, work: Path) -> list[Row]:
     roster, excl = work / f"large_{n}.csv", work / f"large_{n}_excl.csv"
     write(n, roster, seed=33, exclusions=excl)
     out = work / f"large_{n}.json"
-    wall, cpu, rss, stdout = run_cli(["match", str(roster), "--exclusions", str(excl),
-                                      "--out", str(out)])
-    import json
-
+    wall, cpu, rss, _ = run_cli(
+        ["match", str(roster), "--exclusions", str(excl), "--out", str(out)]
+    )
     data = json.loads(out.read_text(encoding="utf-8"))
     m = data["metrics"]
     everyone = m["coverage"] == 1.0 and not data["unmatched"]
@@ -190,10 +190,9 @@ def bench_circles(n: int, quick: bool, work: Path) -> list[Row]:
     roster, excl = work / f"circles_{n}.csv", work / f"circles_{n}_excl.csv"
     write(n, roster, seed=44, exclusions=excl)
     out = work / f"circles_{n}.json"
-    wall, cpu, rss, _ = run_cli(["match", str(roster), "--exclusions", str(excl),
-                                 "--mode", "circles", "--out", str(out)])
-    import json
-
+    wall, cpu, rss, _ = run_cli(
+        ["match", str(roster), "--exclusions", str(excl), "--mode", "circles", "--out", str(out)]
+    )
     data = json.loads(out.read_text(encoding="utf-8"))
     m = data["metrics"]
     sizes = [len(g["members"]) for g in data["groups"]]
@@ -239,8 +238,10 @@ def table(rows: list[Row]) -> str:
         for r in rows
     ]
     widths = [max(len(str(x[k])) for x in [head, *body]) for k in range(len(head))]
-    lines = [" | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
-             for line in [head, *body]]
+    lines = [
+        " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
+        for line in [head, *body]
+    ]
     lines.insert(1, "-|-".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -276,5 +277,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    _ = generate  # the generator is importable for other scripts from here too
     sys.exit(main())

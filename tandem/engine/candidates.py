@@ -22,6 +22,8 @@ Progress = Callable[[str, float], None]
 _BLOCK_CELLS = 2_000_000
 # float32 block scores differ from the exact float64 ones by far less than this.
 _FLOAT32_MARGIN = 1e-3
+# Threads scoring candidate blocks side by side.
+WORKERS = 2
 
 
 def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -137,7 +139,7 @@ def build_candidates(
         tasks += [(rows_all[i : i + step], band) for i in range(0, len(rows_all), step)]
     total_rows = max(len(pool), 1)
     done_rows = 0
-    workers = max(1, min(2, os.cpu_count() or 1))
+    workers = max(1, min(WORKERS, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool_exec:
         # Blocks are independent and numpy releases the GIL, so two run side by side;
         # results are taken in submission order, keeping the output deterministic.

@@ -19,6 +19,8 @@ Progress = Callable[[str, float], None]
 
 # Components up to this many nodes are solved exactly without further ado.
 SMALL_COMPONENT = 300
+# Sparse components up to this size go straight to the blossom solver (well under a second).
+DIRECT_LIMIT = 1000
 # Largest component handed to the blossom solver when exactness is not demanded.
 PART_LIMIT = 2500
 # Largest pruned graph (in edges) worth solving to certify optimality outside exact mode.
@@ -81,7 +83,7 @@ def max_weight_matching(
     comp_edges = np.bincount(label[a], minlength=n_comp)
     # Sparse parts of moderate size are fastest straight through the blossom solver; dense
     # ones (bring-your-own-score graphs) gain most from LP pruning.
-    large = (sizes > SMALL_COMPONENT) & ((sizes > PART_LIMIT) | (comp_edges > 40 * sizes))
+    large = (sizes > SMALL_COMPONENT) & ((sizes > DIRECT_LIMIT) | (comp_edges > 40 * sizes))
     if guided is not None:
         large = (sizes > 2) & guided
     small_edges = ~large[edge_label]
