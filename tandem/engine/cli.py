@@ -176,9 +176,9 @@ def _print_summary(result: MatchResult, out: TextIO) -> None:
     sizes: dict[int, int] = {}
     for g in result.groups:
         sizes[len(g.members)] = sizes.get(len(g.members), 0) + 1
-    kinds = {2: "pairs", 3: "triads"}
+    kinds = {2: "pairs", 3: "triads"} if result.mode != "circles" else {}
     made = ", ".join(
-        f"{count} {kinds.get(size, f'groups of {size}')}" for size, count in sorted(sizes.items())
+        f"{count} {kinds.get(size, f'circles of {size}')}" for size, count in sorted(sizes.items())
     )
     print(f"Mode: {result.mode}   Groups: {len(result.groups)} ({made or 'none'})", file=out)
     print(f"{'#':>5}  {'score':>6}  members", file=out)

@@ -84,10 +84,13 @@ def _stage_label(cohort: Cohort, i: int) -> str:
     return ladder[s] if 0 <= s < len(ladder) else f"stage {s}"
 
 
+# Words after which a goal phrase starts with a verb: "to publish", "and win", "while I lead".
+_BEFORE_VERB = {"to", "i", "we", "and", "or", "while", "also", "then"}
+_THIRD_PERSON = {"my": "their", "i": "they", "me": "them", "mine": "theirs", "myself": "themselves"}
 _PRONOUNS = {"my": "your", "i": "you", "me": "you", "mine": "yours", "myself": "yourselves"}
 
 
-def _span(sentence: str, phrase: str) -> tuple[str, bool] | None:
+def _span(sentence: str, phrase: str, *, you: bool = True) -> tuple[str, bool] | None:
     """The words of ``sentence`` that carry ``phrase`` (stop words between kept), and whether
     the span follows "to", i.e. starts with a verb; pronouns are turned to the second person."""
     words = re.findall(r"\w+(?:['-]\w+)*", sentence)
@@ -111,8 +114,9 @@ def _span(sentence: str, phrase: str) -> tuple[str, bool] | None:
                 break
             end = nxt
         if ok:
-            text = " ".join(_PRONOUNS.get(w.lower(), w) for w in words[start : end + 1])
-            return text, start > 0 and low[start - 1] == "to"
+            swap = _PRONOUNS if you else _THIRD_PERSON
+            text = " ".join(swap.get(w.lower(), w) for w in words[start : end + 1])
+            return text, start > 0 and low[start - 1] in _BEFORE_VERB
     return None
 
 
@@ -128,17 +132,21 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
     names = [p.display_name for p in people]
     found: dict[str, str] = {}
 
-    themes: dict[str, int] = {}
+    themes: dict[str, set[int]] = {}
     for x in range(len(members)):
         for y in range(x + 1, len(members)):
             for theme in cohort.shared_themes(members[x], members[y]):
-                themes[theme] = themes.get(theme, 0) + 1
+                themes.setdefault(theme, set()).update((x, y))
     if themes:
-        top = sorted(themes, key=lambda t: (-themes[t], -(" " in t), t))[0]
-        who = "You both" if len(members) == 2 else "You all"
+        top = sorted(themes, key=lambda t: (-len(themes[t]), -(" " in t), t))[0]
+        sharing = sorted(themes[top])
+        if len(sharing) == len(members):
+            who = "You both" if len(members) == 2 else "You all"
+        else:
+            who = f"{_join([names[k] for k in sharing])} {'both' if len(sharing) == 2 else 'all'}"
         span, verb_first = top, False
-        for p in people:
-            hit = _span(p.main_thing, top)
+        for k in sharing:
+            hit = _span(people[k].main_thing, top, you=who.startswith("You"))
             if hit:
                 span, verb_first = hit
                 break
@@ -153,6 +161,15 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
                     links.append(
                         f"{names[x]} offers the {_join(given[:2])} mentoring {names[y]} seeks"
                     )
+    # Name different givers first, so a circle's reasons show several people contributing.
+    seen_givers: set[str] = set()
+    distinct = []
+    for link in links:
+        giver_name = link.split(" offers ", 1)[0]
+        if giver_name not in seen_givers:
+            seen_givers.add(giver_name)
+            distinct.append(link)
+    links = distinct + [link for link in links if link not in distinct]
     if links:
         if len(members) == 2 and len(links) == 2:
             first = _topics(cohort, members[1], members[0])
