@@ -6,6 +6,7 @@ check a suggestion at a glance instead of trusting a number.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -90,10 +91,15 @@ _THIRD_PERSON = {"my": "their", "i": "they", "me": "them", "mine": "theirs", "my
 _PRONOUNS = {"my": "your", "i": "you", "me": "you", "mine": "yours", "myself": "yourselves"}
 
 
+@functools.lru_cache(maxsize=65536)
+def _words(sentence: str) -> list[str]:
+    return re.findall(r"\w+(?:['-]\w+)*", sentence)
+
+
 def _span(sentence: str, phrase: str, *, you: bool = True) -> tuple[str, bool] | None:
     """The words of ``sentence`` that carry ``phrase`` (stop words between kept), and whether
     the span follows "to", i.e. starts with a verb; pronouns are turned to the second person."""
-    words = re.findall(r"\w+(?:['-]\w+)*", sentence)
+    words = _words(sentence)
     low = [w.lower() for w in words]
     parts = phrase.split(" ")
     for start, word in enumerate(low):

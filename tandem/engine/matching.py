@@ -25,6 +25,8 @@ DIRECT_LIMIT = 1000
 PART_LIMIT = 2500
 # Largest pruned graph (in edges) worth solving to certify optimality outside exact mode.
 CERTIFY_EDGE_LIMIT = 60_000
+# Largest window re-solved while repairing; bigger ones are left for the triad step.
+WINDOW_NODES = 1500
 # Nodes per pair of exposed nodes explored while repairing; keeps each window small.
 WINDOW_LIMIT = 3000
 # Weights beyond this make the LP's float arithmetic inexact; such graphs skip the LP.
@@ -255,7 +257,7 @@ def _repair(
     has_edge = np.zeros(n, dtype=bool)
     has_edge[heads] = True
     previous = -1
-    for reach in (3, 6, 12, 24):
+    for reach in (3, 6, 10):
         exposed = np.flatnonzero((mate < 0) & has_edge)
         if len(exposed) < 2 or (len(exposed) == previous and reach > 6):
             break
@@ -315,7 +317,9 @@ def _grow_trees(
                 done[s1] = done[s2] = True
                 met.append((s1, s2))
         frontier = mates[~done[owner[mates]]]
-    return [np.flatnonzero((owner == s1) | (owner == s2)) for s1, s2 in met]
+    windows = [np.flatnonzero((owner == s1) | (owner == s2)) for s1, s2 in met]
+    # Huge windows cost the blossom solver far more than the one pair they might gain.
+    return [win for win in windows if len(win) <= WINDOW_NODES]
 
 
 def _pair_up(owner: np.ndarray, mate: np.ndarray) -> None:

@@ -123,6 +123,7 @@ class Cohort:
 
         self.goals, self.terms = _goal_vectors([p.main_thing for p in self.participants])
         self._parts: _BlockParts | None = None
+        self._term_cache: dict[int, dict[int, float]] = {}
 
     # ----------------------------------------------------------------- pair scores
     def components(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -230,21 +231,22 @@ class Cohort:
         """The goal phrases both people used, most distinctive first (bigrams before words)."""
         if self.goals.nnz == 0:
             return []
-        g = self.goals
-        idx_i, val_i = (
-            g.indices[g.indptr[i] : g.indptr[i + 1]],
-            g.data[g.indptr[i] : g.indptr[i + 1]],
-        )
-        idx_j, val_j = (
-            g.indices[g.indptr[j] : g.indptr[j + 1]],
-            g.data[g.indptr[j] : g.indptr[j + 1]],
-        )
-        common, at_i, at_j = np.intersect1d(idx_i, idx_j, assume_unique=True, return_indices=True)
-        if len(common) == 0:
+        mine, theirs = self._terms_of(i), self._terms_of(j)
+        common = mine.keys() & theirs.keys()
+        if not common:
             return []
-        weight = val_i[at_i] * val_j[at_j]
-        weights = {str(self.terms[t]): float(w) for t, w in zip(common, weight, strict=True)}
+        weights = {str(self.terms[t]): mine[t] * theirs[t] for t in common}
         return _phrases(weights)[:limit]
+
+    def _terms_of(self, i: int) -> dict[int, float]:
+        # Reasons ask for the same person's terms many times; a dict makes that cheap.
+        found = self._term_cache.get(i)
+        if found is None:
+            g = self.goals
+            lo, hi = g.indptr[i], g.indptr[i + 1]
+            found = dict(zip(g.indices[lo:hi].tolist(), g.data[lo:hi].tolist(), strict=True))
+            self._term_cache[i] = found
+        return found
 
 
 class _BlockParts:
