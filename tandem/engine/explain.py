@@ -169,13 +169,13 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
                     )
     # Name different givers first, so a circle's reasons show several people contributing.
     seen_givers: set[str] = set()
-    distinct = []
+    by_giver: list[str] = []
     for link in links:
         giver_name = link.split(" offers ", 1)[0]
         if giver_name not in seen_givers:
             seen_givers.add(giver_name)
-            distinct.append(link)
-    links = distinct + [link for link in links if link not in distinct]
+            by_giver.append(link)
+    links = by_giver + [link for link in links if link not in by_giver]
     if links:
         if len(members) == 2 and len(links) == 2:
             first = _topics(cohort, members[1], members[0])
