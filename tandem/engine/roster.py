@@ -1,7 +1,7 @@
-"""Parsing and validating roster CSV files, shared by the web importer and `tandem match`.
+"""Reading roster, exclusion and lock CSV files into validated rows, with every error located.
 
-Every problem is collected with its line number and column, so a coordinator can fix the
-whole file in one pass; nothing is half-read.
+The web importer calls ``parse_roster`` too, so an upload and an offline run reject exactly the
+same files with exactly the same messages.
 """
 
 from __future__ import annotations
@@ -9,12 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-REQUIRED_COLUMNS = ("id", "stage")
-CONTACT_COLUMNS = ("name", "email")
-OPTIONAL_COLUMNS = (
+from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
+from tandem.engine.model import SPECIALTY_PREFERENCES, Constraints, ForbiddenPair, Participant
+
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "email",
+    "stage",
     "specialty",
     "institution",
     "offers",
@@ -24,184 +29,350 @@ OPTIONAL_COLUMNS = (
     "availability",
     "evaluates",
 )
-ALL_COLUMNS = REQUIRED_COLUMNS + CONTACT_COLUMNS + OPTIONAL_COLUMNS
-SPECIALTY_PREFERENCES = ("same", "different", "any")
-SLOT_PATTERN = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(am|pm|eve)$")
-EMAIL_PATTERN = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "stage")
+CONTACT_COLUMNS: tuple[str, ...] = ("name", "email")
+EXCLUSION_COLUMNS: tuple[str, ...] = ("a", "b", "reason")
+LOCK_COLUMNS: tuple[str, ...] = ("group", "id", "score")
+
+# Deliberately simple: one @, no spaces, a dot in the domain; the mail server has the last word.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Availability slots: a weekday and a part of the day, such as mon-am, thu-pm or sat-eve.
+_SLOT = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(am|pm|eve)$")
 
 
 @dataclass(frozen=True)
 class RosterError:
+    """One problem in an input file; ``line`` counts from 1 with the header on line 1."""
+
     line: int
     column: str
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
+        where = f"line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
 class RosterRow:
+    """One valid roster line, with labels put in the program's own spelling."""
+
     line: int
     id: str
+    name: str
+    email: str
     stage: str
     stage_index: int
-    name: str = ""
-    email: str = ""
-    specialty: str = ""
-    institution: str = ""
-    offers: frozenset[str] = field(default_factory=frozenset)
-    seeks: frozenset[str] = field(default_factory=frozenset)
-    main_thing: str = ""
-    specialty_preference: str = "any"
-    availability: frozenset[str] = field(default_factory=frozenset)
-    evaluates: frozenset[str] = field(default_factory=frozenset)
+    specialty: str
+    institution: str
+    offers: frozenset[str]
+    seeks: frozenset[str]
+    main_thing: str
+    specialty_preference: str
+    availability: frozenset[str]
+    evaluates: tuple[str, ...]
+
+    def to_participant(self) -> Participant:
+        return Participant(
+            id=self.id,
+            stage=self.stage_index,
+            specialty=self.specialty,
+            offers=self.offers,
+            seeks=self.seeks,
+            main_thing=self.main_thing,
+            specialty_preference=self.specialty_preference,
+            availability=self.availability,
+            name=self.name,
+        )
 
 
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
+@dataclass(frozen=True, slots=True)
+class ExclusionRow:
+    """One line of an exclusions file: two ids that must not be grouped, and why."""
+
+    line: int
+    a: str
+    b: str
+    kind: str
+    reason: str
 
 
-def _lines(source: str | Iterable[str]) -> Iterable[str]:
-    if isinstance(source, str):
-        return io.StringIO(source.removeprefix("\ufeff"), newline="")
-    return source
+@dataclass(slots=True)
+class _Record:
+    line: int
+    cells: dict[str, str]
+
+
+def _lines(text_or_lines: str | bytes | Iterable[str]) -> Iterator[str]:
+    if isinstance(text_or_lines, bytes):
+        text_or_lines = text_or_lines.decode("utf-8")
+    if isinstance(text_or_lines, str):
+        return io.StringIO(text_or_lines.removeprefix("\ufeff"), newline="")
+    return iter(text_or_lines)
+
+
+def _records(
+    text_or_lines: str | bytes | Iterable[str],
+    allowed: Sequence[str],
+    required: Sequence[str],
+    errors: list[RosterError],
+    optional_extra: Sequence[str] = (),
+) -> tuple[list[str], list[_Record]]:
+    """Split a CSV into header and records, reporting header problems and ragged rows."""
+    reader = csv.reader(_lines(text_or_lines))
+    try:
+        header_cells = next(reader)
+    except StopIteration:
+        errors.append(RosterError(1, "", "the file is empty; a header row is required"))
+        return [], []
+    except csv.Error as exc:
+        errors.append(RosterError(1, "", f"unreadable CSV: {exc}"))
+        return [], []
+    if header_cells:
+        header_cells[0] = header_cells[0].removeprefix("\ufeff")
+    header = [cell.strip().lower() for cell in header_cells]
+    known = set(allowed) | set(optional_extra)
+    seen: set[str] = set()
+    for name in header:
+        if name not in known:
+            shown = name or "(empty)"
+            errors.append(
+                RosterError(
+                    1, shown, f"unknown column {shown!r}; allowed columns are {', '.join(allowed)}"
+                )
+            )
+        elif name in seen:
+            errors.append(RosterError(1, name, f"column {name!r} appears twice"))
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            errors.append(RosterError(1, name, f"required column {name!r} is missing"))
+    records: list[_Record] = []
+    width = len(header)
+    last_line = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RosterError(reader.line_num, "", f"unreadable CSV: {exc}"))
+            break
+        line = last_line + 1
+        last_line = reader.line_num
+        if len(cells) != width:
+            if not "".join(cells).strip():
+                continue
+            errors.append(
+                RosterError(
+                    line, "", f"expected {width} fields as in the header, found {len(cells)}"
+                )
+            )
+            continue
+        records.append(_Record(line, dict(zip(header, cells, strict=True))))
+    return header, records
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
 
 
 def parse_roster(
-    source: str | Iterable[str],
+    text_or_lines: str | bytes | Iterable[str],
     *,
-    ladder: Sequence[str],
-    topics: Sequence[str],
+    ladder: Sequence[str] = DEFAULT_LADDER,
+    topics: Sequence[str] = DEFAULT_TOPICS,
     require_contact: bool,
     known_ids: Iterable[str] = (),
 ) -> tuple[list[RosterRow], list[RosterError]]:
-    """Read a roster; return its rows, or every error found (rows are empty if any error).
+    """Parse and validate a roster, returning the valid rows and every error found.
 
-    ``known_ids`` are ids that exist outside the file (people already in the program), which
-    the ``evaluates`` column may also name.
+    Rows with an error are left out of the returned rows; callers that must be all-or-nothing
+    check that the error list is empty. ``known_ids`` are people outside the file (already in
+    the program) whom the ``evaluates`` column may also name.
     """
+    outside = set(known_ids)
+    first_email: dict[str, int] = {}
     errors: list[RosterError] = []
-    reader = csv.reader(_lines(source))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [RosterError(1, "", "The file is empty; a header row is required.")]
-    except csv.Error as exc:
-        return [], [RosterError(1, "", f"Not a readable CSV file: {exc}")]
-    columns = [name.strip().lower() for name in header]
     required = REQUIRED_COLUMNS + (CONTACT_COLUMNS if require_contact else ())
-    allowed = set(ALL_COLUMNS)
-    for name in columns:
-        if name not in allowed:
-            errors.append(RosterError(1, name, f"Unknown column “{name}”."))
-    for name in required:
-        if name not in columns:
-            errors.append(RosterError(1, name, f"Required column “{name}” is missing."))
-    duplicates = {name for name in columns if columns.count(name) > 1}
-    for name in sorted(duplicates):
-        errors.append(RosterError(1, name, f"Column “{name}” appears more than once."))
-    if errors:
+    header, records = _records(text_or_lines, ROSTER_COLUMNS, required, errors)
+    if not header:
         return [], errors
-
-    stage_lookup = {rung.strip().lower(): index for index, rung in enumerate(ladder)}
-    topic_lookup = {topic.strip().lower(): topic for topic in topics}
+    present = set(header)
+    stage_of = {label.strip().lower(): (i, label) for i, label in enumerate(ladder)}
+    topic_of = {label.strip().lower(): label for label in topics}
+    first_line: dict[str, int] = {}
+    for rec in records:
+        # Cells are stripped once here; every later read sees clean values.
+        rec.cells = {k: v.strip() for k, v in rec.cells.items() if v}
+        rid = rec.cells.get("id", "")
+        if rid and rid not in first_line:
+            first_line[rid] = rec.line
     rows: list[RosterRow] = []
-    seen_ids: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
-    try:
-        records = list(enumerate(reader, start=2))
-    except csv.Error as exc:
-        return [], [RosterError(reader.line_num, "", f"Not a readable CSV file: {exc}")]
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            errors.append(
-                RosterError(line, "", f"Expected {len(columns)} cells but found {len(cells)}.")
-            )
-            continue
-        record = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
-        row_errors: list[RosterError] = []
+    for rec in records:
+        before = len(errors)
+        cells = rec.cells
 
-        def problem(
-            column: str, message: str, *, _line: int = line, _errors: list[RosterError] = row_errors
-        ) -> None:
-            _errors.append(RosterError(_line, column, message))
+        def err(column: str, message: str, line: int = rec.line) -> None:
+            errors.append(RosterError(line, column, message))
 
-        person_id = record["id"]
-        if not person_id:
-            problem("id", "The id is empty.")
-        elif person_id in seen_ids:
-            problem("id", f"Duplicate id “{person_id}” (first on line {seen_ids[person_id]}).")
-        else:
-            seen_ids[person_id] = line
-        stage_index = stage_lookup.get(record["stage"].lower(), -1)
-        if not record["stage"]:
-            problem("stage", "The stage is empty.")
-        elif stage_index < 0:
-            problem("stage", f"Unknown stage “{record['stage']}”; use one of: {', '.join(ladder)}.")
-        name, email = record.get("name", ""), record.get("email", "").lower()
+        rid = cells.get("id", "")
+        if "id" not in present:
+            pass  # already reported once for the header
+        elif not rid:
+            err("id", "id is empty")
+        elif first_line[rid] != rec.line:
+            err("id", f"duplicate id {rid!r} (first used on line {first_line[rid]})")
+        name = cells.get("name", "")
+        email = cells.get("email", "")
         if require_contact:
-            if not name:
-                problem("name", "The name is empty.")
-            if not EMAIL_PATTERN.match(email):
-                problem("email", f"“{record.get('email', '')}” is not an email address.")
-            elif email in seen_emails:
-                problem("email", f"Duplicate email (first on line {seen_emails[email]}).")
-            else:
-                seen_emails[email] = line
-        elif email and not EMAIL_PATTERN.match(email):
-            problem("email", f"“{record['email']}” is not an email address.")
-        chosen_topics: dict[str, frozenset[str]] = {}
+            if not name and "name" in present:
+                err("name", "name is empty")
+            if "email" in present and not email:
+                err("email", "email is empty")
+            elif "email" in present and not _EMAIL.match(email):
+                err("email", f"{email!r} is not an email address")
+            elif first_email.setdefault(email.lower(), rec.line) != rec.line:
+                err("email", f"duplicate email (first used on line {first_email[email.lower()]})")
+        stage_label = cells.get("stage", "")
+        stage = stage_of.get(stage_label.lower())
+        if stage is None and "stage" in present:
+            shown = stage_label or "(empty)"
+            err("stage", f"unknown stage {shown!r}; the ladder is {', '.join(ladder)}")
+        topic_sets: dict[str, frozenset[str]] = {}
         for column in ("offers", "seeks"):
-            picked = []
-            for topic in _split(record.get(column, "")):
-                canonical = topic_lookup.get(topic.lower())
-                if canonical is None:
-                    problem(column, f"Unknown topic “{topic}”.")
+            chosen: set[str] = set()
+            for part in _split(cells.get(column, "")):
+                topic = topic_of.get(part.lower())
+                if topic is None:
+                    err(column, f"unknown topic {part!r}; topics are {', '.join(topics)}")
                 else:
-                    picked.append(canonical)
-            chosen_topics[column] = frozenset(picked)
-        preference = record.get("specialty_preference", "").lower() or "any"
-        if preference not in SPECIALTY_PREFERENCES:
-            problem("specialty_preference", f"“{preference}” must be same, different or any.")
-        slots = [slot.lower() for slot in _split(record.get("availability", ""))]
-        for slot in slots:
-            if not SLOT_PATTERN.match(slot):
-                problem(
-                    "availability", f"“{slot}” is not a slot such as mon-am, thu-pm or sat-eve."
-                )
-        evaluates = _split(record.get("evaluates", ""))
-        if person_id and person_id in evaluates:
-            problem("evaluates", "A person cannot evaluate themselves.")
-        errors.extend(row_errors)
-        if row_errors:
+                    chosen.add(topic)
+            topic_sets[column] = frozenset(chosen)
+        pref = cells.get("specialty_preference", "").lower() or "any"
+        if pref not in SPECIALTY_PREFERENCES:
+            err(
+                "specialty_preference",
+                f"{cells.get('specialty_preference')!r} is not one of same, different, any",
+            )
+        evaluates = tuple(dict.fromkeys(_split(cells.get("evaluates", ""))))
+        for other in evaluates:
+            if other == rid:
+                err("evaluates", f"{rid!r} lists themselves in evaluates")
+            elif other not in first_line and other not in outside:
+                err("evaluates", f"evaluates names {other!r}, which is not an id in this file")
+        for slot in _split(cells.get("availability", "")):
+            if not _SLOT.match(slot.lower()):
+                err("availability", f"{slot!r} is not a slot such as mon-am, thu-pm or sat-eve")
+        if len(errors) > before or stage is None:
             continue
         rows.append(
             RosterRow(
-                line=line,
-                id=person_id,
-                stage=ladder[stage_index],
-                stage_index=stage_index,
+                line=rec.line,
+                id=rid,
                 name=name,
                 email=email,
-                specialty=record.get("specialty", ""),
-                institution=record.get("institution", ""),
-                offers=chosen_topics["offers"],
-                seeks=chosen_topics["seeks"],
-                main_thing=record.get("main_thing", ""),
-                specialty_preference=preference,
-                availability=frozenset(slots),
-                evaluates=frozenset(evaluates),
+                stage=stage[1],
+                stage_index=stage[0],
+                specialty=cells.get("specialty", ""),
+                institution=cells.get("institution", ""),
+                offers=topic_sets["offers"],
+                seeks=topic_sets["seeks"],
+                main_thing=cells.get("main_thing", ""),
+                specialty_preference=pref,
+                availability=frozenset(s.lower() for s in _split(cells.get("availability", ""))),
+                evaluates=evaluates,
             )
         )
-    known = set(seen_ids) | set(known_ids)
-    for row in rows:
-        for other in sorted(row.evaluates - known):
+    return rows, errors
+
+
+def exclusion_kind(reason: str) -> str:
+    """Map an exclusion's free-text reason to its kind; anything unrecognised is a block."""
+    text = reason.lower()
+    if "evaluat" in text or "supervis" in text:
+        return "evaluator"
+    if "previous" in text or "former" in text or "prior" in text:
+        return "previous_partner"
+    if "coordinator" in text or "forbid" in text:
+        return "coordinator"
+    return "blocked"
+
+
+def parse_exclusions(
+    text_or_lines: str | bytes | Iterable[str], known_ids: Iterable[str]
+) -> tuple[list[ExclusionRow], list[RosterError]]:
+    """Parse an exclusions file with header ``a,b,reason``; ids must exist in the roster."""
+    errors: list[RosterError] = []
+    _, records = _records(text_or_lines, EXCLUSION_COLUMNS, ("a", "b"), errors)
+    if any(e.line == 1 for e in errors):
+        return [], errors
+    known = set(known_ids)
+    rows: list[ExclusionRow] = []
+    kinds: dict[str, str] = {}
+    for rec in records:
+        cells = rec.cells
+        a, b = cells.get("a", "").strip(), cells.get("b", "").strip()
+        reason = cells.get("reason", "").strip()
+        kind = kinds.get(reason)
+        if kind is None:
+            kind = kinds[reason] = exclusion_kind(reason)
+        if a in known and b in known and a != b:
+            rows.append(ExclusionRow(rec.line, a, b, kind, reason))
+            continue
+        for column, value in (("a", a), ("b", b)):
+            if not value:
+                errors.append(RosterError(rec.line, column, f"{column} is empty"))
+            elif value not in known:
+                errors.append(
+                    RosterError(rec.line, column, f"{value!r} is not an id in the roster")
+                )
+        if a and a == b:
+            errors.append(RosterError(rec.line, "b", f"{a!r} cannot be excluded from themselves"))
+    return rows, errors
+
+
+def parse_locks(
+    text_or_lines: str | bytes | Iterable[str], known_ids: Iterable[str]
+) -> tuple[list[tuple[str, ...]], list[RosterError]]:
+    """Parse a lock file with header ``group,id`` (an earlier run's CSV output also works)."""
+    errors: list[RosterError] = []
+    _, records = _records(text_or_lines, ("group", "id"), ("group", "id"), errors, ("score",))
+    if any(e.line == 1 for e in errors):
+        return [], errors
+    known = set(known_ids)
+    groups: dict[str, list[str]] = {}
+    placed: dict[str, int] = {}
+    for rec in records:
+        gid, pid = rec.cells.get("group", "").strip(), rec.cells.get("id", "").strip()
+        if not gid:
+            errors.append(RosterError(rec.line, "group", "group is empty"))
+        elif pid not in known:
+            errors.append(RosterError(rec.line, "id", f"{pid!r} is not an id in the roster"))
+        elif pid in placed:
             errors.append(
-                RosterError(row.line, "evaluates", f"No one with id “{other}” in the roster.")
+                RosterError(rec.line, "id", f"{pid!r} is already locked on line {placed[pid]}")
             )
-    if not rows and not errors:
-        errors.append(RosterError(2, "", "The roster has a header but no people."))
-    return ([] if errors else rows), sorted(errors, key=lambda e: (e.line, e.column))
+        else:
+            placed[pid] = rec.line
+            groups.setdefault(gid, []).append(pid)
+    return [tuple(members) for members in groups.values()], errors
+
+
+def build_constraints(
+    rows: Sequence[RosterRow],
+    exclusions: Sequence[ExclusionRow] = (),
+    locked: Sequence[tuple[str, ...]] = (),
+) -> Constraints:
+    """Turn the roster's ``evaluates`` column, exclusions and locks into engine constraints."""
+    forbidden: list[ForbiddenPair] = []
+    for row in rows:
+        for other in row.evaluates:
+            forbidden.append(
+                ForbiddenPair(row.id, other, "evaluator", f"{row.id} evaluates {other}")
+            )
+    for ex in exclusions:
+        forbidden.append(ForbiddenPair(ex.a, ex.b, ex.kind, ex.reason))
+    return Constraints(forbidden=tuple(forbidden), locked=tuple(tuple(g) for g in locked))

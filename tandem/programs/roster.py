@@ -203,6 +203,8 @@ def _evaluator_lines(
 def roster_plan(*, program: Program, cohort: Cohort, content: str) -> RosterPlan:
     """A dry run: what importing ``content`` into ``cohort`` would do. Writes nothing."""
     rows, errors = _parse(program, content)
+    if not rows and not errors:
+        errors = [RosterError(2, "", "the roster has a header but no people")]
     if errors:
         return RosterPlan(errors=[_error(e.line, e.column, e.message) for e in errors])
     plan, resolved = _plan_rows(program, cohort, rows)

@@ -69,7 +69,7 @@ def test_a_bad_roster_is_refused_with_its_line_numbers(journey, tmp_path):
     journey.page.get_by_role("button", name="Preview import").click()
     expect(journey.page.get_by_text("2 problems found. Nothing has been imported.")).to_be_visible()
     expect(
-        journey.page.get_by_role("cell", name="Unknown stage “PGY9”", exact=False)
+        journey.page.get_by_role("cell", name="unknown stage 'PGY9'", exact=False)
     ).to_be_visible()
     expect(journey.page.get_by_role("button", name="Apply import")).to_have_count(0)
     journey.check("roster errors")

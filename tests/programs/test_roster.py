@@ -132,24 +132,24 @@ def test_evaluates_may_name_people_already_in_the_program(cast):
 @pytest.mark.parametrize(
     ("content", "line", "column", "words"),
     [
-        ("id,name,email,stage\nX1,Xi,xi@example.org,PGY9\n", 2, "stage", "Unknown stage"),
+        ("id,name,email,stage\nX1,Xi,xi@example.org,PGY9\n", 2, "stage", "unknown stage"),
         (
             "id,name,email,stage\nX1,Xi,xi@example.org,PGY1\nX1,Yu,yu@example.org,PGY1\n",
             3,
             "id",
-            "Duplicate id",
+            "duplicate id",
         ),
         (
             "id,name,email,stage,evaluates\nX1,Xi,xi@example.org,PGY1,X1\n",
             2,
             "evaluates",
-            "cannot evaluate themselves",
+            "lists themselves",
         ),
         (
             "id,name,email,stage,color\nX1,Xi,xi@example.org,PGY1,red\n",
             1,
             "color",
-            "Unknown column",
+            "unknown column",
         ),
         ("id,name,stage\nX1,Xi,PGY1\n", 1, "email", "missing"),
         ("id,name,email,stage\nX1,Xi,not-an-email,PGY1\n", 2, "email", "not an email"),
@@ -159,7 +159,7 @@ def test_evaluates_may_name_people_already_in_the_program(cast):
             "offers",
             "juggling",
         ),
-        ("id,name,email,stage\nX1,Xi,xi@example.org\n", 2, "", "Expected 4 cells"),
+        ("id,name,email,stage\nX1,Xi,xi@example.org\n", 2, "", "expected 4 fields"),
     ],
 )
 def test_each_bad_row_is_reported_with_line_and_column(cast, content, line, column, words):
@@ -168,7 +168,7 @@ def test_each_bad_row_is_reported_with_line_and_column(cast, content, line, colu
     assert not plan.rows
     matching = [e for e in plan.errors if e["line"] == line and e["column"] == column]
     assert matching, plan.errors
-    assert words in matching[0]["message"]
+    assert words.lower() in matching[0]["message"].lower()
 
 
 def test_every_bad_row_is_reported_not_just_the_first(cast):
@@ -317,7 +317,7 @@ def test_web_preview_lists_errors_and_offers_no_apply_button(cast, client_for):
         reverse("programs:roster_upload", args=["riverside", "fall"]), {"roster": upload}
     )
     page = client.get(response["Location"]).content.decode()
-    assert "Unknown stage" in page
+    assert "unknown stage" in page
     assert 'value="apply"' not in page
 
 

@@ -1,0 +1,415 @@
+"""Circles of three to five: built from the best pairs, then improved by moves and swaps.
+
+Exact circle formation is out of reach at thousands of people, so the engine builds circles
+constructively, improves them by local search, and reports a proven upper bound beside them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from tandem.engine.feasibility import Feasibility
+from tandem.engine.matching import max_weight_matching
+from tandem.engine.scoring import SCORE_SCALE, Cohort
+
+Progress = Callable[[str, float], None]
+
+# People per independently solved chunk; a chunk's full score matrix must fit in memory.
+CHUNK = 6000
+# Partners per person whose circles are tried as moves during local search.
+NEIGHBOURS = 12
+MAX_PASSES = 25
+# Score points a circle must gain for each member it moves away from the target size.
+SIZE_PENALTY = 3.0
+# Partners per person in the graph whose matching seeds the circles.
+SEED_K = 15
+_NO = -1e9
+
+
+def form_circles(
+    cohort: Cohort,
+    feas: Feasibility,
+    pool: np.ndarray,
+    locks: Sequence[tuple[int, ...]],
+    progress: Progress | None = None,
+) -> tuple[list[list[int]], list[int], float]:
+    """Circles over ``pool`` plus the locked groups; returns circles, unplaced and upper bound."""
+    report = progress or (lambda _stage, _fraction: None)
+    config = cohort.config
+    locked_members = {m for group in locks for m in group}
+    free = np.array([p for p in pool.tolist() if p not in locked_members], dtype=np.int64)
+    # Chunks follow the stage order so that peers who may share a circle stay together.
+    order = free[np.argsort(cohort.stage[free], kind="stable")]
+    chunk_count = max(1, math.ceil((len(order) + len(locked_members)) / CHUNK))
+    bounds = np.linspace(0, len(order), chunk_count + 1).astype(int)
+    circles: list[list[int]] = []
+    unplaced: list[int] = []
+    upper = 0.0
+    lock_lists = [list(g) for g in locks]
+    # A lock joins the chunk whose stage range covers its lowest stage, so peers are near.
+    starts = (
+        cohort.stage[order[np.minimum(bounds[:-1], max(len(order) - 1, 0))]]
+        if len(order)
+        else np.zeros(chunk_count, dtype=np.int64)
+    )
+    lock_chunk = [
+        max(int(np.searchsorted(starts, int(cohort.stage[g].min()), side="right")) - 1, 0)
+        for g in lock_lists
+    ]
+    for c in range(chunk_count):
+        people = order[bounds[c] : bounds[c + 1]]
+        mine = [g for g, k in zip(lock_lists, lock_chunk, strict=True) if k == c]
+        members = (
+            np.concatenate([people] + [np.array(g, dtype=np.int64) for g in mine])
+            if mine
+            else people
+        )
+        got, left, ub = _circles_in_chunk(
+            cohort,
+            feas,
+            members,
+            mine,
+            config.seed,
+            _chunk_progress(report, c, chunk_count),
+        )
+        circles += got
+        unplaced += left
+        upper += ub
+    return circles, unplaced, upper
+
+
+def _chunk_progress(report: Progress, chunk: int, chunks: int) -> Callable[[float], None]:
+    def inner(fraction: float) -> None:
+        report("circles", (chunk + fraction) / chunks)
+
+    return inner
+
+
+def _circles_in_chunk(
+    cohort: Cohort,
+    feas: Feasibility,
+    people: np.ndarray,
+    locks: list[list[int]],
+    seed: int,
+    report: Callable[[float], None],
+) -> tuple[list[list[int]], list[int], float]:
+    config = cohort.config
+    m = len(people)
+    if m == 0:
+        return [], [], 0.0
+    pos = {int(p): k for k, p in enumerate(people.tolist())}
+    # float32 block scores steer the search; reported scores are recomputed exactly later.
+    score = np.empty((m, m), dtype=np.float32)
+    step = max(1, 2_000_000 // max(m, 1))
+    for start in range(0, m, step):
+        score[start : start + step] = cohort.block(people[start : start + step], people)
+    stage = cohort.stage[people]
+    for start in range(0, m, step):
+        far = np.abs(stage[start : start + step, None] - stage[None, :]) > feas.max_gap
+        score[start : start + step][far] = -np.inf
+    np.fill_diagonal(score, -np.inf)
+    for k, p in enumerate(people.tolist()):
+        others = [pos[q] for q in feas.forbidden_partners(p).tolist() if q in pos]
+        score[k, others] = -np.inf
+    report(0.1)
+
+    lo, hi, target = config.min_group, config.max_group, config.target_group
+    lock_pos = [[pos[p] for p in g] for g in locks]
+    pinned = np.zeros(m, dtype=bool)
+    for g in lock_pos:
+        pinned[g] = True
+    groups_wanted = max(_group_count(m, lo, target, hi), len(lock_pos))
+    if groups_wanted == 0:
+        return [], [int(p) for p in people.tolist()], 0.0
+    groups = [list(g) for g in lock_pos]
+    placed = pinned.copy()
+    # Seeds: the best pairs of an optimal matching among the unlocked.
+    free = np.flatnonzero(~pinned)
+    ai, bi, wi = _sparse_edges(score, free)
+    outcome = max_weight_matching(len(free), ai, bi, wi, exact=False)
+    pairs = [(int(free[x]), int(free[y])) for x, y in enumerate(outcome.mate.tolist()) if y > x]
+    pairs.sort(key=lambda pq: -score[pq[0], pq[1]])
+    seeds = pairs[: max(0, groups_wanted - len(groups))]
+    for p, q in seeds:
+        groups.append([p, q])
+        placed[[p, q]] = True
+    units: list[list[int]] = [[p, q] for p, q in pairs[len(seeds) :]]
+    in_units = {x for u in units for x in u}
+    units += [[int(x)] for x in free.tolist() if not placed[x] and x not in in_units]
+    report(0.25)
+    # Fill circles round by round with an assignment of waiting units to circles.
+    for cap in (target, hi, hi):
+        units = _assign_units(score, groups, units, cap)
+        units = [[x] for u in units for x in u]  # a pair that fit nowhere tries again apart
+        if not units:
+            break
+    unplaced = sorted({x for u in units for x in u})
+    # Too-small circles are dissolved and their people offered to other circles.
+    small = [g for g in groups if len(g) < lo and not any(pinned[x] for x in g)]
+    if small:
+        groups = [g for g in groups if not (len(g) < lo and not any(pinned[x] for x in g))]
+        waiting = [[x] for g in small for x in g] + [[x] for x in unplaced]
+        waiting = _assign_units(score, groups, waiting, hi)
+        unplaced = sorted({x for u in waiting for x in u})
+    report(0.4)
+    _local_search(score, groups, pinned, lo, hi, target, seed, lambda f: report(0.4 + 0.55 * f))
+    upper = _upper_bound(score, len(groups), lo, hi)
+    return (
+        [[int(people[x]) for x in g] for g in groups],
+        [int(people[x]) for x in unplaced],
+        upper,
+    )
+
+
+def _sparse_edges(score: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each free person's best feasible partners among the free, as integer-weighted edges."""
+    k = min(SEED_K, max(len(free) - 1, 1))
+    heads: list[np.ndarray] = []
+    tails: list[np.ndarray] = []
+    step = max(1, 2_000_000 // max(len(free), 1))
+    for start in range(0, len(free), step):
+        rows = np.arange(start, min(start + step, len(free)))
+        sub = score[np.ix_(free[rows], free)]
+        top = (
+            np.argpartition(-sub, k - 1, axis=1)[:, :k]
+            if k < sub.shape[1]
+            else np.broadcast_to(np.arange(sub.shape[1]), sub.shape)
+        )
+        ok = np.isfinite(np.take_along_axis(sub, top, axis=1))
+        heads.append(np.broadcast_to(rows[:, None], top.shape)[ok])
+        tails.append(top[ok])
+    head = np.concatenate(heads) if heads else np.zeros(0, dtype=np.int64)
+    tail = np.concatenate(tails) if tails else np.zeros(0, dtype=np.int64)
+    lo, hi = np.minimum(head, tail), np.maximum(head, tail)
+    keys = np.unique(lo * len(free) + hi)
+    a, b = keys // len(free), keys % len(free)
+    w = np.rint(score[free[a], free[b]].astype(np.float64) * SCORE_SCALE).astype(np.int64)
+    return a, b, w
+
+
+def _group_count(m: int, lo: int, target: int, hi: int) -> int:
+    """Number of circles near m/target that lets every size stay within [lo, hi]."""
+    if m < lo:
+        return 0
+    count = max(1, round(m / target))
+    count = min(max(count, math.ceil(m / hi)), m // lo)
+    return count
+
+
+def _assign_units(
+    score: np.ndarray, groups: list[list[int]], units: list[list[int]], cap: int
+) -> list[list[int]]:
+    """Place waiting units in circles below ``cap``, best total fit first; returns the rest."""
+    while units:
+        open_groups = [k for k, g in enumerate(groups) if len(g) < cap]
+        if not open_groups:
+            return units
+        width = max(len(groups[k]) for k in open_groups)
+        gm = np.full((len(open_groups), width), -1, dtype=np.int64)
+        for r, k in enumerate(open_groups):
+            gm[r, : len(groups[k])] = groups[k]
+        um = np.full((len(units), 2), -1, dtype=np.int64)
+        for r, u in enumerate(units):
+            um[r, : len(u)] = u
+        unit_size = (um >= 0).sum(axis=1)
+        group_size = (gm >= 0).sum(axis=1)
+        gain = np.zeros((len(units), len(open_groups)))
+        valid_cells = np.zeros((len(units), len(open_groups)))
+        feasible = np.ones((len(units), len(open_groups)), dtype=bool)
+        for x in range(2):
+            for y in range(width):
+                cell = score[np.maximum(um[:, x], 0)][:, np.maximum(gm[:, y], 0)]
+                used = (um[:, x] >= 0)[:, None] & (gm[:, y] >= 0)[None, :]
+                feasible &= ~used | np.isfinite(cell)
+                gain += np.where(used & np.isfinite(cell), cell, 0.0)
+                valid_cells += used
+        fits = unit_size[:, None] + group_size[None, :] <= cap
+        gain = np.where(feasible & fits, gain / np.maximum(valid_cells, 1.0), _NO)
+        rows, cols = linear_sum_assignment(gain, maximize=True)
+        placed = [
+            (r, c)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            if gain[r, c] > _NO / 2
+        ]
+        if not placed:
+            return units
+        for r, c in placed:
+            groups[open_groups[c]].extend(units[r])
+        done = {r for r, _ in placed}
+        units = [u for k, u in enumerate(units) if k not in done]
+    return units
+
+
+def _pair_sum(score: np.ndarray, members: list[int]) -> float:
+    block = score[np.ix_(members, members)]
+    return float(np.where(np.isfinite(block), block, 0.0).sum() / 2)
+
+
+def _mean(pair_sum: float, size: int) -> float:
+    return pair_sum / (size * (size - 1) / 2) if size >= 2 else 0.0
+
+
+def _local_search(
+    score: np.ndarray,
+    groups: list[list[int]],
+    pinned: np.ndarray,
+    lo: int,
+    hi: int,
+    target: int,
+    seed: int,
+    report: Callable[[float], None],
+) -> None:
+    """Moves and swaps that raise the sum of circle mean scores, until none is left.
+
+    Each person's candidate moves are evaluated together with numpy: into the circles of
+    their best partners, or swapping with someone there.
+    """
+    m = score.shape[0]
+    if not groups:
+        return
+    width = max(hi, max(len(g) for g in groups))
+    where = np.full(m, -1, dtype=np.int64)
+    members = np.full((len(groups), width), -1, dtype=np.int64)
+    size = np.zeros(len(groups), dtype=np.int64)
+    sums = np.zeros(len(groups))
+    own = np.zeros(m)
+    finite_score = np.where(np.isfinite(score), score, 0.0)
+
+    def refresh(k: int) -> None:
+        g = groups[k]
+        members[k] = -1
+        members[k, : len(g)] = g
+        size[k] = len(g)
+        where[g] = k
+        block = finite_score[np.ix_(g, g)]
+        own[g] = block.sum(axis=1)
+        sums[k] = block.sum() / 2
+
+    for k in range(len(groups)):
+        refresh(k)
+
+    pair_count = np.array([max(c * (c - 1) / 2, 1.0) for c in range(width + 2)])
+
+    def mean(total: Any, count: Any) -> Any:
+        return total / pair_count[count]
+
+    ranked = np.where(np.isfinite(score), score, -np.inf)
+    near = np.argsort(-ranked, axis=1, kind="stable")[:, :NEIGHBOURS]
+    near_ok = np.take_along_axis(np.isfinite(ranked), near, axis=1)
+    rng = np.random.default_rng(seed)
+    movable = np.flatnonzero((where >= 0) & ~pinned)
+    todo = np.zeros(m, dtype=bool)
+    todo[movable] = True
+    for sweep in range(MAX_PASSES):
+        improved = 0
+        # After the first sweep only people whose circle changed are worth another look.
+        queue = rng.permutation(np.flatnonzero(todo)).tolist()
+        todo[:] = False
+        for v in queue:
+            a = int(where[v])
+            cand = np.unique(where[near[v][near_ok[v]]])
+            cand = cand[(cand != a) & (cand >= 0)]
+            if len(cand) == 0:
+                continue
+            sa = int(size[a])
+            rest_a = members[a, :sa]
+            rest_a = rest_a[rest_a != v]
+            base = mean(sums[a], sa) + mean(sums[cand], size[cand])
+            mb = members[cand]
+            valid = mb >= 0
+            safe = np.where(valid, mb, 0)
+            row = score[v, safe]
+            bad = valid & ~np.isfinite(row)
+            row = np.where(valid & ~bad, row, 0.0)
+            n_bad = bad.sum(axis=1)
+            to_b = row.sum(axis=1)
+            size_b = size[cand]
+            move = (n_bad == 0) & (size_b < hi) & (sa > lo)
+            # Drifting away from the target size must buy at least SIZE_PENALTY per person.
+            resize = SIZE_PENALTY * (
+                abs(sa - 1 - target)
+                - abs(sa - target)
+                + np.abs(size_b + 1 - target)
+                - np.abs(size_b - target)
+            )
+            delta_move = np.where(
+                move,
+                mean(sums[a] - own[v], sa - 1)
+                + mean(sums[cand] + to_b, size_b + 1)
+                - base
+                - resize,
+                -np.inf,
+            )
+            u_block = score[safe[:, :, None], rest_a[None, None, :]]
+            u_ok = np.isfinite(u_block).all(axis=2)
+            u_to_a = np.where(np.isfinite(u_block), u_block, 0.0).sum(axis=2)
+            swap = valid & ~pinned[safe] & u_ok & ((n_bad[:, None] - bad) == 0)
+            new_a = sums[a] - own[v] + u_to_a
+            new_b = sums[cand][:, None] - own[safe] + (to_b[:, None] - row)
+            delta_swap = np.where(
+                swap,
+                mean(new_a, sa) + mean(new_b, size_b[:, None]) - base[:, None],
+                -np.inf,
+            )
+            best_move = int(np.argmax(delta_move))
+            best_swap = np.unravel_index(int(np.argmax(delta_swap)), delta_swap.shape)
+            gain_move = float(delta_move[best_move])
+            gain_swap = float(delta_swap[best_swap])
+            if max(gain_move, gain_swap) <= 1e-9:
+                continue
+            if gain_move >= gain_swap:
+                b = int(cand[best_move])
+                groups[a].remove(v)
+                groups[b].append(v)
+            else:
+                b = int(cand[best_swap[0]])
+                u = int(mb[best_swap])
+                groups[a].remove(v)
+                groups[b].remove(u)
+                groups[a].append(u)
+                groups[b].append(v)
+            refresh(a)
+            refresh(b)
+            improved += 1
+            todo[groups[a]] = True
+            todo[groups[b]] = True
+            todo[pinned] = False
+        report((sweep + 1) / MAX_PASSES)
+        if improved == 0:
+            break
+
+
+def _upper_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float:
+    """Lagrangian bound on the sum of circle means with ``group_count`` circles.
+
+    A circle's mean splits into per-member shares, each at most the member's best possible
+    average over s-1 partners divided by s; the circle count ties the sizes together.
+    """
+    if group_count == 0:
+        return 0.0
+    finite = np.where(np.isfinite(score), score, -np.inf)
+    top = -np.sort(-finite, axis=1)[:, : hi - 1]
+    sizes = np.arange(lo, hi + 1)
+    share = np.full((score.shape[0], len(sizes)), -np.inf)
+    for k, s in enumerate(sizes.tolist()):
+        best = top[:, : s - 1]
+        ok = np.isfinite(best).all(axis=1)
+        share[ok, k] = best[ok].mean(axis=1)
+    top_share = float(share[np.isfinite(share)].max()) if np.isfinite(share).any() else 0.0
+
+    def bound(lam: float) -> float:
+        per = np.where(np.isfinite(share), (share - lam) / sizes[None, :], -np.inf)
+        return lam * group_count + float(np.maximum(per.max(axis=1), 0.0).sum())
+
+    # The bound holds for every lambda; a coarse then a fine grid finds a tight one.
+    grid = np.linspace(-top_share, top_share, 201)
+    values = [bound(lam) for lam in grid.tolist()]
+    k = int(np.argmin(values))
+    step = grid[1] - grid[0]
+    fine = np.linspace(grid[k] - step, grid[k] + step, 101)
+    return min(min(values), min(bound(lam) for lam in fine.tolist()))

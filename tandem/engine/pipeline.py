@@ -1,0 +1,379 @@
+"""One matching run from participants to explained groups, in pairs, circles or mutual mode.
+
+``run_match`` validates the input, scores candidates, solves, attaches leftovers as triads,
+explains every group and measures the result against a proven upper bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from threadpoolctl import threadpool_limits
+
+from tandem.engine.candidates import CandidateGraph, build_candidates
+from tandem.engine.circles import form_circles
+from tandem.engine.explain import group_score, reasons, score_groups, unmatched_reason, warnings
+from tandem.engine.feasibility import Feasibility, check_locks
+from tandem.engine.matching import max_weight_matching
+from tandem.engine.model import (
+    SPECIALTY_PREFERENCES,
+    Constraints,
+    Group,
+    GroupScore,
+    MatchConfig,
+    MatchInputError,
+    MatchResult,
+    Metrics,
+    Participant,
+    Unmatched,
+)
+from tandem.engine.roommates import blocking_pairs, stable_roommates
+from tandem.engine.scoring import SCORE_SCALE, Cohort
+
+Progress = Callable[[str, float], None]
+
+
+def _validate(participants: Sequence[Participant], config: MatchConfig) -> None:
+    problems = list(config.problems())
+    seen: set[str] = set()
+    for p in participants:
+        if not p.id:
+            problems.append("a participant has an empty id")
+        elif p.id in seen:
+            problems.append(f"participant id {p.id!r} appears twice")
+        seen.add(p.id)
+        if p.stage < 0:
+            problems.append(f"participant {p.id!r} has a negative stage")
+        if p.specialty_preference not in SPECIALTY_PREFERENCES:
+            problems.append(
+                f"participant {p.id!r} has specialty_preference "
+                f"{p.specialty_preference!r}; use same, different or any"
+            )
+    if problems:
+        raise MatchInputError(problems)
+
+
+def score_group(
+    participants: Sequence[Participant],
+    members: Sequence[str],
+    config: MatchConfig,
+    constraints: Constraints | None = None,
+) -> GroupScore:
+    """Score one proposed group at once, e.g. after a coordinator moves someone by hand.
+
+    Scores are comparable with a full run's only when ``participants`` is the same cohort,
+    because goal similarity weighs words by how rare they are in the cohort.
+    """
+    _validate(participants, config)
+    cohort = Cohort(participants, config)
+    feas = Feasibility(participants, config, constraints or Constraints(), cohort.index)
+    missing = [m for m in members if m not in cohort.index]
+    if missing:
+        raise MatchInputError([f"{m!r} is not a participant" for m in missing])
+    return group_score(cohort, feas, [cohort.index[m] for m in members])
+
+
+def run_match(
+    participants: Sequence[Participant],
+    config: MatchConfig,
+    constraints: Constraints | None = None,
+    *,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Match a cohort; the same input and seed always give the same result."""
+    # Threaded BLAS slows the many small products here; one thread is faster and predictable.
+    with threadpool_limits(1):
+        return _run_match(participants, config, constraints, progress)
+
+
+def _run_match(
+    participants: Sequence[Participant],
+    config: MatchConfig,
+    constraints: Constraints | None,
+    progress: Progress | None,
+) -> MatchResult:
+    report = progress or (lambda _stage, _fraction: None)
+    constraints = constraints or Constraints()
+    _validate(participants, config)
+    report("scoring", 0.0)
+    cohort = Cohort(participants, config)
+    feas = Feasibility(participants, config, constraints, cohort.index)
+    locks = check_locks(participants, config, constraints, cohort.index, feas)
+    report("scoring", 1.0)
+    run = _Run(cohort, feas, locks, report)
+    if config.mode == "circles":
+        run.circles()
+    else:
+        run.pairs(mutual=config.mode == "mutual")
+    result = run.result()
+    report("explaining", 1.0)
+    return result
+
+
+class _Run:
+    def __init__(
+        self, cohort: Cohort, feas: Feasibility, locks: list[tuple[int, ...]], report: Progress
+    ) -> None:
+        self.cohort = cohort
+        self.feas = feas
+        self.locks = locks
+        self.report = report
+        self.groups: list[list[int]] = [list(g) for g in locks]
+        self.locked_count = len(locks)
+        self.attached: dict[int, tuple[int, str]] = {}
+        self.unplaced: list[int] = []
+        self.upper_extra = 0.0
+        self.upper: float | None = None
+        self.blocking = 0
+        self.stable: bool | None = None
+        self.optimal = False
+        self.notes: list[str] = []
+        locked = {m for g in locks for m in g}
+        self.pool = np.array([i for i in range(cohort.n) if i not in locked], dtype=np.int64)
+
+    # ------------------------------------------------------------------ pairs and mutual
+    def pairs(self, *, mutual: bool) -> None:
+        cohort = self.cohort
+        k = cohort.config.effective_k(len(self.pool))
+        graph = build_candidates(cohort, self.feas, self.pool, k, self.report)
+        self.graph = graph
+        if mutual:
+            partner = self._mutual(graph)
+            matched = [(i, j) for i, j in partner.items() if i < j]
+            self.upper = self._pairs_bound(graph, None, 0, False, len(matched))
+        else:
+            outcome = max_weight_matching(
+                cohort.n, graph.a, graph.b, graph.weight, exact=False, progress=self.report
+            )
+            matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
+            self.upper = self._pairs_bound(
+                graph, outcome.dual2, outcome.big, outcome.odd, len(matched)
+            )
+            self.optimal = outcome.optimal
+        leftovers = sorted(set(self.pool.tolist()) - {x for pq in matched for x in pq})
+        self.report("triads", 0.0)
+        first_pair = len(self.groups)
+        self.groups += [list(pq) for pq in matched]
+        self._attach(first_pair, leftovers)
+        if not mutual:
+            self.blocking = self._score_blocking(graph)
+
+    def _pairs_bound(
+        self, graph: CandidateGraph, dual2: np.ndarray | None, big: int, odd: bool, pair_count: int
+    ) -> float:
+        """Proven bound on any pairing of the pool, left-out pairs included via k-th scores."""
+        pool = self.pool
+        fallback = float(np.maximum(graph.best[pool], 0.0).sum() / 2) + 0.01 * len(pool)
+        if dual2 is None:
+            return fallback
+        y2 = dual2.astype(np.float64)
+        cap = np.where(np.isfinite(graph.kth), np.ceil(graph.kth * SCORE_SCALE) + 1 + big, -np.inf)
+        y2[: graph.n] = np.maximum(y2[: graph.n], cap)
+        # Valid when our pairing has the most pairs possible...
+        by_count = y2.sum() / 2 - big * (pair_count + (1 if odd else 0))
+        # ...and, whatever the count, duals shifted back and clipped at zero still bound it.
+        clipped = np.maximum(y2[: graph.n] - big, 0.0).sum() / 2
+        bound_int = min(by_count, clipped)
+        # Scores were rounded to integers; each pair may have lost half a step.
+        bound = (bound_int + 0.5 * (len(pool) // 2)) / SCORE_SCALE
+        return float(min(bound, fallback))
+
+    def _mutual(self, graph: CandidateGraph) -> dict[int, int]:
+        cohort = self.cohort
+        n = cohort.n
+        heads = np.concatenate((graph.a, graph.b))
+        tails = np.concatenate((graph.b, graph.a))
+        view = cohort.directional(heads, tails)
+        order = np.lexsort((tails, -view, heads))
+        heads, tails = heads[order], tails[order]
+        ptr = np.searchsorted(heads, np.arange(n + 1))
+        in_pool = np.zeros(n, dtype=bool)
+        in_pool[self.pool] = True
+        prefs: list[list[int]] = [[] for _ in range(n)]
+        explicit = 0
+        for i in self.pool.tolist():
+            ranking = cohort.participants[i].ranking
+            if ranking:
+                explicit += 1
+                chosen = [cohort.index[r] for r in ranking if r in cohort.index]
+                prefs[i] = [
+                    j for j in dict.fromkeys(chosen) if in_pool[j] and self.feas.pair_ok(i, j)
+                ]
+            else:
+                prefs[i] = tails[ptr[i] : ptr[i + 1]].tolist()
+        if explicit:
+            self.notes.append(
+                f"{explicit} participants ranked others themselves; the rest were "
+                f"ranked by how much each candidate offers them"
+            )
+        partner = stable_roommates(prefs)
+        self.stable = partner is not None
+        if partner is None:
+            self.notes.append(
+                "No stable matching exists for these rankings; fell back to the "
+                "maximum-score matching"
+            )
+            extra_a = [i for i in range(n) for j in prefs[i] if i < j]
+            extra_b = [j for i in range(n) for j in prefs[i] if i < j]
+            a = np.concatenate((graph.a, np.array(extra_a, dtype=np.int64)))
+            b = np.concatenate((graph.b, np.array(extra_b, dtype=np.int64)))
+            _, first = np.unique(a * n + b, return_index=True)
+            a, b = a[first], b[first]
+            w = np.rint(cohort.scores(a, b) * SCORE_SCALE).astype(np.int64)
+            outcome = max_weight_matching(n, a, b, w, exact=False, progress=self.report)
+            partner = {i: int(j) for i, j in enumerate(outcome.mate.tolist()) if j >= 0}
+        self.blocking = blocking_pairs(prefs, partner)
+        return partner
+
+    def _score_blocking(self, graph: CandidateGraph) -> int:
+        """Candidate pairs who both score each other above everyone in their own group."""
+        n = self.cohort.n
+        current = np.full(n, -np.inf)
+        group_of = np.full(n, -1)
+        first: list[int] = []
+        second: list[int] = []
+        for k, g in enumerate(self.groups):
+            group_of[g] = k
+            for x in g:
+                for y in g:
+                    if x != y:
+                        first.append(x)
+                        second.append(y)
+        if first:
+            i = np.array(first, dtype=np.int64)
+            j = np.array(second, dtype=np.int64)
+            np.maximum.at(current, i, self.cohort.scores(i, j))
+        apart = group_of[graph.a] != group_of[graph.b]
+        better = (graph.score > current[graph.a] + 1e-9) & (graph.score > current[graph.b] + 1e-9)
+        return int((apart & better).sum())
+
+    def _attach(self, first_pair: int, leftovers: list[int]) -> None:
+        """Give each leftover the pair that fits them best, one leftover per pair."""
+        if not leftovers:
+            return
+        cohort = self.cohort
+        pairs = np.array(self.groups[first_pair:], dtype=np.int64).reshape(-1, 2)
+        if len(pairs) == 0:
+            self.unplaced += leftovers
+            return
+        pair_score = cohort.scores(pairs[:, 0], pairs[:, 1])
+        options: dict[int, np.ndarray] = {}
+        gains: dict[int, np.ndarray] = {}
+        for x in leftovers:
+            xs = np.full(len(pairs), x)
+            ok = np.flatnonzero(
+                self.feas.feasible(xs, pairs[:, 0]) & self.feas.feasible(xs, pairs[:, 1])
+            )
+            if len(ok) == 0:
+                continue
+            s1 = cohort.scores(xs[ok], pairs[ok, 0])
+            s2 = cohort.scores(xs[ok], pairs[ok, 1])
+            # Change in the total when the pair's score becomes the triad's mean.
+            gain = (s1 + s2 + pair_score[ok]) / 3 - pair_score[ok]
+            keep = np.argsort(-gain, kind="stable")[:50]
+            options[x] = ok[keep]
+            gains[x] = gain[keep]
+        takers = sorted(options)
+        columns = sorted({int(c) for x in takers for c in options[x].tolist()})
+        col = {c: k for k, c in enumerate(columns)}
+        if takers:
+            # Any placement beats none, so feasible cells are lifted above every infeasible one.
+            matrix = np.full((len(takers), len(columns)), -1e9)
+            for r, x in enumerate(takers):
+                for c, g in zip(options[x].tolist(), gains[x].tolist(), strict=True):
+                    matrix[r, col[c]] = g + 1e6
+            rows, cols = linear_sum_assignment(matrix, maximize=True)
+            placed = set()
+            odd = len(self.pool) % 2 == 1
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                if matrix[r, c] <= -1e8:
+                    continue
+                x = takers[r]
+                group = self.groups[first_pair + columns[c]]
+                group.append(x)
+                why = (
+                    "the number of people is odd"
+                    if odd and len(leftovers) == 1
+                    else "every compatible peer of theirs was already paired"
+                )
+                self.attached[first_pair + columns[c]] = (x, why)
+                placed.add(x)
+        self.unplaced += [x for x in leftovers if x not in self.attached_members()]
+
+    def attached_members(self) -> set[int]:
+        return {x for x, _ in self.attached.values()}
+
+    # ------------------------------------------------------------------ circles
+    def circles(self) -> None:
+        circles, unplaced, upper = form_circles(
+            self.cohort, self.feas, self.pool, self.locks, self.report
+        )
+        self.groups = circles
+        self.locked_count = 0
+        locked_sets = [set(g) for g in self.locks]
+        self.locked_flags = [any(s <= set(c) for s in locked_sets) for c in circles]
+        self.unplaced = unplaced
+        self.upper = upper
+        if self.cohort.n > 6000:
+            self.notes.append(
+                "Large cohort: circles were formed within stage-ordered chunks of "
+                "6,000 people; the upper bound covers circles within those chunks"
+            )
+
+    # ------------------------------------------------------------------ result
+    def result(self) -> MatchResult:
+        cohort = self.cohort
+        groups: list[Group] = []
+        total_rows = max(len(self.groups), 1)
+        flags = getattr(self, "locked_flags", None)
+        scored = score_groups(cohort, self.feas, self.groups)
+        for k, members in enumerate(self.groups):
+            gs = scored[k]
+            attached = self.attached.get(k)
+            locked = flags[k] if flags is not None else k < self.locked_count
+            groups.append(
+                Group(
+                    members=tuple(cohort.ids[m] for m in members),
+                    score=gs.score,
+                    components=gs.components,
+                    reasons=reasons(cohort, members, gs.components),
+                    warnings=warnings(
+                        cohort,
+                        members,
+                        gs.score,
+                        attached=attached[0] if attached else None,
+                        attach_why=attached[1] if attached else "",
+                    ),
+                    locked=locked,
+                )
+            )
+            if k % 1000 == 0:
+                self.report("explaining", k / total_rows)
+        circles = cohort.config.mode == "circles"
+        unmatched = [
+            Unmatched(cohort.ids[i], unmatched_reason(cohort, self.feas, i, circles=circles))
+            for i in sorted(self.unplaced)
+        ]
+        scores = [g.score for g in groups]
+        total = float(sum(scores))
+        placed = sum(len(g.members) for g in groups)
+        locked_total = sum(
+            g.score
+            for g, members in zip(groups, self.groups, strict=True)
+            if g.locked and not circles
+        )
+        upper = total if self.upper is None else self.upper + locked_total
+        upper = max(upper, total)
+        metrics = Metrics(
+            total=total,
+            mean=total / len(groups) if groups else 0.0,
+            min=min(scores) if scores else 0.0,
+            coverage=placed / cohort.n if cohort.n else 1.0,
+            blocking_pairs=self.blocking,
+            upper_bound=upper,
+            stable=self.stable,
+            optimal=bool(self.optimal and total >= upper - 1e-6),
+        )
+        return MatchResult(cohort.config.mode, groups, unmatched, metrics, self.notes)
