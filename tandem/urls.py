@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include((participant_urlpatterns, "participant"))),
     path("programs/", include("tandem.programs.urls")),
     path("account/", include("tandem.accounts.urls")),
+    path("account/", include("tandem.privacy.urls")),
+    path("operator/", include("tandem.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,23 @@
+"""What django-axes counts failures against: the address a person typed, lower-cased.
+
+allauth's sign-in form passes the address as ``email``; other callers pass ``username``.
+Unknown addresses are counted exactly like known ones, so a lockout reveals nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def username_from_credentials(
+    request: HttpRequest | None, credentials: dict[str, Any] | None
+) -> str:
+    source: Any = credentials
+    if not source and request is not None:
+        source = request.POST
+    if not source:
+        return ""
+    value = source.get("email") or source.get("username") or source.get("login") or ""
+    return str(value).strip().lower()
