@@ -154,7 +154,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # Counted in the shared cache (CACHES below), so the limits hold across every app process.
 ACCOUNT_RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
-    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    # Per address, plus a per-account backstop above AXES_FAILURE_LIMIT: django-axes locks the
+    # account *at that address* first, so no one can lock a person out from elsewhere.
+    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,30/15m/key"),
     "reset_password": env_str("RATE_LIMIT_PASSWORD_RESET", "20/m/ip,5/m/key"),
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
