@@ -1,0 +1,169 @@
+"""The authorization matrix: every page and API operation, and what each role gets from it.
+
+Every URL pattern Django resolves and every operation in the API's OpenAPI schema must have
+an entry here; ``test_authorization_matrix.py`` fails, naming the route, when one is missing.
+
+Adding a page: add ``"namespace:name": Page(kwargs=..., expect=...)`` to PAGES. ``kwargs`` fills
+the path parameters from the test world ``w`` (``w.cast`` is the cast from tests/conftest.py);
+``expect`` maps each role to the status of a GET (or of ``method``). Adding an API operation:
+add ``("GET", "/api/v1/path/{param}"): Operation(params=..., expect=...)`` to OPERATIONS.
+
+Roles: anon, alice and bob (partners), carol (same cohort, not their partner), dave (another
+program's participant), coord (coordinates the program), other_coord (another program), rhea
+(researches the program), olga (operator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anon", "alice", "bob", "carol", "dave", "coord", "other_coord", "rhea", "olga")
+SIGNED_IN = ROLES[1:]
+
+# allauth's own account pages and Django's admin are exempt from the per-role walk; the test
+# still checks that each answers an anonymous visitor with its sign-in page.
+EXEMPT_PREFIXES = {
+    "accounts/": "/accounts/login/",
+    "admin/": "/admin/login/",
+}
+API_PREFIX = "api/v1/"
+# Pages under the API prefix that are not operations of its schema.
+API_PAGES = ("api:openapi-json", "api:openapi-view", "api:api-root")
+
+
+def expect(default: int, anon: int = 302, **roles: int) -> dict[str, int]:
+    answers = dict.fromkeys(SIGNED_IN, default)
+    answers["anon"] = anon
+    answers.update(roles)
+    return answers
+
+
+def only(allowed: dict[str, int], *, others: int = 404, anon: int = 302) -> dict[str, int]:
+    answers = dict.fromkeys(SIGNED_IN, others)
+    answers["anon"] = anon
+    answers.update(allowed)
+    return answers
+
+
+MANAGERS = {"coord": 200, "olga": 200}
+MANAGE = only(MANAGERS)
+MEMBERS_OF_PROGRAM = {"alice": 200, "bob": 200, "carol": 200}
+
+
+@dataclass(frozen=True)
+class Page:
+    kwargs: Callable[[Any], dict[str, Any]] = lambda w: {}
+    expect: dict[str, int] = field(default_factory=dict)
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] = lambda w: {}
+
+
+def _program(w: Any) -> dict[str, Any]:
+    return {"slug": w.cast.program.slug}
+
+
+def _cohort(w: Any) -> dict[str, Any]:
+    return {"slug": w.cast.program.slug, "cohort_slug": w.cast.cohort.slug}
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(expect=expect(200, anon=200)),
+    # participant
+    "participant:profile": Page(
+        kwargs=lambda w: {"program_slug": w.cast.program.slug}, expect=only(MEMBERS_OF_PROGRAM)
+    ),
+    "participant:join": Page(
+        kwargs=lambda w: {"token": w.cast.cohort.join_token}, expect=expect(200, anon=200)
+    ),
+    # An invitation for someone without an account: visitors go to sign-up, others are refused.
+    "participant:invitation": Page(
+        kwargs=lambda w: {"token": w.invitation_token}, expect=expect(403, anon=302)
+    ),
+    # coordinator
+    "programs:list": Page(expect=expect(200)),
+    "programs:create": Page(expect=only({"coord": 200, "other_coord": 200, "olga": 200})),
+    "programs:detail": Page(kwargs=_program, expect=MANAGE),
+    "programs:edit": Page(kwargs=_program, expect=MANAGE),
+    "programs:staff_invite": Page(
+        kwargs=_program, method="post", expect=only({"coord": 302, "olga": 302})
+    ),
+    "programs:people": Page(kwargs=_program, expect=MANAGE),
+    "programs:person": Page(
+        kwargs=lambda w: {**_program(w), "profile_id": w.cast.alice.profiles.get().pk},
+        expect=MANAGE,
+    ),
+    "programs:cohort_create": Page(kwargs=_program, expect=MANAGE),
+    "programs:cohort": Page(kwargs=_cohort, expect=MANAGE),
+    "programs:cohort_edit": Page(kwargs=_cohort, expect=MANAGE),
+    "programs:cohort_invite": Page(
+        kwargs=_cohort, method="post", expect=only({"coord": 400, "olga": 400})
+    ),
+    "programs:roster_upload": Page(kwargs=_cohort, expect=MANAGE),
+    "programs:roster_preview": Page(
+        kwargs=lambda w: {**_cohort(w), "import_id": w.roster_import_id}, expect=MANAGE
+    ),
+    # the person's own account
+    "accounts:api_tokens": Page(expect=expect(200)),
+    "accounts:api_token_revoke": Page(
+        kwargs=lambda w: {"token_id": w.alice_token_id},
+        method="post",
+        expect=only({"alice": 302}),
+    ),
+    "privacy:my_data": Page(expect=expect(200)),
+    "privacy:download": Page(method="post", expect=expect(200)),
+    "privacy:delete": Page(expect=expect(200)),
+    # operator
+    "audit:log": Page(expect=only({"olga": 200})),
+    # the API's own documentation pages
+    "api:openapi-json": Page(expect=expect(200, anon=200)),
+    "api:openapi-view": Page(expect=expect(200, anon=200)),
+    "api:api-root": Page(expect=expect(404, anon=404)),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    params: Callable[[Any], dict[str, Any]] = lambda w: {}
+    body: dict[str, Any] | None = None
+    expect: dict[str, int] = field(default_factory=dict)
+
+
+def api(default: int, **roles: int) -> dict[str, int]:
+    return expect(default, anon=401, **roles)
+
+
+def api_only(allowed: dict[str, int]) -> dict[str, int]:
+    return only(allowed, anon=401)
+
+
+API_MANAGE = api_only(MANAGERS)
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/api/v1/me"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/profiles"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/profiles/{program_slug}"): Operation(
+        params=lambda w: {"program_slug": w.cast.program.slug},
+        expect=api_only(MEMBERS_OF_PROGRAM),
+    ),
+    ("PUT", "/api/v1/me/profiles/{program_slug}"): Operation(
+        params=lambda w: {"program_slug": w.cast.program.slug},
+        body={"stage": "PGY2"},
+        expect=api_only(MEMBERS_OF_PROGRAM),
+    ),
+    ("GET", "/api/v1/programs"): Operation(expect=api(200)),
+    ("GET", "/api/v1/programs/{slug}"): Operation(params=_program, expect=API_MANAGE),
+    ("GET", "/api/v1/programs/{slug}/cohorts"): Operation(params=_program, expect=API_MANAGE),
+    ("POST", "/api/v1/programs/{slug}/cohorts"): Operation(
+        params=_program,
+        body={"name": "Matrix cohort", "starts_on": "2030-01-01", "ends_on": "2030-06-30"},
+        expect=api_only({"coord": 201, "olga": 201}),
+    ),
+    ("GET", "/api/v1/programs/{slug}/cohorts/{cohort_slug}"): Operation(
+        params=_cohort, expect=API_MANAGE
+    ),
+    ("GET", "/api/v1/programs/{slug}/cohorts/{cohort_slug}/enrollments"): Operation(
+        params=_cohort, expect=API_MANAGE
+    ),
+}
