@@ -47,32 +47,44 @@ def _rows(value: Any) -> list[dict[str, Any]]:
     return [{"value": value}]
 
 
+def _tables(section: str, value: Any) -> dict[str, list[dict[str, Any]]]:
+    """A section as CSV tables: its plain fields in one, each list in its own."""
+    if not isinstance(value, dict):
+        return {section: _rows(value)}
+    tables = {}
+    plain = {key: item for key, item in value.items() if not isinstance(item, list)}
+    if plain:
+        tables[section] = [plain]
+    for key, item in value.items():
+        if isinstance(item, list):
+            tables[f"{section}-{key}"] = _rows(item)
+    return tables
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    columns = sorted({key for row in rows for key in row})
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                key: json.dumps(item) if isinstance(item, list | dict) else item
+                for key, item in row.items()
+            }
+        )
+    return text.getvalue()
+
+
 def personal_data_zip(data: dict[str, Any]) -> bytes:
     """The same data as a zip: the JSON file, and a CSV per table for spreadsheets."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("tandem-data.json", personal_data_json(data))
         for section, value in data["sections"].items():
-            tables = value if isinstance(value, dict) else {section: value}
-            if isinstance(value, dict) and not any(isinstance(v, list) for v in value.values()):
-                tables = {section: value}
-            for table, content in tables.items():
-                rows = _rows(content)
-                if not rows:
-                    continue
-                columns = sorted({key for row in rows for key in row})
-                text = io.StringIO()
-                writer = csv.DictWriter(text, fieldnames=columns)
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow(
-                        {
-                            key: json.dumps(val) if isinstance(val, list | dict) else val
-                            for key, val in row.items()
-                        }
-                    )
-                name = section if table == section else f"{section}-{table}"
-                archive.writestr(f"{name}.csv", text.getvalue())
+            for table, rows in _tables(section, value).items():
+                if rows:
+                    archive.writestr(f"{table}.csv", _csv(rows))
     return buffer.getvalue()
 
 

@@ -27,9 +27,7 @@ def template_names() -> set[str]:
     names: set[str] = set()
     for directory in engine.template_dirs:
         root = Path(directory)
-        names.update(
-            str(path.relative_to(root)) for path in root.rglob("*.html") if path.is_file()
-        )
+        names.update(str(path.relative_to(root)) for path in root.rglob("*.html") if path.is_file())
     return names
 
 
