@@ -96,7 +96,8 @@ def test_a_person_deletes_their_account_and_is_signed_out(cast, client_for):
     assert client.get(reverse("accounts:api_tokens")).status_code == 302
     event = AuditEvent.objects.get(action=AuditEvent.Action.ACCOUNT_DELETED)
     assert event.target_id == str(alice_id)
-    assert "alice" not in json.dumps(event.detail) and event.actor is None
+    assert "alice" not in json.dumps(event.detail)
+    assert event.actor is None
 
 
 def test_the_partner_keeps_a_coherent_history_after_a_deletion(cast, client_for):
@@ -106,7 +107,8 @@ def test_the_partner_keeps_a_coherent_history_after_a_deletion(cast, client_for)
     assert len(members) == 2
     former = next(member for member in members if member.user_id != cast.bob.pk)
     assert former.user.full_name == "Former member"
-    assert not former.user.is_active and not former.user.has_usable_password()
+    assert not former.user.is_active
+    assert not former.user.has_usable_password()
     assert "alice" not in former.user.email
     assert partnership.status == Partnership.Status.EXITED
     # Bob is free to be matched again in the cohort.
