@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.contrib import messages
 from django.http import HttpRequest
 
 from tandem.accounts.models import User
+from tandem.core import crypto
 from tandem.programs import invitations
 
 AUTO_SIGNUP_DOMAINS = "tandem_auto_signup_domains"
@@ -53,3 +55,15 @@ class InstitutionSocialAccountAdapter(DefaultSocialAccountAdapter):
         if outcome:
             messages.info(request, outcome)
         return user
+
+
+class FieldKeyMFAAdapter(DefaultMFAAdapter):
+    """Authenticator-app secrets and recovery-code seeds are encrypted with the field keys."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(crypto.PREFIX):
+            return encrypted_text  # stored before encryption was configured
+        return crypto.decrypt(encrypted_text)

@@ -183,6 +183,7 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 
 # Second factors: authenticator apps (TOTP), security keys (WebAuthn) and recovery codes.
+MFA_ADAPTER = "tandem.identity.adapter.FieldKeyMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_ISSUER", "Tandem")
 MFA_PASSKEY_LOGIN_ENABLED = False
