@@ -20,6 +20,9 @@ from tandem.core import crypto
 from tandem.programs import invitations
 
 AUTO_SIGNUP_DOMAINS = "tandem_auto_signup_domains"
+# SAML has no standard "email verified" attribute: an institution's IdP that asserts its own
+# people's addresses is trusted for them when its app carries this flag (sso_add_saml sets it).
+EMAIL_VERIFIED_BY_IDP = "tandem_email_verified_by_idp"
 
 
 def auto_signup_domains(app: SocialApp | None) -> list[str]:
@@ -39,6 +42,13 @@ class InstitutionSocialAccountAdapter(DefaultSocialAccountAdapter):
         app = getattr(sociallogin.provider, "app", None)
         domain = email_domain(sociallogin.user.email or "")
         return bool(domain) and domain in auto_signup_domains(app)
+
+    def authenticate_by_email(self, sociallogin: Any) -> Any:
+        app = getattr(sociallogin.provider, "app", None)
+        if app is not None and app.settings.get(EMAIL_VERIFIED_BY_IDP):
+            for address in sociallogin.email_addresses:
+                address.verified = True
+        return super().authenticate_by_email(sociallogin)
 
     def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> User:
         user: User = super().populate_user(request, sociallogin, data)

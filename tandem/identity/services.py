@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from tandem.identity.adapter import AUTO_SIGNUP_DOMAINS
+from tandem.identity.adapter import AUTO_SIGNUP_DOMAINS, EMAIL_VERIFIED_BY_IDP
 
 PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
@@ -107,7 +107,12 @@ def sso_add_saml(
         settings={
             "idp": idp,
             "attribute_mapping": {
-                "uid": ["uid", "urn:oasis:names:tc:SAML:attribute:subject-id", *email_keys],
+                "uid": [
+                    "uid",
+                    "urn:oid:0.9.2342.19200300.100.1.1",
+                    "urn:oasis:names:tc:SAML:attribute:subject-id",
+                    *email_keys,
+                ],
                 "email": email_keys,
                 "first_name": ["givenName", "urn:oid:2.5.4.42"],
                 "last_name": ["sn", "surname", "urn:oid:2.5.4.4"],
@@ -116,6 +121,7 @@ def sso_add_saml(
             # Assertions must be signed by the IdP's key; nothing unsigned is believed.
             "advanced": {"strict": True, "want_assertion_signed": True},
             AUTO_SIGNUP_DOMAINS: domains,
+            EMAIL_VERIFIED_BY_IDP: True,
         },
     )
 

@@ -173,3 +173,49 @@ def test_a_wrong_password_at_the_provider_signs_no_one_in(cast, live_server, ins
     assert "Authorize" not in again.text
     assert signed_in_as(browser, live_server) is None
     assert not SocialAccount.objects.exists()
+
+
+def sign_up_by_invitation(live_server, cast, email: str) -> None:
+    _, token = program_services.invitation_create(
+        program=cast.program, cohort=cast.cohort, email=email, invited_by=cast.coord, send=False
+    )
+    browser = requests.Session()
+    signup = browser.get(f"{live_server.url}/invite/{token}/", timeout=30)
+    done = submit(
+        browser,
+        signup,
+        {
+            "full_name": "Ivy Vited",
+            "email": email,
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+        },
+        having="password1",
+    )
+    assert done.status_code == 200
+
+
+def test_an_invited_account_keeps_its_password_when_institutional_sign_in_is_linked(
+    cast, live_server, institution
+):
+    sign_up_by_invitation(live_server, cast, "invited@example.org")
+    invited = User.objects.get(email="invited@example.org")
+    assert invited.emailaddress_set.get().verified  # the invitation link proved the address
+    browser, _ = sign_in_through_institution(live_server, institution, "invited@example.org")
+    assert signed_in_as(browser, live_server) == "invited@example.org"
+    invited.refresh_from_db()
+    assert invited.has_usable_password()
+    assert SocialAccount.objects.filter(user=invited, provider="riverside").exists()
+
+
+def test_an_account_whose_address_was_never_proved_loses_its_password_when_linked(
+    cast, live_server, institution
+):
+    """Someone with a join link could register another person's address in advance; when
+    the real owner signs in through their institution, that password stops working."""
+    squatter = User.objects.create_user(email="alice-squat@example.org", password="squatter pw")
+    User.objects.filter(pk=squatter.pk).update(email="stranger@example.org")
+    browser, _ = sign_in_through_institution(live_server, institution, "stranger@example.org")
+    assert signed_in_as(browser, live_server) == "stranger@example.org"
+    squatter.refresh_from_db()
+    assert not squatter.has_usable_password()
