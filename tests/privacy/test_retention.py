@@ -44,9 +44,7 @@ def test_a_partnership_within_its_retention_is_kept(cast, purged):
     cast.program.save()
     end(cast.partnership, days_ago=29, status="exited")
     assert retention_purge_due() == []
-    assert retention_purge_due(now=timezone.now() + dt.timedelta(days=2)) == [
-        cast.partnership.pk
-    ]
+    assert retention_purge_due(now=timezone.now() + dt.timedelta(days=2)) == [cast.partnership.pk]
 
 
 def test_a_live_partnership_is_never_purged(cast, purged):
