@@ -6,11 +6,15 @@ from django.urls import include, path
 from tandem.api import api
 from tandem.programs.urls import participant_urlpatterns
 from tandem.programs.views.participant import home
+from tandem.workspace.urls import staff_urlpatterns as workspace_staff_urlpatterns
 
 urlpatterns = [
     path("", home, name="home"),
     path("", include((participant_urlpatterns, "participant"))),
     path("programs/", include("tandem.programs.urls")),
+    path("programs/", include((workspace_staff_urlpatterns, "workspace_staff"))),
+    path("partnerships/", include("tandem.workspace.urls")),
+    path("account/notifications/", include("tandem.notifications.urls")),
     path("account/", include("tandem.accounts.urls")),
     path("account/", include("tandem.privacy.urls")),
     path("operator/", include("tandem.audit.urls")),

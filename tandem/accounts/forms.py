@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.forms import SignupForm
-from allauth.core import context
+from allauth.core import context as allauth_context
 from django import forms
 
 from tandem.programs import invitations
@@ -18,9 +18,9 @@ class InvitationSignupForm(SignupForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # allauth does not hand the request to its sign-up form; it keeps it in a context.
-        request = getattr(self, "request", None) or context.request
-        pending = invitations.pending_from_session(request) if request else None
+        # allauth does not hand the request to the sign-up form; it keeps it in a context var.
+        request = allauth_context.request
+        pending = invitations.pending_from_session(request) if request is not None else None
         self.invited_email = pending.email if pending is not None else None
         if self.invited_email:
             self.fields["email"].initial = self.invited_email

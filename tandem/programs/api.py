@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from tandem.core.api import api_user
@@ -145,9 +145,9 @@ def cohorts(request: HttpRequest, slug: str) -> list[Cohort]:
 
 
 @router.post("/programs/{slug}/cohorts", response={201: CohortOut}, tags=["programs"])
-def cohort_create(request: HttpRequest, slug: str, payload: CohortIn) -> tuple[int, Cohort]:
+def cohort_create(request: HttpRequest, slug: str, payload: CohortIn) -> Status[Cohort]:
     program = policies.access_program(api_user(request), slug)
-    return 201, services.cohort_create(program=program, **payload.dict())
+    return Status(201, services.cohort_create(program=program, **payload.dict()))
 
 
 @router.get("/programs/{slug}/cohorts/{cohort_slug}", response=CohortOut, tags=["programs"])

@@ -7,9 +7,11 @@ Everything is generated from a fixed seed, so every fresh demo looks the same.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -216,7 +218,7 @@ def _people(rng: random.Random) -> list[DemoPerson]:
     plan: list[tuple[str, str, bool]] = []
     for residency in RESIDENCIES:
         for stage in ("PGY1", "PGY2", "PGY3"):
-            plan += [(stage, residency, True)] * 6
+            plan += [(stage, residency, True)] * 7
         plan.append(("Chief resident", residency, False))
         plan.append(("Chief resident", residency, False))
     plan += [("Fellow", rng.choice(FELLOWSHIPS), False) for _ in range(6)]
@@ -230,10 +232,16 @@ def _people(rng: random.Random) -> list[DemoPerson]:
     return people
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hash once: hashing the same password for every demo account would take most of the load.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, full_name: str, **extra: object) -> User:
-    user = User.objects.create_user(
-        email=email, password=DEMO_PASSWORD, full_name=full_name, **extra
-    )
+    user = User.objects.create_user(email=email, full_name=full_name, **extra)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
     return user
 
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.partnerships",
     "tandem.audit",
+    "tandem.notifications",
+    "tandem.workspace",
     "tandem.identity",
     "tandem.privacy",
 ]
@@ -108,6 +110,9 @@ DATABASES = {
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The default SQLite file lives in the data directory; make it on first use.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -80,8 +80,11 @@ def _parsed(name: str, parser: Callable[[str], dict[str, Any]], what: str) -> di
 
 def env_database(name: str) -> dict[str, Any] | None:
     config = _parsed(name, environ.Env.db_url_config, "database URL")
-    if config is not None and not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"{name} names an unsupported database scheme.")
+    supported = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+    if config is not None and config.get("ENGINE") not in supported:
+        raise ImproperlyConfigured(
+            f"{name} must start with postgres:// or sqlite:// (got {config.get('ENGINE')!r})."
+        )
     return config
 
 

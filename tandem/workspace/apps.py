@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "tandem.workspace"
+    label = "workspace"
+    verbose_name = "Partnership workspace"
+
+    def ready(self) -> None:
+        # Registers the reminder, digest and retention jobs with the periodic scheduler.
+        from tandem.workspace import tasks  # noqa: F401

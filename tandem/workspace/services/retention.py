@@ -1,0 +1,83 @@
+"""The retention purge: private text of ended partnerships is removed once the program's
+retention period has passed; dates, statuses and counts stay for the program's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.audit.models import AuditEvent
+from tandem.audit.services import audit_record
+from tandem.partnerships.models import Partnership
+from tandem.workspace.models import (
+    ActionItem,
+    AgreementVersion,
+    Goal,
+    GoalComment,
+    Meeting,
+    Milestone,
+    Note,
+    WorkspacePurge,
+)
+
+ENDED = (Partnership.Status.EXITED, Partnership.Status.CLOSED)
+PURGED_TEXT = ""
+
+
+def workspace_purge(*, partnership: Partnership) -> WorkspacePurge:
+    """Delete notes and comments, blank every other private text; keep rows, dates, counts.
+
+    Locks the partnership so a purge runs once even when two workers pick it up.
+    """
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        existing = WorkspacePurge.objects.filter(partnership=locked).first()
+        if existing is not None:
+            return existing
+        notes_deleted, _ = Note.objects.filter(partnership=locked).delete()
+        comments_deleted, _ = GoalComment.objects.filter(goal__partnership=locked).delete()
+        # update() with a value still goes through the field, so blanks are stored encrypted.
+        counts = {
+            "notes_deleted": notes_deleted,
+            "comments_deleted": comments_deleted,
+            "goals_blanked": Goal.objects.filter(partnership=locked).update(
+                title=PURGED_TEXT, measure=PURGED_TEXT
+            ),
+            "milestones_blanked": Milestone.objects.filter(goal__partnership=locked).update(
+                text=PURGED_TEXT
+            ),
+            "meetings_blanked": Meeting.objects.filter(partnership=locked).update(
+                notes=PURGED_TEXT, location=PURGED_TEXT
+            ),
+            "action_items_blanked": ActionItem.objects.filter(partnership=locked).update(
+                text=PURGED_TEXT
+            ),
+            "agreement_versions_blanked": AgreementVersion.objects.filter(
+                partnership=locked
+            ).update(text=PURGED_TEXT),
+        }
+        purge = WorkspacePurge.objects.create(partnership=locked, counts=counts)
+        audit_record(
+            action=AuditEvent.Action.OTHER, target=locked, event="retention_purge", counts=counts
+        )
+    return purge
+
+
+def workspace_purge_expired(*, now: dt.datetime | None = None) -> list[int]:
+    """Purge every ended partnership whose retention period is over; returns their ids."""
+    now = now or timezone.now()
+    candidates = (
+        Partnership.objects.filter(status__in=ENDED, ended_at__isnull=False)
+        .filter(workspace_purge__isnull=True)
+        .select_related("cohort__program")
+    )
+    purged = []
+    for partnership in candidates.iterator():
+        assert partnership.ended_at is not None
+        retention = dt.timedelta(days=partnership.cohort.program.retention_days)
+        if partnership.ended_at + retention <= now:
+            workspace_purge(partnership=partnership)
+            purged.append(partnership.pk)
+    return purged

@@ -1,0 +1,91 @@
+"""Production settings refuse to start with an unsafe configuration; values parse strictly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from tandem.settings import env
+
+GOOD_ENV = {
+    "SECRET_KEY": "k" * 20 + "a-real-random-secret-value-0123456789-xyz!",
+    "TANDEM_FIELD_KEYS": Fernet.generate_key().decode(),
+    "ALLOWED_HOSTS": "tandem.example.org",
+}
+
+
+def load_production(overrides: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DEBUG"}
+    environment.update(GOOD_ENV)
+    for key, value in overrides.items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
+    return subprocess.run(
+        [sys.executable, "-c", "import tandem.settings.production"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_starts_with_a_safe_configuration():
+    result = load_production({})
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "random value"),
+        ({"TANDEM_FIELD_KEYS": None}, "TANDEM_FIELD_KEYS must hold"),
+        ({"DEBUG": "true"}, "DEBUG must be off"),
+        ({"DEBUG": "perhaps"}, "DEBUG must be one of"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must name"),
+        ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+        ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS must be a whole number"),
+    ],
+)
+def test_production_refuses_unsafe_or_malformed_values(overrides, message):
+    result = load_production(overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_bad_field_key_is_refused_when_used(settings):
+    from tandem.core import crypto
+
+    settings.FIELD_ENCRYPTION_KEYS = ["not-a-fernet-key"]
+    with pytest.raises(ImproperlyConfigured, match="not a Fernet key"):
+        crypto.encrypt("x")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("Yes", True), ("off", False), ("0", False)]
+)
+def test_booleans_parse_strictly(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env.env_bool("SOME_FLAG", default=not expected) is expected
+
+
+def test_a_malformed_number_names_the_variable(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be a whole number"):
+        env.env_int("SOME_NUMBER", 3)
+
+
+def test_a_postgres_url_becomes_a_postgres_database(monkeypatch):
+    monkeypatch.setenv("SOME_DB", "postgres://postgres@127.0.0.1:5432/tandem")
+    config = env.env_database("SOME_DB")
+    assert config is not None
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "tandem"

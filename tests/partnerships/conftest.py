@@ -1,0 +1,3 @@
+from tests.workspace.conftest import signed
+
+__all__ = ["signed"]

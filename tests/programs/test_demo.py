@@ -1,0 +1,52 @@
+"""The demo institution: about 80 realistic participants, and a second run reuses it."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tandem.programs import demo
+from tandem.programs.models import Enrollment, Exclusion, Profile
+
+
+def test_the_demo_has_residents_chiefs_fellows_and_faculty_with_full_profiles(db):
+    program = demo.load_demo()
+    profiles = Profile.objects.filter(program=program)
+    assert 75 <= profiles.count() <= 90
+    stages = Counter(profiles.values_list("stage", flat=True))
+    assert {"PGY1", "PGY2", "PGY3", "Chief resident", "Fellow", "Assistant professor"} <= set(
+        stages
+    )
+    assert len(set(profiles.values_list("specialty", flat=True))) >= 3
+    assert all(profile.is_complete for profile in profiles)
+    evaluator_lines = Exclusion.objects.filter(program=program, reason=Exclusion.Reason.EVALUATOR)
+    assert evaluator_lines.count() >= 20
+    evaluators = {line.person.profiles.get(program=program).stage for line in evaluator_lines}
+    assert "PGY1" not in evaluators
+
+
+def test_the_demo_logins_work_and_show_their_pages(db):
+    demo.load_demo()
+    coordinator = Client()
+    assert coordinator.login(email=demo.COORDINATOR_EMAIL, password=demo.DEMO_PASSWORD)
+    page = coordinator.get(reverse("programs:detail", args=[demo.DEMO_PROGRAM_SLUG]))
+    assert b"Riverside Peer Mentoring" in page.content
+    resident = Client()
+    assert resident.login(email=demo.PARTICIPANT_EMAIL, password=demo.DEMO_PASSWORD)
+    assert b"Your profile" in resident.get(reverse("home")).content
+
+
+def test_the_demo_command_loads_once_and_then_reuses_the_data(db):
+    first = io.StringIO()
+    call_command("demo", no_serve=True, stdout=first)
+    assert "Loading the demo institution" in first.getvalue()
+    assert "resident@example.org / tandem-demo" in first.getvalue()
+    count = Enrollment.objects.count()
+    second = io.StringIO()
+    call_command("demo", no_serve=True, stdout=second)
+    assert "Using the existing demo data" in second.getvalue()
+    assert Enrollment.objects.count() == count

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tandem.workspace import selectors
+from tandem.workspace.demo import seed_workspace
+
+
+def test_seeded_workspace_is_lived_in_and_opens(cast, client_for):
+    seed_workspace(cast.partnership)
+    seed_workspace(cast.partnership)  # once only
+    pair = cast.partnership
+    assert selectors.agreement_in_force(pair)
+    assert pair.notes.count() == 3
+    assert pair.goals.count() == 3
+    assert pair.meetings.count() == 2
+    assert selectors.overdue_action_items(pair).count() == 1
+    for name in ("workspace:home", "workspace:goals", "workspace:meetings", "workspace:actions"):
+        assert client_for(cast.alice).get(reverse(name, args=[pair.pk])).status_code == 200
