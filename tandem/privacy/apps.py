@@ -7,7 +7,4 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data rights"
 
     def ready(self) -> None:
-        from tandem.privacy import (  # noqa: F401 - registers the core apps' data and jobs
-            providers,
-            tasks,
-        )
+        from tandem.privacy import providers  # noqa: F401 - registers the core apps' data

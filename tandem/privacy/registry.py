@@ -2,13 +2,10 @@
 
 An app registers ``personal_data(user) -> dict`` (JSON-serialisable: ids, dates, its own text
 the person wrote) and optionally ``erase(user) -> None``, called inside the deletion
-transaction before the account itself is deleted. An app holding a partnership's private
-content also registers ``purge(partnership) -> None``, run once the partnership has been over
-for its program's retention period. Register from your AppConfig.ready():
+transaction before the account itself is deleted. Register from your AppConfig.ready():
 
-    from tandem.privacy.registry import register, register_retention
+    from tandem.privacy.registry import register
     register("wellbeing", personal_data=pulses_of, erase=pulses_erase)
-    register_retention("workspace", purge=partnership_content_purge)
 """
 
 from __future__ import annotations
@@ -39,15 +36,3 @@ def register(name: str, *, personal_data: PersonalData, erase: Eraser | None = N
 def sources() -> list[DataSource]:
     return [_SOURCES[name] for name in sorted(_SOURCES)]
 
-
-PartnershipPurger = Callable[[Any], None]
-_PURGERS: dict[str, PartnershipPurger] = {}
-
-
-def register_retention(name: str, *, purge: PartnershipPurger) -> None:
-    """``purge(partnership)`` deletes that ended partnership's private content."""
-    _PURGERS[name] = purge
-
-
-def purgers() -> list[PartnershipPurger]:
-    return [_PURGERS[name] for name in sorted(_PURGERS)]
