@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
 
 
@@ -21,3 +22,16 @@ def username_from_credentials(
         return ""
     value = source.get("email") or source.get("username") or source.get("login") or ""
     return str(value).strip().lower()
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for sign-ins that come with a request.
+
+    Authentication without a request (the test client's ``login()``, a shell) has no address
+    to lock out; it is left to the other backends instead of refused outright.
+    """
+
+    def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, *args, **kwargs)

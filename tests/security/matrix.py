@@ -50,6 +50,9 @@ def only(allowed: dict[str, int], *, others: int = 404, anon: int = 302) -> dict
 MANAGERS = {"coord": 200, "olga": 200}
 MANAGE = only(MANAGERS)
 MEMBERS_OF_PROGRAM = {"alice": 200, "bob": 200, "carol": 200}
+# alice and bob's partnership: its members only; everyone else 404, so nothing is revealed.
+PARTNERS = only({"alice": 200, "bob": 200})
+PARTNERS_ACT = only({"alice": 302, "bob": 302})  # a POST button: done, back to the page
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ def _program(w: Any) -> dict[str, Any]:
 
 def _cohort(w: Any) -> dict[str, Any]:
     return {"slug": w.cast.program.slug, "cohort_slug": w.cast.cohort.slug}
+
+
+def _pair(w: Any) -> dict[str, Any]:
+    return {"partnership_id": w.cast.partnership.pk}
 
 
 PAGES: dict[str, Page] = {
@@ -104,7 +111,60 @@ PAGES: dict[str, Page] = {
     "programs:roster_preview": Page(
         kwargs=lambda w: {**_cohort(w), "import_id": w.roster_import_id}, expect=MANAGE
     ),
+    # the partnership workspace (w.note, w.goal, w.milestone, w.meeting, w.item: see the test)
+    "workspace:list": Page(expect=expect(200)),
+    "workspace:home": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:agreement": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:agreement_amend": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:accountability": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:exit": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:notes": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:note_edit": Page(
+        kwargs=lambda w: {**_pair(w), "note_id": w.note.pk}, expect=PARTNERS
+    ),
+    "workspace:note_delete": Page(
+        kwargs=lambda w: {**_pair(w), "note_id": w.note.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    "workspace:goals": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:goal": Page(kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk}, expect=PARTNERS),
+    "workspace:goal_edit": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk}, expect=PARTNERS
+    ),
+    "workspace:milestone_add": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk},
+        method="post",
+        data=lambda w: {"text": "Outline"},
+        expect=PARTNERS_ACT,
+    ),
+    "workspace:milestone_reach": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk, "milestone_id": w.milestone.pk},
+        method="post",
+        expect=PARTNERS_ACT,
+    ),
+    "workspace:goal_cheer": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    "workspace:meetings": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:meeting": Page(
+        kwargs=lambda w: {**_pair(w), "meeting_id": w.meeting.pk}, expect=PARTNERS
+    ),
+    "workspace:meeting_edit": Page(
+        kwargs=lambda w: {**_pair(w), "meeting_id": w.meeting.pk}, expect=PARTNERS
+    ),
+    "workspace:meeting_ics": Page(
+        kwargs=lambda w: {**_pair(w), "meeting_id": w.meeting.pk}, expect=PARTNERS
+    ),
+    "workspace:actions": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:action_edit": Page(
+        kwargs=lambda w: {**_pair(w), "item_id": w.item.pk}, expect=PARTNERS
+    ),
+    "workspace:action_done": Page(
+        kwargs=lambda w: {**_pair(w), "item_id": w.item.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    "workspace_staff:agreement_template": Page(kwargs=_program, expect=MANAGE),
+    "workspace_staff:cohort_partnerships": Page(kwargs=_cohort, expect=MANAGE),
     # the person's own account
+    "notifications:preferences": Page(expect=expect(200)),
     "accounts:api_tokens": Page(expect=expect(200)),
     "accounts:api_token_revoke": Page(
         kwargs=lambda w: {"token_id": w.alice_token_id},
@@ -128,6 +188,10 @@ class Operation:
     params: Callable[[Any], dict[str, Any]] = lambda w: {}
     body: dict[str, Any] | None = None
     expect: dict[str, int] = field(default_factory=dict)
+    body_for: Callable[[Any], dict[str, Any]] | None = None  # a body that needs the world
+
+    def payload(self, w: Any) -> dict[str, Any] | None:
+        return self.body_for(w) if self.body_for is not None else self.body
 
 
 def api(default: int, **roles: int) -> dict[str, int]:
@@ -139,6 +203,27 @@ def api_only(allowed: dict[str, int]) -> dict[str, int]:
 
 
 API_MANAGE = api_only(MANAGERS)
+API_PARTNERS = api_only({"alice": 200, "bob": 200})
+API_PARTNERS_CREATE = api_only({"alice": 201, "bob": 201})
+# Items alice wrote or owns: bob reads them, but the service refuses his changes (422).
+API_AUTHOR = api_only({"alice": 200, "bob": 422})
+
+
+def _api_pair(**extra: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
+    def params(w: Any) -> dict[str, Any]:
+        return {"partnership_id": w.cast.partnership.pk} | {
+            name: pick(w) for name, pick in extra.items()
+        }
+
+    return params
+
+
+_note = {"note_id": lambda w: w.note.pk}
+_goal = {"goal_id": lambda w: w.goal.pk}
+_meeting = {"meeting_id": lambda w: w.meeting.pk}
+_item = {"item_id": lambda w: w.item.pk}
+_milestone = {"goal_id": lambda w: w.goal.pk, "milestone_id": lambda w: w.milestone.pk}
+MEETING = {"starts_at": "2031-01-01T10:00:00", "timezone": "UTC"}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/me"): Operation(expect=api(200)),
@@ -165,5 +250,76 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("GET", "/api/v1/programs/{slug}/cohorts/{cohort_slug}/enrollments"): Operation(
         params=_cohort, expect=API_MANAGE
+    ),
+    ("GET", "/api/v1/partnerships"): Operation(expect=api(200)),
+    ("GET", "/api/v1/partnerships/{partnership_id}/notes"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/notes"): Operation(
+        params=_api_pair(), body={"body": "A thought"}, expect=API_PARTNERS_CREATE
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/notes/{note_id}"): Operation(
+        params=_api_pair(**_note), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/notes/{note_id}"): Operation(
+        params=_api_pair(**_note), body={"body": "Edited"}, expect=API_AUTHOR
+    ),
+    ("DELETE", "/api/v1/partnerships/{partnership_id}/notes/{note_id}"): Operation(
+        params=_api_pair(**_note), expect=api_only({"alice": 204, "bob": 422})
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/goals"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/goals"): Operation(
+        params=_api_pair(), body={"title": "Submit the paper"}, expect=API_PARTNERS_CREATE
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}"): Operation(
+        params=_api_pair(**_goal), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}"): Operation(
+        params=_api_pair(**_goal), body={"title": "Submit it"}, expect=API_AUTHOR
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones"): Operation(
+        params=_api_pair(**_goal), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones"): Operation(
+        params=_api_pair(**_goal),
+        body={"text": "Outline"},
+        expect=api_only({"alice": 201, "bob": 422}),
+    ),
+    (
+        "PUT",
+        "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones/{milestone_id}",
+    ): Operation(params=_api_pair(**_milestone), body={"reached": True}, expect=API_AUTHOR),
+    ("GET", "/api/v1/partnerships/{partnership_id}/meetings"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/meetings"): Operation(
+        params=_api_pair(), body=MEETING, expect=API_PARTNERS_CREATE
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Operation(
+        params=_api_pair(**_meeting), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Operation(
+        params=_api_pair(**_meeting), body=MEETING, expect=API_PARTNERS
+    ),
+    ("PATCH", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Operation(
+        params=_api_pair(**_meeting), body={"notes": "We met"}, expect=API_PARTNERS
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/action-items"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/action-items"): Operation(
+        params=_api_pair(),
+        body_for=lambda w: {"text": "Draft intro", "owner_id": w.cast.alice.pk},
+        expect=API_PARTNERS_CREATE,
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/action-items/{item_id}"): Operation(
+        params=_api_pair(**_item), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/action-items/{item_id}"): Operation(
+        params=_api_pair(**_item),
+        body_for=lambda w: {"text": "Draft it", "owner_id": w.cast.alice.pk},
+        expect=API_PARTNERS,
     ),
 }

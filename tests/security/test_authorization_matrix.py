@@ -21,6 +21,7 @@ from tandem.api import api
 from tandem.programs import services
 from tandem.programs.roster import roster_preview
 from tests.security import matrix
+from tests.workspace import factories as workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,11 @@ class World:
     invitation_token: str
     roster_import_id: int
     alice_token_id: int
+    note: Any
+    goal: Any
+    milestone: Any
+    meeting: Any
+    item: Any
 
 
 @pytest.fixture
@@ -146,7 +152,20 @@ def world(cast) -> World:
         content="id,name,email,stage\nr1,Ray Roe,ray@example.org,PGY2\n",
     )
     alice_token, _ = api_token_create(user=cast.alice, name="matrix")
-    return World(cast, token, roster.pk, alice_token.pk)
+    pair = cast.partnership
+    workspace.sign_agreement(pair)
+    goal = workspace.goal(pair, cast.alice)
+    return World(
+        cast=cast,
+        invitation_token=token,
+        roster_import_id=roster.pk,
+        alice_token_id=alice_token.pk,
+        note=workspace.note(pair, cast.alice),
+        goal=goal,
+        milestone=goal.milestones.create(text="First draft"),
+        meeting=workspace.meeting(pair, cast.bob),
+        item=workspace.action_item(pair, cast.alice),
+    )
 
 
 def client_as(world: World, role: str) -> Client:
@@ -191,7 +210,8 @@ def test_each_role_gets_the_expected_answer_from_each_api_operation(world, key, 
     operation = matrix.OPERATIONS[key]
     url = path.format(**operation.params(world))
     client = client_as(world, role)
-    body = json.dumps(operation.body) if operation.body is not None else None
+    payload = operation.payload(world)
+    body = json.dumps(payload) if payload is not None else None
     response = client.generic(method, url, body or "", content_type="application/json")
     assert response.status_code == operation.expect[role], f"{role} {method} {url}"
     assert_hardened(response, signed_in=role != "anon")
