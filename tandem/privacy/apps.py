@@ -7,4 +7,5 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data rights"
 
     def ready(self) -> None:
-        from tandem.privacy import providers  # noqa: F401 - registers the core apps' data
+        # Registers the core apps' and the workspace's data (the workspace may take its own).
+        from tandem.privacy import providers, workspace_data  # noqa: F401

@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import Q
+from django.utils import timezone
 
 from tandem.accounts.models import ApiToken, User
 from tandem.audit.models import AuditEvent
@@ -140,27 +141,30 @@ def partnerships_data(user: User) -> list[dict[str, Any]]:
 
 
 def partnerships_erase(user: User) -> None:
-    """Keep partners' history whole: the person's places become an anonymous former member."""
+    """Keep partners' history whole: the person's places become an anonymous former member.
+
+    An active partnership ends first, through the ordinary no-fault exit (partners are told
+    kindly); a proposed one is declined.
+    """
+    from tandem.partnerships.services import partnership_exit
     from tandem.privacy.services import former_member_placeholder
 
-    placeholder = former_member_placeholder()
     memberships = PartnershipMember.objects.filter(user=user).select_related("partnership")
+    if not memberships:
+        return
+    placeholder = former_member_placeholder()
+    now = timezone.now()
     for membership in memberships:
         partnership = membership.partnership
-        if partnership.is_live:
+        if partnership.status == Partnership.Status.ACTIVE:
+            partnership_exit(partnership=partnership, member=user)
+        elif partnership.status == Partnership.Status.PROPOSED:
             Partnership.objects.filter(pk=partnership.pk).update(
-                status=Partnership.Status.EXITED, ended_at=membership.left_at or _now()
+                status=Partnership.Status.DECLINED, ended_at=now
             )
-        membership.user = placeholder
-        membership.is_current = False
-        membership.left_at = membership.left_at or _now()
-        membership.save(update_fields=["user", "is_current", "left_at"])
-
-
-def _now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
+            PartnershipMember.objects.filter(partnership=partnership).update(is_current=False)
+    PartnershipMember.objects.filter(user=user, left_at__isnull=True).update(left_at=now)
+    PartnershipMember.objects.filter(user=user).update(user=placeholder, is_current=False)
 
 
 def audit_data(user: User) -> list[dict[str, Any]]:

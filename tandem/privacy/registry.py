@@ -35,4 +35,3 @@ def register(name: str, *, personal_data: PersonalData, erase: Eraser | None = N
 
 def sources() -> list[DataSource]:
     return [_SOURCES[name] for name in sorted(_SOURCES)]
-

@@ -136,3 +136,49 @@ def test_a_deleted_persons_lockout_records_go_too(cast):
 
     account_delete(user=cast.alice)
     assert not AccessAttempt.objects.filter(username="alice@example.org").exists()
+
+
+@pytest.fixture
+def workspace(cast):
+    from tests.workspace import factories as wf
+
+    wf.sign_agreement(cast.partnership)
+    wf.note(cast.partnership, cast.alice, "Alice's own reflection on the grant")
+    wf.note(cast.partnership, cast.bob, "Bob's private worry about boards")
+    wf.goal(cast.partnership, cast.alice, "Alice submits the K award")
+    wf.goal(cast.partnership, cast.bob, "Bob passes boards")
+    return cast
+
+
+def test_the_download_holds_what_the_person_wrote_and_not_their_partners_words(
+    workspace, client_for
+):
+    content = download(client_for(workspace.alice)).content.decode()
+    data = json.loads(content)["sections"]["workspace"]
+    assert [note["body"] for note in data["notes_written"]] == [
+        "Alice's own reflection on the grant"
+    ]
+    assert [goal["title"] for goal in data["goals"]] == ["Alice submits the K award"]
+    assert "boards" not in content
+
+
+def test_deleting_removes_the_persons_words_and_keeps_the_partners(
+    workspace, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tandem.workspace.models import Goal, Note
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(workspace.alice).post(reverse("privacy:delete"), {"confirmation": PASSWORD})
+    pair = workspace.partnership
+    assert list(Note.objects.filter(partnership=pair).values_list("body", flat=True)) == [
+        "Bob's private worry about boards"
+    ]
+    assert list(Goal.objects.filter(partnership=pair).values_list("title", flat=True)) == [
+        "Bob passes boards"
+    ]
+    # The partnership ended through the ordinary no-fault exit, and Bob was told.
+    assert Partnership.objects.get(pk=pair.pk).status == Partnership.Status.EXITED
+    assert [message.to for message in mail.outbox] == [["bob@example.org"]]
+    assert "Alice" not in mail.outbox[0].body
