@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from allauth.socialaccount.signals import social_account_added
 from axes.signals import user_locked_out
@@ -18,6 +19,7 @@ from django.dispatch import receiver
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.identity.lockout import username_from_credentials
+from tandem.identity.mfa import SECOND_FACTORS
 
 
 def _account_for(address: str) -> Any:
@@ -28,13 +30,16 @@ def _account_for(address: str) -> Any:
 
 @receiver(user_logged_in, dispatch_uid="tandem.audit.sign_in")
 def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    backend = getattr(user, "backend", "") or ""
+    sociallogin = kwargs.get("sociallogin")
+    detail: dict[str, Any] = {"method": "institution" if sociallogin else "password"}
+    if sociallogin is not None:
+        detail["provider"] = sociallogin.account.provider
+    else:
+        detail["second_factor"] = Authenticator.objects.filter(
+            user=user, type__in=SECOND_FACTORS
+        ).exists()
     audit_record(
-        action=AuditEvent.Action.SIGN_IN,
-        actor=user,
-        target=user,
-        request=request,
-        method=backend.rsplit(".", 1)[-1],
+        action=AuditEvent.Action.SIGN_IN, actor=user, target=user, request=request, **detail
     )
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tandem.accounts.models import User
+from tandem.audit.models import AuditEvent
 from tandem.identity import services
 from tandem.programs import services as program_services
 from tests.identity.forms_http import submit
@@ -122,6 +123,9 @@ def test_an_existing_person_signs_in_through_their_institution_and_is_linked(
     assert signed_in_as(browser, live_server) == "alice@example.org"
     link = SocialAccount.objects.get(user=cast.alice)
     assert link.provider == "riverside"
+    sign_in = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN, actor=cast.alice)
+    assert sign_in.detail == {"method": "institution", "provider": "riverside"}
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SSO_LINKED, actor=cast.alice)
 
 
 def test_a_person_of_an_auto_signup_domain_gets_an_account(cast, live_server, institution):

@@ -29,6 +29,7 @@ def test_a_sign_in_is_recorded_with_who_and_where(cast):
     event = AuditEvent.objects.get(action=Action.SIGN_IN)
     assert event.actor == cast.alice
     assert event.ip_address == "192.0.2.44"
+    assert event.detail == {"method": "password", "second_factor": False}
 
 
 def test_a_failed_sign_in_names_the_account_but_never_what_was_typed(cast):
