@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa.models import Authenticator
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from allauth.socialaccount.signals import social_account_added
 from axes.signals import user_locked_out
@@ -19,7 +19,6 @@ from django.dispatch import receiver
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.identity.lockout import username_from_credentials
-from tandem.identity.mfa import SECOND_FACTORS
 
 
 def _account_for(address: str) -> Any:
@@ -28,18 +27,25 @@ def _account_for(address: str) -> Any:
     return get_user_model().objects.filter(email__iexact=address).first()
 
 
+def _how_signed_in(request: Any, user: Any) -> dict[str, Any]:
+    """From allauth's record of this session's authentications: password or institution,
+    and whether a second factor was used."""
+    records = get_authentication_records(request, user) if request is not None else []
+    methods = [record.get("method") for record in records]
+    institution = next((r for r in reversed(records) if r.get("method") == "socialaccount"), None)
+    if institution is not None:
+        return {"method": "institution", "provider": institution.get("provider", "")}
+    return {"method": "password", "second_factor": "mfa" in methods}
+
+
 @receiver(user_logged_in, dispatch_uid="tandem.audit.sign_in")
 def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    sociallogin = kwargs.get("sociallogin")
-    detail: dict[str, Any] = {"method": "institution" if sociallogin else "password"}
-    if sociallogin is not None:
-        detail["provider"] = sociallogin.account.provider
-    else:
-        detail["second_factor"] = Authenticator.objects.filter(
-            user=user, type__in=SECOND_FACTORS
-        ).exists()
     audit_record(
-        action=AuditEvent.Action.SIGN_IN, actor=user, target=user, request=request, **detail
+        action=AuditEvent.Action.SIGN_IN,
+        actor=user,
+        target=user,
+        request=request,
+        **_how_signed_in(request, user),
     )
 
 

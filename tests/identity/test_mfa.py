@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
 
+from tandem.audit.models import AuditEvent
 from tandem.programs.models import Program
 from tests.factories import PASSWORD
 
@@ -60,6 +61,8 @@ def test_a_person_enrols_an_authenticator_app_and_then_needs_its_code(cast):
     response = second.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
     assert response.status_code == 302
     assert second.get(reverse("accounts:api_tokens")).status_code == 200
+    sign_in = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN).order_by("-pk")[0]
+    assert sign_in.detail == {"method": "password", "second_factor": True}
 
 
 def test_the_authenticator_secret_is_stored_encrypted(cast):
