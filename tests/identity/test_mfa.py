@@ -61,8 +61,8 @@ def test_a_person_enrols_an_authenticator_app_and_then_needs_its_code(cast):
     response = second.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
     assert response.status_code == 302
     assert second.get(reverse("accounts:api_tokens")).status_code == 200
-    sign_in = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN).order_by("-pk")[0]
-    assert sign_in.detail == {"method": "password", "second_factor": True}
+    last = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN).order_by("-pk")[0]
+    assert last.detail == {"method": "password", "second_factor": True}
 
 
 def test_the_authenticator_secret_is_stored_encrypted(cast):
