@@ -205,11 +205,22 @@ def _load(engine: str, dump: Path) -> None:
         )
 
 
+def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    members = tar.getmembers()
+    for member in members:
+        if not member.isfile() or member.name.startswith("/") or ".." in Path(member.name).parts:
+            raise BackupError(f"The archive holds an unexpected entry: {member.name}")
+    return members
+
+
 def backup_restore(*, archive: Path, force: bool = False) -> dict[str, Any]:
     """Replace the configured database with the archive's; returns its manifest."""
     engine = database_engine()
     with tempfile.TemporaryDirectory() as scratch, tarfile.open(archive, "r:gz") as tar:
-        tar.extractall(scratch, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: refuse links and absolute paths
+            tar.extractall(scratch, filter="data")
+        else:
+            tar.extractall(scratch, members=_safe_members(tar))  # noqa: S202 - checked below
         manifest = json.loads((Path(scratch) / "manifest.json").read_text())
         if manifest.get("format") != FORMAT:
             raise BackupError("This archive was written by an incompatible version of Tandem.")

@@ -8,6 +8,7 @@ admin (Social applications); these functions check the values first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
@@ -57,7 +58,7 @@ def sso_add_oidc(
     server_url: str,
     client_id: str,
     secret: str,
-    auto_signup_domains: list[str] = (),  # type: ignore[assignment]
+    auto_signup_domains: Sequence[str] = (),
 ) -> SocialApp:
     domains = _check_common(provider_id, name, list(auto_signup_domains))
     _check_url(server_url, "The issuer (server) URL")
@@ -83,7 +84,7 @@ def sso_add_saml(
     sso_url: str = "",
     x509cert: str = "",
     email_attribute: str = "",
-    auto_signup_domains: list[str] = (),  # type: ignore[assignment]
+    auto_signup_domains: Sequence[str] = (),
 ) -> SocialApp:
     domains = _check_common(provider_id, name, list(auto_signup_domains))
     if metadata_url:
