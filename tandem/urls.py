@@ -15,6 +15,7 @@ urlpatterns = [
     path("programs/", include((workspace_staff_urlpatterns, "workspace_staff"))),
     path("partnerships/", include("tandem.workspace.urls")),
     path("account/notifications/", include("tandem.notifications.urls")),
+    path("", include("tandem.wellbeing.urls")),
     path("account/", include("tandem.accounts.urls")),
     path("account/", include("tandem.privacy.urls")),
     path("operator/", include("tandem.audit.urls")),

@@ -14,6 +14,11 @@ from tandem.core.http import AuthedRequest
 
 
 @login_required
+def overview(request: AuthedRequest) -> HttpResponse:
+    return render(request, "accounts/overview.html")
+
+
+@login_required
 def api_tokens(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None

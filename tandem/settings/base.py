@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tandem.audit",
     "tandem.notifications",
     "tandem.workspace",
+    "tandem.wellbeing",
     "tandem.identity",
     "tandem.privacy",
 ]

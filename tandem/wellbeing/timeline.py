@@ -1,0 +1,135 @@
+"""The "marathon": a partnership's history over months, gathered from registered sources.
+
+Any app adds its events with ``register_timeline_source(fn)``, where
+``fn(partnership, viewer) -> list[TimelineEvent]`` returns only what ``viewer`` may see.
+This app registers kudos, check-ins (dates only, scores only for the viewer's own) and the
+start of the partnership; milestones and meetings plug in the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.partnerships.models import Partnership, PartnershipMember
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str = ""
+
+    @property
+    def on(self) -> dt.date:
+        return timezone.localtime(self.at).date()
+
+
+@dataclass
+class TimelineMonth:
+    month: dt.date
+    events: list[TimelineEvent] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for event in self.events if event.kind == kind)
+
+
+TimelineSource = Callable[[Partnership, User], list[TimelineEvent]]
+_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(source: TimelineSource) -> TimelineSource:
+    """Add a source of events (once); usable as a decorator."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def timeline_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
+    events = [event for source in _SOURCES for event in source(partnership, viewer)]
+    return sorted(events, key=lambda event: (event.at, event.kind, event.title))
+
+
+def timeline_by_month(partnership: Partnership, viewer: User) -> list[TimelineMonth]:
+    """Events grouped by calendar month, oldest first, months without events left out."""
+    months: dict[dt.date, TimelineMonth] = {}
+    for event in timeline_events(partnership, viewer):
+        key = event.on.replace(day=1)
+        months.setdefault(key, TimelineMonth(month=key)).events.append(event)
+    return [months[key] for key in sorted(months)]
+
+
+def _names(partnership: Partnership) -> dict[int, str]:
+    members = PartnershipMember.objects.filter(partnership=partnership).select_related("user")
+    return {member.user_id: member.user.display_name for member in members}
+
+
+def started_event(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
+    if partnership.activated_at is None:
+        return []
+    return [TimelineEvent(at=partnership.activated_at, kind="start", title="Started together")]
+
+
+def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
+    """Kudos are pair-private: every member of the partnership sees them in full."""
+    from tandem.wellbeing.selectors import kudos_for
+
+    names = _names(partnership)
+    events = []
+    for kudos in kudos_for(partnership):
+        sender = "You" if kudos.sender_id == viewer.pk else names.get(kudos.sender_id, "A partner")
+        if kudos.recipient_id is None:
+            to = "everyone"
+        elif kudos.recipient_id == viewer.pk:
+            to = "you"
+        else:
+            to = names.get(kudos.recipient_id, "a partner")
+        events.append(
+            TimelineEvent(
+                at=kudos.created_at,
+                kind="kudos",
+                title=f"{sender} sent kudos to {to}",
+                detail=kudos.message,
+            )
+        )
+    return events
+
+
+def checkin_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
+    """That members checked in, and when; the answers only on the viewer's own check-ins."""
+    from tandem.wellbeing.models import Pulse
+
+    members = PartnershipMember.objects.filter(partnership=partnership, is_current=True)
+    names = _names(partnership)
+    start = partnership.activated_at or partnership.created_at
+    since_start = Pulse.objects.filter(created_at__gte=start)
+    # Other members' answers are never even read here: only who checked in, and when.
+    others = (
+        since_start.filter(user_id__in=members.values("user_id"))
+        .exclude(user=viewer)
+        .values_list("user_id", "created_at")
+    )
+    events = [
+        TimelineEvent(at=at, kind="check-in", title=f"{names.get(user_id, 'A partner')} checked in")
+        for user_id, at in others
+    ]
+    for pulse in since_start.filter(user=viewer):
+        detail = f"Burnout {pulse.burnout} of 5, feeling supported {pulse.supported} of 5"
+        if pulse.word:
+            detail += f", “{pulse.word}”"
+        events.append(
+            TimelineEvent(
+                at=pulse.created_at, kind="check-in", title="You checked in", detail=detail
+            )
+        )
+    return events
+
+
+def register_own_sources() -> None:
+    for source in (started_event, kudos_events, checkin_events):
+        register_timeline_source(source)
