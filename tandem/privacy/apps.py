@@ -7,5 +7,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data rights"
 
     def ready(self) -> None:
-        # Registers the core apps' and the workspace's data (the workspace may take its own).
-        from tandem.privacy import providers, workspace_data  # noqa: F401
+        # Registers the core apps', the workspace's and wellbeing's data (each app may take its
+        # own section over by registering it under the same name).
+        from tandem.privacy import providers, wellbeing_data, workspace_data  # noqa: F401

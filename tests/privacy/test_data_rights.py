@@ -182,3 +182,26 @@ def test_deleting_removes_the_persons_words_and_keeps_the_partners(
     assert Partnership.objects.get(pk=pair.pk).status == Partnership.Status.EXITED
     assert [message.to for message in mail.outbox] == [["bob@example.org"]]
     assert "Alice" not in mail.outbox[0].body
+
+
+def test_the_download_holds_the_persons_check_ins_and_journal(cast, client_for):
+    from tandem.wellbeing import services as wellbeing
+
+    wellbeing.pulse_record(user=cast.alice, burnout=4, supported=2, word="stretched")
+    wellbeing.reflection_create(user=cast.alice, kind="setback", what_happened="Rejected abstract")
+    wellbeing.pulse_record(user=cast.bob, burnout=1, supported=5, word="BOBWORD")
+    content = download(client_for(cast.alice)).content.decode()
+    section = json.loads(content)["sections"]["wellbeing"]
+    assert [pulse["word"] for pulse in section["check_ins"]] == ["stretched"]
+    assert section["journal"][0]["what_happened"] == "Rejected abstract"
+    assert "BOBWORD" not in content
+
+
+def test_deleting_removes_the_persons_check_ins(cast, client_for):
+    from tandem.wellbeing import services as wellbeing
+    from tandem.wellbeing.models import Pulse
+
+    wellbeing.pulse_record(user=cast.alice, burnout=4, supported=2, word="stretched")
+    wellbeing.pulse_record(user=cast.bob, burnout=1, supported=5, word="steady")
+    client_for(cast.alice).post(reverse("privacy:delete"), {"confirmation": PASSWORD})
+    assert [pulse.word for pulse in Pulse.objects.all()] == ["steady"]

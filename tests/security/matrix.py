@@ -53,6 +53,9 @@ MEMBERS_OF_PROGRAM = {"alice": 200, "bob": 200, "carol": 200}
 # alice and bob's partnership: its members only; everyone else 404, so nothing is revealed.
 PARTNERS = only({"alice": 200, "bob": 200})
 PARTNERS_ACT = only({"alice": 302, "bob": 302})  # a POST button: done, back to the page
+OWNER = only({"alice": 200})  # alice's own private (P1) objects
+OWNER_ACT = only({"alice": 302})
+MANAGERS_ACT = only({"coord": 302, "olga": 302})
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,58 @@ PAGES: dict[str, Page] = {
     ),
     "workspace_staff:agreement_template": Page(kwargs=_program, expect=MANAGE),
     "workspace_staff:cohort_partnerships": Page(kwargs=_cohort, expect=MANAGE),
+    # wellbeing: check-ins and journal (w.pulse, w.reflection are alice's private ones)
+    "wellbeing:checkin": Page(expect=expect(200)),
+    # Only participants check in; anyone else's check-in is refused as invalid.
+    "wellbeing:checkin_save": Page(
+        method="post",
+        data=lambda w: {"burnout": 2, "supported": 4},
+        expect=expect(400, alice=302, bob=302, carol=302, dave=302),
+    ),
+    "wellbeing:trend_svg": Page(expect=expect(200)),
+    "wellbeing:settings": Page(method="post", expect=expect(302)),
+    "wellbeing:pulse_share": Page(
+        kwargs=lambda w: {"pulse_id": w.pulse.pk},
+        method="post",
+        data=lambda w: {"shared": "1"},
+        expect=OWNER_ACT,
+    ),
+    "wellbeing:pulse_delete": Page(
+        kwargs=lambda w: {"pulse_id": w.pulse.pk}, method="post", expect=OWNER_ACT
+    ),
+    "wellbeing:programs": Page(expect=expect(200)),
+    "wellbeing:journal": Page(expect=expect(200)),
+    "wellbeing:reflection_edit": Page(
+        kwargs=lambda w: {"reflection_id": w.reflection.pk}, expect=OWNER
+    ),
+    "wellbeing:reflection_delete": Page(
+        kwargs=lambda w: {"reflection_id": w.reflection.pk}, method="post", expect=OWNER_ACT
+    ),
+    "wellbeing:reflection_share": Page(
+        kwargs=lambda w: {"reflection_id": w.reflection.pk},
+        method="post",
+        data=lambda w: {"partnership": w.cast.partnership.pk, "shared": "1"},
+        expect=OWNER_ACT,
+    ),
+    "wellbeing:support": Page(expect=expect(200)),
+    "wellbeing:kudos": Page(kwargs=_pair, expect=PARTNERS),
+    "wellbeing:marathon": Page(kwargs=_pair, expect=PARTNERS),
+    "wellbeing:shared": Page(kwargs=_pair, expect=PARTNERS),
+    "wellbeing:program_support": Page(kwargs=_program, expect=MANAGE),
+    "wellbeing:resource_create": Page(kwargs=_program, expect=MANAGE),
+    "wellbeing:resource_edit": Page(
+        kwargs=lambda w: {**_program(w), "resource_id": w.resource.pk}, expect=MANAGE
+    ),
+    "wellbeing:resource_delete": Page(
+        kwargs=lambda w: {**_program(w), "resource_id": w.resource.pk},
+        method="post",
+        expect=MANAGERS_ACT,
+    ),
+    "wellbeing:cohort": Page(kwargs=_cohort, expect=MANAGE),
+    "wellbeing:cohort_svg": Page(kwargs=_cohort, expect=MANAGE),
+    "wellbeing:cohort_csv": Page(kwargs=_cohort, expect=MANAGE),
     # the person's own account
+    "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),
     "accounts:api_tokens": Page(expect=expect(200)),
     "accounts:api_token_revoke": Page(
@@ -321,5 +375,31 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         params=_api_pair(**_item),
         body_for=lambda w: {"text": "Draft it", "owner_id": w.cast.alice.pk},
         expect=API_PARTNERS,
+    ),
+    ("GET", "/api/v1/me/pulses"): Operation(expect=api(200)),
+    ("POST", "/api/v1/me/pulses"): Operation(
+        body={"burnout": 2, "supported": 4},
+        expect=api(422, alice=201, bob=201, carol=201, dave=201),
+    ),
+    ("GET", "/api/v1/me/reflections"): Operation(expect=api(200)),
+    ("POST", "/api/v1/me/reflections"): Operation(
+        body={"kind": "win", "what_happened": "Grant submitted"}, expect=api(201)
+    ),
+    ("GET", "/api/v1/me/reflections/{reflection_id}"): Operation(
+        params=lambda w: {"reflection_id": w.reflection.pk}, expect=api_only({"alice": 200})
+    ),
+    ("PUT", "/api/v1/me/reflections/{reflection_id}"): Operation(
+        params=lambda w: {"reflection_id": w.reflection.pk},
+        body={"kind": "win", "what_happened": "Edited"},
+        expect=api_only({"alice": 200}),
+    ),
+    ("DELETE", "/api/v1/me/reflections/{reflection_id}"): Operation(
+        params=lambda w: {"reflection_id": w.reflection.pk}, expect=api_only({"alice": 204})
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/kudos"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/kudos"): Operation(
+        params=_api_pair(), body={"message": "Keep going"}, expect=API_PARTNERS_CREATE
     ),
 }

@@ -20,6 +20,8 @@ from tandem.accounts.services import api_token_create
 from tandem.api import api
 from tandem.programs import services
 from tandem.programs.roster import roster_preview
+from tandem.wellbeing import services as wellbeing
+from tandem.wellbeing.models import SupportResource
 from tests.security import matrix
 from tests.workspace import factories as workspace
 
@@ -133,6 +135,9 @@ class World:
     milestone: Any
     meeting: Any
     item: Any
+    pulse: Any
+    reflection: Any
+    resource: Any
 
 
 @pytest.fixture
@@ -165,6 +170,11 @@ def world(cast) -> World:
         milestone=goal.milestones.create(text="First draft"),
         meeting=workspace.meeting(pair, cast.bob),
         item=workspace.action_item(pair, cast.alice),
+        pulse=wellbeing.pulse_record(user=cast.alice, burnout=3, supported=3, word="matrix"),
+        reflection=wellbeing.reflection_create(
+            user=cast.alice, kind="setback", what_happened="A rejected abstract"
+        ),
+        resource=SupportResource.objects.filter(program=cast.program).first(),
     )
 
 
@@ -204,7 +214,7 @@ def test_each_role_gets_the_expected_answer_from_each_page(world, key, role):
 
 
 @pytest.mark.parametrize("role", matrix.ROLES)
-@pytest.mark.parametrize("key", sorted(matrix.OPERATIONS))
+@pytest.mark.parametrize("key", sorted(matrix.OPERATIONS), ids=" ".join)
 def test_each_role_gets_the_expected_answer_from_each_api_operation(world, key, role):
     method, path = key
     operation = matrix.OPERATIONS[key]
