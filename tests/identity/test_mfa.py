@@ -3,6 +3,7 @@ require a second factor of their coordinators and researchers."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
@@ -139,3 +140,26 @@ def test_the_coordinator_turns_the_requirement_on_in_the_program_settings(cast, 
     data["require_mfa_for_staff"] = "on"
     client.post(reverse("programs:edit", args=[cast.program.slug]), data)
     assert Program.objects.get(pk=cast.program.pk).require_mfa_for_staff
+
+
+def test_rotating_the_field_keys_re_encrypts_second_factor_secrets(cast, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from tandem.core import crypto
+
+    client = sign_in("alice@example.org")
+    secret = enrol_totp(client)
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
+    for authenticator in Authenticator.objects.filter(user=cast.alice):
+        stored = authenticator.data.get("secret") or authenticator.data.get("seed")
+        assert crypto.decrypt(stored)
+    again = Client()
+    again.post(reverse("account_login"), {"login": "alice@example.org", "password": PASSWORD})
+    response = again.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
+    assert response.status_code == 302
+    assert again.get(reverse("accounts:api_tokens")).status_code == 200
