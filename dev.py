@@ -54,28 +54,29 @@ def ensure_installed(extras: str) -> None:
     stamp.write_text(digest)
 
 
-def ensure_browser() -> None:
-    """Browser journeys need Debian's chromium; install it when we may, else say why not."""
-    if shutil.which("chromium"):
+SYSTEM_PACKAGES = {
+    # command that must exist: Debian packages that bring it
+    "chromium": ("chromium", "chromium-driver", "fonts-dejavu-core"),
+    "xmlsec1": ("xmlsec1", "libxmlsec1-dev", "pkg-config"),
+}
+
+
+def ensure_system_packages() -> None:
+    """Browser journeys need Debian's chromium and the SAML sign-in tests xmlsec1; install them
+    when we may, else say which tests will be skipped."""
+    missing = [command for command in SYSTEM_PACKAGES if not shutil.which(command)]
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Debian's chromium for the browser journeys")
+        packages = [package for command in missing for package in SYSTEM_PACKAGES[command]]
+        say(f"Installing Debian packages for the tests: {' '.join(packages)}")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run("apt-get", "update", "-qq", env=env)
-        run(
-            "apt-get",
-            "install",
-            "-y",
-            "-qq",
-            "chromium",
-            "chromium-driver",
-            "fonts-dejavu-core",
-            env=env,
-        )
+        run("apt-get", "install", "-y", "-qq", *packages, env=env)
     else:
-        say(
-            "chromium is not installed: the browser journeys will be skipped (apt install chromium)"
-        )
+        skipped = {"chromium": "the browser journeys", "xmlsec1": "the SAML sign-in tests"}
+        for command in missing:
+            say(f"{command} is not installed: {skipped[command]} will be skipped")
 
 
 def main() -> None:
@@ -87,7 +88,7 @@ def main() -> None:
         os.execv(BIN / "tandem", [str(BIN / "tandem"), "demo", *extra_args])  # noqa: S606
     elif verb == "test":
         ensure_installed("dev")
-        ensure_browser()
+        ensure_system_packages()
         run(PYTHON, "-m", "pytest", "-n", "2", "--dist", "loadfile", *extra_args)
     elif verb == "lint":
         ensure_installed("dev")

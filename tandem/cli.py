@@ -18,6 +18,10 @@ VERBS = {
     "solve": "maximum-weight matching of your own scored pairs (a,b,weight CSV)",
     "tick": "queue due periodic jobs (for cron, when workers run with --no-schedule)",
     "rotate-keys": "re-encrypt private content under the newest field key",
+    "backup": "back up the database; the encryption keys go to a separate file",
+    "restore": "restore a backup archive into an empty database (--force to replace)",
+    "sso-add": "connect an institution's identity provider (oidc or saml)",
+    "sso-list": "list institutional sign-ins and the addresses to give their providers",
     "generate-secret-key": "print a new SECRET_KEY",
     "generate-field-key": "print a new field-encryption key",
 }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("account/notifications/", include("tandem.notifications.urls")),
     path("", include("tandem.wellbeing.urls")),
     path("account/", include("tandem.accounts.urls")),
+    path("account/", include("tandem.privacy.urls")),
+    path("operator/", include("tandem.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

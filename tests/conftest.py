@@ -36,6 +36,14 @@ class Cast:
     partnership: Partnership
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit and lockout counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     program = factories.ProgramFactory(slug="riverside", name="Riverside Peers")

@@ -26,6 +26,10 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         user.email = user.email.lower()
         if commit:
             user.save()
+            pending = invitations.pending_from_session(request)
+            if pending is not None and pending.email and pending.email.lower() == user.email:
+                # The emailed invitation proved the address (a join link proves nothing).
+                self.stash_verified_email(request, user.email)
             outcome = invitations.apply_pending(request, user)
             if outcome:
                 messages.info(request, outcome)

@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "tandem.audit"
     label = "audit"
     verbose_name = "Audit log"
+
+    def ready(self) -> None:
+        from tandem.audit import receivers  # noqa: F401 - connects the sign-in receivers

@@ -29,7 +29,11 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_IN_LOCKED = "sign_in_locked", "Sign-in locked out"
         SIGN_OUT = "sign_out", "Signed out"
+        MFA_ADDED = "mfa_added", "Second factor added"
+        MFA_REMOVED = "mfa_removed", "Second factor removed"
+        SSO_LINKED = "sso_linked", "Institutional sign-in linked"
         ROLE_GRANTED = "role_granted", "Role granted"
         ROLE_REVOKED = "role_revoked", "Role revoked"
         EXPORT = "export", "Data exported"

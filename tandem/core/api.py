@@ -9,11 +9,14 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tandem.accounts.models import User
 from tandem.accounts.services import api_token_authenticate
+from tandem.identity.mfa import mfa_enrolment_missing
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_authenticate(token)
+        if user is not None and mfa_enrolment_missing(user):
+            return None  # staff of a program that requires MFA must enrol before using tokens
         if user is not None:
             request.user = user
         return user

@@ -20,7 +20,7 @@ class ProgramRoleInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "institution")
+    list_display = ("name", "slug", "institution", "require_mfa_for_staff")
     inlines = [ProgramRoleInline]
 
 

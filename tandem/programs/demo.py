@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -238,7 +239,7 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _user(email: str, full_name: str, **extra: object) -> User:
+def _user(email: str, full_name: str, **extra: Any) -> User:
     user = User.objects.create_user(email=email, full_name=full_name, **extra)
     user.password = _demo_password_hash()
     user.save(update_fields=["password"])

@@ -61,6 +61,11 @@ class ProgramForm(forms.Form):
         label="Retention of ended partnerships (days)",
         help_text="How long former partners can still read their shared notes.",
     )
+    require_mfa_for_staff = forms.BooleanField(
+        required=False,
+        label="Require two-factor authentication for coordinators and researchers",
+        help_text="They must set up an authenticator app or a security key before using Tandem.",
+    )
 
     @classmethod
     def for_program(cls, program: Program, data: Any = None) -> ProgramForm:
@@ -75,6 +80,7 @@ class ProgramForm(forms.Form):
                 "topics",
                 "max_stage_gap",
                 "retention_days",
+                "require_mfa_for_staff",
             )
         }
         form = cls(data=data, initial=initial)

@@ -40,6 +40,12 @@ class Program(models.Model):
     retention_days = models.PositiveIntegerField(
         default=365, help_text="Days a closed partnership's private content stays readable."
     )
+    require_mfa_for_staff = models.BooleanField(
+        "require two-factor authentication for coordinators and researchers",
+        default=False,
+        help_text="Coordinators and researchers must set up an authenticator app or a security "
+        "key before they can use Tandem.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import User
+from tandem.audit.models import AuditEvent
+from tandem.audit.services import audit_record
 from tandem.core.mail import send_email_on_commit
 from tandem.core.tokens import hash_secret, new_secret
 from tandem.programs.models import (
@@ -69,6 +71,7 @@ def program_create(
     ladder: list[str],
     max_stage_gap: int = 1,
     retention_days: int = 365,
+    require_mfa_for_staff: bool = False,
 ) -> Program:
     """Create a program; its creator becomes its first coordinator."""
     topics, ladder = _clean_list(topics), _clean_list(ladder)
@@ -86,9 +89,10 @@ def program_create(
             ladder=ladder,
             max_stage_gap=max_stage_gap,
             retention_days=retention_days,
+            require_mfa_for_staff=require_mfa_for_staff,
             created_by=creator,
         )
-        ProgramRole.objects.create(program=program, user=creator, role=ProgramRole.Role.COORDINATOR)
+        role_grant(program=program, user=creator, role=ProgramRole.Role.COORDINATOR, actor=creator)
     return program
 
 
@@ -106,16 +110,37 @@ def program_update(*, program: Program, **fields: Any) -> Program:
     return program
 
 
-def role_grant(*, program: Program, user: User, role: str) -> ProgramRole:
-    grant, _ = ProgramRole.objects.get_or_create(program=program, user=user, role=role)
+def role_grant(
+    *, program: Program, user: User, role: str, actor: User | None = None
+) -> ProgramRole:
+    """Give ``user`` a role in ``program`` (idempotent); a new grant goes into the audit log."""
+    grant, created = ProgramRole.objects.get_or_create(program=program, user=user, role=role)
+    if created:
+        audit_record(
+            action=AuditEvent.Action.ROLE_GRANTED,
+            actor=actor,
+            target=grant,
+            role=role,
+            program=program.pk,
+            user=user.pk,
+        )
     return grant
 
 
-def role_revoke(*, program: Program, user: User, role: str) -> None:
+def role_revoke(*, program: Program, user: User, role: str, actor: User | None = None) -> None:
     remaining = ProgramRole.objects.filter(program=program, role=ProgramRole.Role.COORDINATOR)
     if role == ProgramRole.Role.COORDINATOR and remaining.exclude(user=user).count() == 0:
         raise ValidationError("A program needs at least one coordinator.")
-    ProgramRole.objects.filter(program=program, user=user, role=role).delete()
+    deleted, _ = ProgramRole.objects.filter(program=program, user=user, role=role).delete()
+    if deleted:
+        audit_record(
+            action=AuditEvent.Action.ROLE_REVOKED,
+            actor=actor,
+            target_type="programs.programrole",
+            role=role,
+            program=program.pk,
+            user=user.pk,
+        )
 
 
 def cohort_create(
@@ -242,7 +267,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
                 cohort=invitation.cohort, user=user, source=Enrollment.Source.INVITATION
             )
         else:
-            role_grant(program=invitation.program, user=user, role=invitation.role)
+            role_grant(
+                program=invitation.program,
+                user=user,
+                role=invitation.role,
+                actor=invitation.invited_by,
+            )
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
 

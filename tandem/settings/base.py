@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 
 from tandem.settings.env import (
     env_bool,
+    env_cache,
     env_database,
     env_email,
     env_int,
@@ -45,6 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -56,6 +62,8 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.workspace",
     "tandem.wellbeing",
+    "tandem.identity",
+    "tandem.privacy",
 ]
 
 MIDDLEWARE = [
@@ -66,10 +74,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tandem.identity.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "tandem.identity.middleware.RequireStaffMfaMiddleware",
     "tandem.core.middleware.NoStoreForSignedInMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
@@ -107,9 +119,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE",
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first, so a locked-out username and address is refused before any password check.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "tandem.identity.lockout.LockoutBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # NIST SP 800-63B: length and a blocklist of common passwords; no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
@@ -140,10 +154,77 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https") else "http"
 ACCOUNT_SESSION_REMEMBER = False
+# Known and unknown addresses get the same answer on sign-in and password reset.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Counted in the shared cache (CACHES below), so the limits hold across every app process.
+ACCOUNT_RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
+    # Per address, plus a per-account backstop above AXES_FAILURE_LIMIT: django-axes locks the
+    # account *at that address* first, so no one can lock a person out from elsewhere.
+    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,30/15m/key"),
+    "reset_password": env_str("RATE_LIMIT_PASSWORD_RESET", "20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "signup": "20/m/ip",
+}
+# Exports (personal data, de-identified research data, coordinator CSVs), per person.
+TANDEM_EXPORT_RATE_LIMIT = env_str("RATE_LIMIT_EXPORT", "10/h")
+
+# Institutional sign-in: one allauth SocialApp (OpenID Connect or SAML 2.0) per institution.
+SOCIALACCOUNT_ADAPTER = "tandem.identity.adapter.InstitutionSocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# An institution's identity provider vouches for its people's addresses: a person who already
+# has a Tandem account with that address is signed in to it and the login is linked.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+}
+
+# Second factors: authenticator apps (TOTP), security keys (WebAuthn) and recovery codes.
+MFA_ADAPTER = "tandem.identity.adapter.FieldKeyMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_ISSUER", "Tandem")
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = BASE_URL.startswith("http://")
+
+# Brute force: lock a username *at* an address after repeated failures (django-axes).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "tandem.identity.lockout.username_from_credentials"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Behind a reverse proxy set AXES_PROXY_COUNT to the number of proxies that add
+# X-Forwarded-For; otherwise the client address is the connection's own.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_SECONDS", 12 * 3600, minimum=60)
+# Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request, and SESSION_MAX_AGE_HOURS
+# after sign-in whatever happens (tandem.identity.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT_SECONDS = 60 * env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = 3600 * env_int("SESSION_MAX_AGE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+
+# A cache every app process shares (rate limits, lockout counters): Redis from CACHE_URL, else
+# a database table (`tandem createcachetable`). Never per-process memory.
+CACHES = {
+    "default": env_cache("CACHE_URL")
+    or {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tandem_cache"}
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
@@ -185,6 +266,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 50
 

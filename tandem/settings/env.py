@@ -90,3 +90,18 @@ def env_database(name: str) -> dict[str, Any] | None:
 
 def env_email(name: str) -> dict[str, Any] | None:
     return _parsed(name, environ.Env.email_url_config, "email URL")
+
+
+def env_cache(name: str) -> dict[str, Any] | None:
+    """A shared cache from a URL: ``redis://host:6379/0`` (or ``rediss://``), or ``db://table``."""
+    value = _raw(name)
+    if value is None:
+        return None
+    scheme = value.split("://", 1)[0].lower()
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    if scheme == "db" and value[5:]:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": value[5:]}
+    raise ImproperlyConfigured(
+        f"{name} must be a redis://, rediss:// or db://TABLE URL, not {value.split('://')[0]!r}."
+    )

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.crypto import PREFIX, encrypted_fields, rotate
+from tandem.identity.mfa import mfa_secrets_rotate
 
 
 def rotate_field(model: type[models.Model], field_name: str, *, batch_size: int) -> tuple[int, int]:
@@ -69,6 +70,12 @@ class Command(BaseCommand):
             if failed:
                 failures[label] = failed
             self.stdout.write(f"{label}: {rotated} re-encrypted")
+        # Second-factor secrets live in allauth's JSON data, encrypted by Tandem's MFA adapter.
+        rotated, failed = mfa_secrets_rotate()
+        counts["mfa.Authenticator.data"] = rotated
+        if failed:
+            failures["mfa.Authenticator.data"] = failed
+        self.stdout.write(f"mfa.Authenticator.data: {rotated} re-encrypted")
         total = sum(counts.values())
         self.stdout.write(self.style.SUCCESS(f"Total: {total} value(s) re-encrypted."))
         audit_record(

@@ -1,0 +1,119 @@
+"""Sign-ins, failures, lockouts, sign-outs and second-factor changes, into the audit log.
+
+A failed sign-in names the account only when the typed address belongs to one: whatever a
+person typed into the address field (sometimes a password) is never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from allauth.socialaccount.signals import social_account_added
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from tandem.audit.models import AuditEvent
+from tandem.audit.services import audit_record
+from tandem.identity.lockout import username_from_credentials
+
+
+def _account_for(address: str) -> Any:
+    if not address:
+        return None
+    return get_user_model().objects.filter(email__iexact=address).first()
+
+
+def _how_signed_in(request: Any, user: Any) -> dict[str, Any]:
+    """From allauth's record of this session's authentications: password or institution,
+    and whether a second factor was used."""
+    records = get_authentication_records(request, user) if request is not None else []
+    methods = [record.get("method") for record in records]
+    institution = next((r for r in reversed(records) if r.get("method") == "socialaccount"), None)
+    if institution is not None:
+        return {"method": "institution", "provider": institution.get("provider", "")}
+    return {"method": "password", "second_factor": "mfa" in methods}
+
+
+@receiver(user_logged_in, dispatch_uid="tandem.audit.sign_in")
+def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(
+        action=AuditEvent.Action.SIGN_IN,
+        actor=user,
+        target=user,
+        request=request,
+        **_how_signed_in(request, user),
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="tandem.audit.sign_out")
+def record_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(action=AuditEvent.Action.SIGN_OUT, actor=user, target=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="tandem.audit.sign_in_failed")
+def record_sign_in_failure(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    account = _account_for(username_from_credentials(request, credentials))
+    audit_record(
+        action=AuditEvent.Action.SIGN_IN_FAILED,
+        target=account,
+        request=request,
+        known_account=account is not None,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="tandem.audit.locked_out")
+def record_lockout(
+    sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any
+) -> None:
+    account = _account_for((username or "").lower())
+    audit_record(
+        action=AuditEvent.Action.SIGN_IN_LOCKED,
+        target=account,
+        request=request,
+        known_account=account is not None,
+    )
+
+
+@receiver(authenticator_added, dispatch_uid="tandem.audit.mfa_added")
+def record_mfa_added(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
+    audit_record(
+        action=AuditEvent.Action.MFA_ADDED,
+        actor=user,
+        target=user,
+        request=request,
+        kind=authenticator.type,
+    )
+
+
+@receiver(authenticator_removed, dispatch_uid="tandem.audit.mfa_removed")
+def record_mfa_removed(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
+    audit_record(
+        action=AuditEvent.Action.MFA_REMOVED,
+        actor=user,
+        target=user,
+        request=request,
+        kind=authenticator.type,
+    )
+
+
+@receiver(social_account_added, dispatch_uid="tandem.audit.sso_linked")
+def record_sso_linked(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
+    user = sociallogin.user
+    audit_record(
+        action=AuditEvent.Action.SSO_LINKED,
+        actor=user,
+        target=user,
+        request=request,
+        provider=sociallogin.account.provider,
+    )

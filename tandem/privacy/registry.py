@@ -1,0 +1,37 @@
+"""The registry of personal data: each app says what it holds about a person, and how to erase it.
+
+An app registers ``personal_data(user) -> dict`` (JSON-serialisable: ids, dates, its own text
+the person wrote) and optionally ``erase(user) -> None``, called inside the deletion
+transaction before the account itself is deleted. Register from your AppConfig.ready():
+
+    from tandem.privacy.registry import register
+    register("wellbeing", personal_data=pulses_of, erase=pulses_erase)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PersonalData = Callable[[Any], dict[str, Any] | list[Any]]
+Eraser = Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class DataSource:
+    name: str
+    personal_data: PersonalData
+    erase: Eraser | None = None
+
+
+_SOURCES: dict[str, DataSource] = {}
+
+
+def register(name: str, *, personal_data: PersonalData, erase: Eraser | None = None) -> None:
+    """Add (or replace) the data source called ``name``; the name is the export's section."""
+    _SOURCES[name] = DataSource(name=name, personal_data=personal_data, erase=erase)
+
+
+def sources() -> list[DataSource]:
+    return [_SOURCES[name] for name in sorted(_SOURCES)]

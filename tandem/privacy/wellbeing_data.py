@@ -1,0 +1,53 @@
+"""Wellbeing's part of a person's data: their check-ins, journal entries and kudos they sent.
+
+Check-ins and reflections are the person's own (P1); kudos they sent are what they wrote to
+a partner. All of it is deleted with the account (the rows belong to the person).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tandem.accounts.models import User
+from tandem.privacy.registry import register
+from tandem.wellbeing.models import Kudos, Pulse, Reflection
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def wellbeing_data(user: User) -> dict[str, Any]:
+    return {
+        "check_ins": [
+            {
+                "burnout": pulse.burnout,
+                "supported": pulse.supported,
+                "word": pulse.word,
+                "shared_with_partners": pulse.shared_with_partners,
+                "created_at": _when(pulse.created_at),
+            }
+            for pulse in Pulse.objects.filter(user=user).order_by("created_at")
+        ],
+        "journal": [
+            {
+                "kind": reflection.kind,
+                "what_happened": reflection.what_happened,
+                "opportunity": reflection.opportunity,
+                "advice_to_peer": reflection.advice_to_peer,
+                "created_at": _when(reflection.created_at),
+            }
+            for reflection in Reflection.objects.filter(user=user).order_by("created_at")
+        ],
+        "kudos_sent": [
+            {
+                "partnership_id": kudos.partnership_id,
+                "message": kudos.message,
+                "created_at": _when(kudos.created_at),
+            }
+            for kudos in Kudos.objects.filter(sender=user).order_by("created_at")
+        ],
+    }
+
+
+register("wellbeing", personal_data=wellbeing_data)

@@ -1,0 +1,405 @@
+"""The authorization matrix: every page and API operation, and what each role gets from it.
+
+Every URL pattern Django resolves and every operation in the API's OpenAPI schema must have
+an entry here; ``test_authorization_matrix.py`` fails, naming the route, when one is missing.
+
+Adding a page: add ``"namespace:name": Page(kwargs=..., expect=...)`` to PAGES. ``kwargs`` fills
+the path parameters from the test world ``w`` (``w.cast`` is the cast from tests/conftest.py);
+``expect`` maps each role to the status of a GET (or of ``method``). Adding an API operation:
+add ``("GET", "/api/v1/path/{param}"): Operation(params=..., expect=...)`` to OPERATIONS.
+
+Roles: anon, alice and bob (partners), carol (same cohort, not their partner), dave (another
+program's participant), coord (coordinates the program), other_coord (another program), rhea
+(researches the program), olga (operator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anon", "alice", "bob", "carol", "dave", "coord", "other_coord", "rhea", "olga")
+SIGNED_IN = ROLES[1:]
+
+# allauth's own account pages and Django's admin are exempt from the per-role walk; the test
+# still checks that each answers an anonymous visitor with its sign-in page.
+EXEMPT_PREFIXES = {
+    "accounts/": "/accounts/login/",
+    "admin/": "/admin/login/",
+}
+API_PREFIX = "api/v1/"
+# Pages under the API prefix that are not operations of its schema.
+API_PAGES = ("api:openapi-json", "api:openapi-view", "api:api-root")
+
+
+def expect(default: int, anon: int = 302, **roles: int) -> dict[str, int]:
+    answers = dict.fromkeys(SIGNED_IN, default)
+    answers["anon"] = anon
+    answers.update(roles)
+    return answers
+
+
+def only(allowed: dict[str, int], *, others: int = 404, anon: int = 302) -> dict[str, int]:
+    answers = dict.fromkeys(SIGNED_IN, others)
+    answers["anon"] = anon
+    answers.update(allowed)
+    return answers
+
+
+MANAGERS = {"coord": 200, "olga": 200}
+MANAGE = only(MANAGERS)
+MEMBERS_OF_PROGRAM = {"alice": 200, "bob": 200, "carol": 200}
+# alice and bob's partnership: its members only; everyone else 404, so nothing is revealed.
+PARTNERS = only({"alice": 200, "bob": 200})
+PARTNERS_ACT = only({"alice": 302, "bob": 302})  # a POST button: done, back to the page
+OWNER = only({"alice": 200})  # alice's own private (P1) objects
+OWNER_ACT = only({"alice": 302})
+MANAGERS_ACT = only({"coord": 302, "olga": 302})
+
+
+@dataclass(frozen=True)
+class Page:
+    kwargs: Callable[[Any], dict[str, Any]] = lambda w: {}
+    expect: dict[str, int] = field(default_factory=dict)
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] = lambda w: {}
+
+
+def _program(w: Any) -> dict[str, Any]:
+    return {"slug": w.cast.program.slug}
+
+
+def _cohort(w: Any) -> dict[str, Any]:
+    return {"slug": w.cast.program.slug, "cohort_slug": w.cast.cohort.slug}
+
+
+def _pair(w: Any) -> dict[str, Any]:
+    return {"partnership_id": w.cast.partnership.pk}
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(expect=expect(200, anon=200)),
+    # participant
+    "participant:profile": Page(
+        kwargs=lambda w: {"program_slug": w.cast.program.slug}, expect=only(MEMBERS_OF_PROGRAM)
+    ),
+    "participant:join": Page(
+        kwargs=lambda w: {"token": w.cast.cohort.join_token}, expect=expect(200, anon=200)
+    ),
+    # An invitation for someone without an account: visitors go to sign-up, others are refused.
+    "participant:invitation": Page(
+        kwargs=lambda w: {"token": w.invitation_token}, expect=expect(403, anon=302)
+    ),
+    # coordinator
+    "programs:list": Page(expect=expect(200)),
+    "programs:create": Page(expect=only({"coord": 200, "other_coord": 200, "olga": 200})),
+    "programs:detail": Page(kwargs=_program, expect=MANAGE),
+    "programs:edit": Page(kwargs=_program, expect=MANAGE),
+    "programs:staff_invite": Page(
+        kwargs=_program, method="post", expect=only({"coord": 302, "olga": 302})
+    ),
+    "programs:people": Page(kwargs=_program, expect=MANAGE),
+    "programs:person": Page(
+        kwargs=lambda w: {**_program(w), "profile_id": w.cast.alice.profiles.get().pk},
+        expect=MANAGE,
+    ),
+    "programs:cohort_create": Page(kwargs=_program, expect=MANAGE),
+    "programs:cohort": Page(kwargs=_cohort, expect=MANAGE),
+    "programs:cohort_edit": Page(kwargs=_cohort, expect=MANAGE),
+    "programs:cohort_invite": Page(
+        kwargs=_cohort, method="post", expect=only({"coord": 400, "olga": 400})
+    ),
+    "programs:roster_upload": Page(kwargs=_cohort, expect=MANAGE),
+    "programs:roster_preview": Page(
+        kwargs=lambda w: {**_cohort(w), "import_id": w.roster_import_id}, expect=MANAGE
+    ),
+    # the partnership workspace (w.note, w.goal, w.milestone, w.meeting, w.item: see the test)
+    "workspace:list": Page(expect=expect(200)),
+    "workspace:home": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:agreement": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:agreement_amend": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:accountability": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:exit": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:notes": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:note_edit": Page(
+        kwargs=lambda w: {**_pair(w), "note_id": w.note.pk}, expect=PARTNERS
+    ),
+    "workspace:note_delete": Page(
+        kwargs=lambda w: {**_pair(w), "note_id": w.note.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    "workspace:goals": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:goal": Page(kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk}, expect=PARTNERS),
+    "workspace:goal_edit": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk}, expect=PARTNERS
+    ),
+    "workspace:milestone_add": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk},
+        method="post",
+        data=lambda w: {"text": "Outline"},
+        expect=PARTNERS_ACT,
+    ),
+    "workspace:milestone_reach": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk, "milestone_id": w.milestone.pk},
+        method="post",
+        expect=PARTNERS_ACT,
+    ),
+    "workspace:goal_cheer": Page(
+        kwargs=lambda w: {**_pair(w), "goal_id": w.goal.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    "workspace:meetings": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:meeting": Page(
+        kwargs=lambda w: {**_pair(w), "meeting_id": w.meeting.pk}, expect=PARTNERS
+    ),
+    "workspace:meeting_edit": Page(
+        kwargs=lambda w: {**_pair(w), "meeting_id": w.meeting.pk}, expect=PARTNERS
+    ),
+    "workspace:meeting_ics": Page(
+        kwargs=lambda w: {**_pair(w), "meeting_id": w.meeting.pk}, expect=PARTNERS
+    ),
+    "workspace:actions": Page(kwargs=_pair, expect=PARTNERS),
+    "workspace:action_edit": Page(
+        kwargs=lambda w: {**_pair(w), "item_id": w.item.pk}, expect=PARTNERS
+    ),
+    "workspace:action_done": Page(
+        kwargs=lambda w: {**_pair(w), "item_id": w.item.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    "workspace_staff:agreement_template": Page(kwargs=_program, expect=MANAGE),
+    "workspace_staff:cohort_partnerships": Page(kwargs=_cohort, expect=MANAGE),
+    # wellbeing: check-ins and journal (w.pulse, w.reflection are alice's private ones)
+    "wellbeing:checkin": Page(expect=expect(200)),
+    # Only participants check in; anyone else's check-in is refused as invalid.
+    "wellbeing:checkin_save": Page(
+        method="post",
+        data=lambda w: {"burnout": 2, "supported": 4},
+        expect=expect(400, alice=302, bob=302, carol=302, dave=302),
+    ),
+    "wellbeing:trend_svg": Page(expect=expect(200)),
+    "wellbeing:settings": Page(method="post", expect=expect(302)),
+    "wellbeing:pulse_share": Page(
+        kwargs=lambda w: {"pulse_id": w.pulse.pk},
+        method="post",
+        data=lambda w: {"shared": "1"},
+        expect=OWNER_ACT,
+    ),
+    "wellbeing:pulse_delete": Page(
+        kwargs=lambda w: {"pulse_id": w.pulse.pk}, method="post", expect=OWNER_ACT
+    ),
+    "wellbeing:programs": Page(expect=expect(200)),
+    "wellbeing:journal": Page(expect=expect(200)),
+    "wellbeing:reflection_edit": Page(
+        kwargs=lambda w: {"reflection_id": w.reflection.pk}, expect=OWNER
+    ),
+    "wellbeing:reflection_delete": Page(
+        kwargs=lambda w: {"reflection_id": w.reflection.pk}, method="post", expect=OWNER_ACT
+    ),
+    "wellbeing:reflection_share": Page(
+        kwargs=lambda w: {"reflection_id": w.reflection.pk},
+        method="post",
+        data=lambda w: {"partnership": w.cast.partnership.pk, "shared": "1"},
+        expect=OWNER_ACT,
+    ),
+    "wellbeing:support": Page(expect=expect(200)),
+    "wellbeing:kudos": Page(kwargs=_pair, expect=PARTNERS),
+    "wellbeing:marathon": Page(kwargs=_pair, expect=PARTNERS),
+    "wellbeing:shared": Page(kwargs=_pair, expect=PARTNERS),
+    "wellbeing:program_support": Page(kwargs=_program, expect=MANAGE),
+    "wellbeing:resource_create": Page(kwargs=_program, expect=MANAGE),
+    "wellbeing:resource_edit": Page(
+        kwargs=lambda w: {**_program(w), "resource_id": w.resource.pk}, expect=MANAGE
+    ),
+    "wellbeing:resource_delete": Page(
+        kwargs=lambda w: {**_program(w), "resource_id": w.resource.pk},
+        method="post",
+        expect=MANAGERS_ACT,
+    ),
+    "wellbeing:cohort": Page(kwargs=_cohort, expect=MANAGE),
+    "wellbeing:cohort_svg": Page(kwargs=_cohort, expect=MANAGE),
+    "wellbeing:cohort_csv": Page(kwargs=_cohort, expect=MANAGE),
+    # the person's own account
+    "accounts:overview": Page(expect=expect(200)),
+    "notifications:preferences": Page(expect=expect(200)),
+    "accounts:api_tokens": Page(expect=expect(200)),
+    "accounts:api_token_revoke": Page(
+        kwargs=lambda w: {"token_id": w.alice_token_id},
+        method="post",
+        expect=only({"alice": 302}),
+    ),
+    "privacy:my_data": Page(expect=expect(200)),
+    "privacy:download": Page(method="post", expect=expect(200)),
+    "privacy:delete": Page(expect=expect(200)),
+    # operator
+    "audit:log": Page(expect=only({"olga": 200})),
+    # the API's own documentation pages
+    "api:openapi-json": Page(expect=expect(200, anon=200)),
+    "api:openapi-view": Page(expect=expect(200, anon=200)),
+    "api:api-root": Page(expect=expect(404, anon=404)),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    params: Callable[[Any], dict[str, Any]] = lambda w: {}
+    body: dict[str, Any] | None = None
+    expect: dict[str, int] = field(default_factory=dict)
+    body_for: Callable[[Any], dict[str, Any]] | None = None  # a body that needs the world
+
+    def payload(self, w: Any) -> dict[str, Any] | None:
+        return self.body_for(w) if self.body_for is not None else self.body
+
+
+def api(default: int, **roles: int) -> dict[str, int]:
+    return expect(default, anon=401, **roles)
+
+
+def api_only(allowed: dict[str, int]) -> dict[str, int]:
+    return only(allowed, anon=401)
+
+
+API_MANAGE = api_only(MANAGERS)
+API_PARTNERS = api_only({"alice": 200, "bob": 200})
+API_PARTNERS_CREATE = api_only({"alice": 201, "bob": 201})
+# Items alice wrote or owns: bob reads them, but the service refuses his changes (422).
+API_AUTHOR = api_only({"alice": 200, "bob": 422})
+
+
+def _api_pair(**extra: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
+    def params(w: Any) -> dict[str, Any]:
+        return {"partnership_id": w.cast.partnership.pk} | {
+            name: pick(w) for name, pick in extra.items()
+        }
+
+    return params
+
+
+_note = {"note_id": lambda w: w.note.pk}
+_goal = {"goal_id": lambda w: w.goal.pk}
+_meeting = {"meeting_id": lambda w: w.meeting.pk}
+_item = {"item_id": lambda w: w.item.pk}
+_milestone = {"goal_id": lambda w: w.goal.pk, "milestone_id": lambda w: w.milestone.pk}
+MEETING = {"starts_at": "2031-01-01T10:00:00", "timezone": "UTC"}
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/api/v1/me"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/profiles"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/profiles/{program_slug}"): Operation(
+        params=lambda w: {"program_slug": w.cast.program.slug},
+        expect=api_only(MEMBERS_OF_PROGRAM),
+    ),
+    ("PUT", "/api/v1/me/profiles/{program_slug}"): Operation(
+        params=lambda w: {"program_slug": w.cast.program.slug},
+        body={"stage": "PGY2"},
+        expect=api_only(MEMBERS_OF_PROGRAM),
+    ),
+    ("GET", "/api/v1/programs"): Operation(expect=api(200)),
+    ("GET", "/api/v1/programs/{slug}"): Operation(params=_program, expect=API_MANAGE),
+    ("GET", "/api/v1/programs/{slug}/cohorts"): Operation(params=_program, expect=API_MANAGE),
+    ("POST", "/api/v1/programs/{slug}/cohorts"): Operation(
+        params=_program,
+        body={"name": "Matrix cohort", "starts_on": "2030-01-01", "ends_on": "2030-06-30"},
+        expect=api_only({"coord": 201, "olga": 201}),
+    ),
+    ("GET", "/api/v1/programs/{slug}/cohorts/{cohort_slug}"): Operation(
+        params=_cohort, expect=API_MANAGE
+    ),
+    ("GET", "/api/v1/programs/{slug}/cohorts/{cohort_slug}/enrollments"): Operation(
+        params=_cohort, expect=API_MANAGE
+    ),
+    ("GET", "/api/v1/partnerships"): Operation(expect=api(200)),
+    ("GET", "/api/v1/partnerships/{partnership_id}/notes"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/notes"): Operation(
+        params=_api_pair(), body={"body": "A thought"}, expect=API_PARTNERS_CREATE
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/notes/{note_id}"): Operation(
+        params=_api_pair(**_note), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/notes/{note_id}"): Operation(
+        params=_api_pair(**_note), body={"body": "Edited"}, expect=API_AUTHOR
+    ),
+    ("DELETE", "/api/v1/partnerships/{partnership_id}/notes/{note_id}"): Operation(
+        params=_api_pair(**_note), expect=api_only({"alice": 204, "bob": 422})
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/goals"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/goals"): Operation(
+        params=_api_pair(), body={"title": "Submit the paper"}, expect=API_PARTNERS_CREATE
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}"): Operation(
+        params=_api_pair(**_goal), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}"): Operation(
+        params=_api_pair(**_goal), body={"title": "Submit it"}, expect=API_AUTHOR
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones"): Operation(
+        params=_api_pair(**_goal), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones"): Operation(
+        params=_api_pair(**_goal),
+        body={"text": "Outline"},
+        expect=api_only({"alice": 201, "bob": 422}),
+    ),
+    (
+        "PUT",
+        "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones/{milestone_id}",
+    ): Operation(params=_api_pair(**_milestone), body={"reached": True}, expect=API_AUTHOR),
+    ("GET", "/api/v1/partnerships/{partnership_id}/meetings"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/meetings"): Operation(
+        params=_api_pair(), body=MEETING, expect=API_PARTNERS_CREATE
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Operation(
+        params=_api_pair(**_meeting), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Operation(
+        params=_api_pair(**_meeting), body=MEETING, expect=API_PARTNERS
+    ),
+    ("PATCH", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Operation(
+        params=_api_pair(**_meeting), body={"notes": "We met"}, expect=API_PARTNERS
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/action-items"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/action-items"): Operation(
+        params=_api_pair(),
+        body_for=lambda w: {"text": "Draft intro", "owner_id": w.cast.alice.pk},
+        expect=API_PARTNERS_CREATE,
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/action-items/{item_id}"): Operation(
+        params=_api_pair(**_item), expect=API_PARTNERS
+    ),
+    ("PUT", "/api/v1/partnerships/{partnership_id}/action-items/{item_id}"): Operation(
+        params=_api_pair(**_item),
+        body_for=lambda w: {"text": "Draft it", "owner_id": w.cast.alice.pk},
+        expect=API_PARTNERS,
+    ),
+    ("GET", "/api/v1/me/pulses"): Operation(expect=api(200)),
+    ("POST", "/api/v1/me/pulses"): Operation(
+        body={"burnout": 2, "supported": 4},
+        expect=api(422, alice=201, bob=201, carol=201, dave=201),
+    ),
+    ("GET", "/api/v1/me/reflections"): Operation(expect=api(200)),
+    ("POST", "/api/v1/me/reflections"): Operation(
+        body={"kind": "win", "what_happened": "Grant submitted"}, expect=api(201)
+    ),
+    ("GET", "/api/v1/me/reflections/{reflection_id}"): Operation(
+        params=lambda w: {"reflection_id": w.reflection.pk}, expect=api_only({"alice": 200})
+    ),
+    ("PUT", "/api/v1/me/reflections/{reflection_id}"): Operation(
+        params=lambda w: {"reflection_id": w.reflection.pk},
+        body={"kind": "win", "what_happened": "Edited"},
+        expect=api_only({"alice": 200}),
+    ),
+    ("DELETE", "/api/v1/me/reflections/{reflection_id}"): Operation(
+        params=lambda w: {"reflection_id": w.reflection.pk}, expect=api_only({"alice": 204})
+    ),
+    ("GET", "/api/v1/partnerships/{partnership_id}/kudos"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/kudos"): Operation(
+        params=_api_pair(), body={"message": "Keep going"}, expect=API_PARTNERS_CREATE
+    ),
+}
