@@ -20,6 +20,7 @@ from tandem.partnerships.selectors import access_partnership
 from tandem.wellbeing import selectors, services
 from tandem.wellbeing.forms import KudosForm
 from tandem.wellbeing.timeline import timeline_by_month
+from tandem.workspace.audit import private_read
 
 
 @login_required
@@ -61,6 +62,18 @@ def kudos(request: AuthedRequest, partnership_id: int) -> HttpResponse:
 def marathon(request: AuthedRequest, partnership_id: int) -> HttpResponse:
     partnership = access_partnership(request.user, partnership_id)
     months = timeline_by_month(partnership, request.user)
+    counts = {
+        kind: sum(month.count(kind) for month in months)
+        for kind in ("kudos", "check-in", "milestone", "meeting")
+    }
+    # Milestones carry goal titles, pair-private text the workspace audits wherever it is read.
+    private_read(
+        user=request.user,
+        partnership=partnership,
+        kind="milestones",
+        count=counts["milestone"],
+        request=request,
+    )
     return render(
         request,
         "wellbeing/marathon.html",
@@ -68,8 +81,10 @@ def marathon(request: AuthedRequest, partnership_id: int) -> HttpResponse:
             "partnership": partnership,
             "partners": selectors.current_partners(partnership, request.user),
             "months": months,
-            "kudos_count": sum(month.count("kudos") for month in months),
-            "checkin_count": sum(month.count("check-in") for month in months),
+            "kudos_count": counts["kudos"],
+            "checkin_count": counts["check-in"],
+            "milestone_count": counts["milestone"],
+            "meeting_count": counts["meeting"],
         },
     )
 
