@@ -38,7 +38,6 @@ def _checkin_page(request: AuthedRequest, form: PulseForm, *, status: int = 200)
                 initial={"pulse_every_days": own.pulse_every_days}
             ),
             "reminders_wanted": selectors.wellbeing_reminders_wanted(user),
-            "partnerships": selectors.current_partnerships(user),
         },
         status=status,
     )
