@@ -212,6 +212,18 @@ def _email_kudos_arrived(kudos: Kudos, sender: User, recipients: list[User]) -> 
         )
 
 
+def partnership_wellbeing_purge(*, partnership: Partnership) -> dict[str, int]:
+    """The retention purge of an ended partnership: shared copies of journal entries are
+    deleted (the authors keep their own entries) and kudos are blanked, keeping their dates.
+
+    Called by the workspace's purge, inside its transaction; returns what was removed.
+    """
+    shared_deleted, _ = SharedReflection.objects.filter(partnership=partnership).delete()
+    # update() with a value still goes through the field, so the blank is stored encrypted.
+    kudos_blanked = Kudos.objects.filter(partnership=partnership).update(message="")
+    return {"shared_reflections_deleted": shared_deleted, "kudos_blanked": kudos_blanked}
+
+
 def program_wellbeing_ensure(*, program: Program) -> ProgramWellbeing:
     """Give a program its check-in settings and the example support resources, once."""
     with transaction.atomic():
