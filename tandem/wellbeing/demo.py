@@ -58,7 +58,9 @@ def seed_wellbeing(partnership: Partnership) -> None:
             recipient=recipient if len(members) > 2 else None,
             notify=False,
         )
-        sent_at = max(now - dt.timedelta(days=20 - 12 * index), started)
+        # Within the partnership's time: after it started (however recently), never ahead.
+        earliest = min(started + dt.timedelta(minutes=1 + index), now)
+        sent_at = max(now - dt.timedelta(days=20 - 12 * index), earliest)
         Kudos.objects.filter(pk=kudos.pk).update(created_at=sent_at)
 
 
