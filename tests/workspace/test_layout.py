@@ -86,12 +86,14 @@ def test_the_wellbeing_pages_sit_in_the_workspace_frame_with_their_tab_marked(si
         )
 
 
-def test_the_wellbeing_pages_use_the_workspace_door(cast, client_for):
+def test_the_wellbeing_pages_and_kudos_api_use_the_workspace_door(cast, client_for):
     proposed = factories.partnership(
         cast.cohort, [cast.carol, factories.participant(cast.cohort)], status="proposed"
     )
+    client = client_for(cast.carol)
     for name, _label in WELLBEING_TABS:
-        assert client_for(cast.carol).get(reverse(name, args=[proposed.pk])).status_code == 404
+        assert client.get(reverse(name, args=[proposed.pk])).status_code == 404
+    assert client.get(f"/api/v1/partnerships/{proposed.pk}/kudos").status_code == 404
 
 
 def test_an_ended_partnership_shows_the_read_only_notice_on_the_wellbeing_pages(signed, client_for):
