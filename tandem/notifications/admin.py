@@ -6,7 +6,14 @@ from tandem.notifications.models import NotificationPreference, ReminderSent
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(PrivateContentAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "meeting_reminders", "overdue_reminders", "weekly_digest")
+    list_display = (
+        "user",
+        "meeting_reminders",
+        "overdue_reminders",
+        "weekly_digest",
+        "checkin_reminders",
+        "kudos_emails",
+    )
     raw_id_fields = ("user",)
 
 

@@ -36,6 +36,16 @@ class NotificationPreferenceForm(forms.Form):
     digest_weekday = forms.TypedChoiceField(
         coerce=int, choices=NotificationPreference.Weekday.choices, label="Digest day"
     )
+    checkin_reminders = forms.BooleanField(
+        required=False,
+        label="Remind me when a wellbeing check-in is due",
+        help_text="How often you check in is set on your check-in page.",
+    )
+    kudos_emails = forms.BooleanField(
+        required=False,
+        label="Tell me when a partner sends me kudos",
+        help_text="Only that they did — the message itself stays in Tandem.",
+    )
 
     @classmethod
     def for_preference(

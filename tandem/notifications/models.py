@@ -1,4 +1,5 @@
-"""Each person's choice of reminder emails, and a record of every reminder sent.
+"""Each person's choice of emails (meetings, action items, digest, check-ins, kudos), and a
+record of every reminder sent.
 
 The record carries a unique key per reminder, so a job that runs twice (or on two workers)
 never sends the same reminder twice.
@@ -38,6 +39,13 @@ class NotificationPreference(models.Model):
     weekly_digest = models.BooleanField(default=False)
     digest_weekday = models.PositiveSmallIntegerField(
         default=Weekday.MONDAY, choices=Weekday.choices
+    )
+    checkin_reminders = models.BooleanField(
+        default=True, help_text="An email when a wellbeing check-in is due."
+    )
+    kudos_emails = models.BooleanField(
+        default=True,
+        help_text="An email saying a partner sent kudos, without the message itself.",
     )
     updated_at = models.DateTimeField(default=timezone.now)
 

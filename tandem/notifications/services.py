@@ -24,6 +24,8 @@ PREFERENCE_FIELDS = (
     "overdue_reminders",
     "weekly_digest",
     "digest_weekday",
+    "checkin_reminders",
+    "kudos_emails",
 )
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -239,8 +238,10 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _user(email: str, full_name: str, **extra: Any) -> User:
-    user = User.objects.create_user(email=email, full_name=full_name, **extra)
+def _user(email: str, full_name: str, *, operator: bool = False) -> User:
+    user = User.objects.create_user(
+        email=email, full_name=full_name, is_staff=operator, is_superuser=operator
+    )
     user.password = _demo_password_hash()
     user.save(update_fields=["password"])
     return user
@@ -263,7 +264,7 @@ def load_demo(*, seed: int = 2026) -> Program:
     )
     researcher = _user(RESEARCHER_EMAIL, "Robin Achebe")
     services.role_grant(program=program, user=researcher, role=ProgramRole.Role.RESEARCHER)
-    _user(OPERATOR_EMAIL, "Ops Admin", is_staff=True, is_superuser=True)
+    _user(OPERATOR_EMAIL, "Ops Admin", operator=True)
     today = timezone.localdate()
     cohort = services.cohort_create(
         program=program,

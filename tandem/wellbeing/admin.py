@@ -78,5 +78,5 @@ class ProgramWellbeingAdmin(admin.ModelAdmin):
 
 @admin.register(WellbeingSettings)
 class WellbeingSettingsAdmin(admin.ModelAdmin):
-    list_display = ("user", "pulse_reminders", "pulse_every_days", "last_reminded_at")
+    list_display = ("user", "pulse_every_days", "last_reminded_at")
     raw_id_fields = ("user",)

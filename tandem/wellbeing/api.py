@@ -15,9 +15,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tandem.core.api import api_user
-from tandem.partnerships.selectors import access_partnership
 from tandem.wellbeing import selectors, services
 from tandem.wellbeing.models import Kudos, Pulse, Reflection, SupportResource
+from tandem.workspace.policies import access_workspace
 
 router = Router()
 
@@ -167,7 +167,7 @@ def my_reflection_delete(request: HttpRequest, reflection_id: int) -> Status[Non
 @router.get("/partnerships/{partnership_id}/kudos", response=list[KudosOut], tags=["wellbeing"])
 @paginate
 def partnership_kudos(request: HttpRequest, partnership_id: int) -> list[Kudos]:
-    partnership = access_partnership(api_user(request), partnership_id)
+    partnership = access_workspace(api_user(request), partnership_id)
     return selectors.kudos_for(partnership)  # type: ignore[return-value]
 
 
@@ -176,7 +176,7 @@ def partnership_kudos_send(
     request: HttpRequest, partnership_id: int, payload: KudosIn
 ) -> Status[Kudos]:
     user = api_user(request)
-    partnership = access_partnership(user, partnership_id)
+    partnership = access_workspace(user, partnership_id)
     recipient = None
     if payload.recipient_email:
         partners = selectors.current_partners(partnership, user)

@@ -10,4 +10,7 @@ class WellbeingConfig(AppConfig):
         # Tasks register their periodic schedule on import; signals seed new programs.
         from tandem.wellbeing import signals, tasks, timeline  # noqa: F401
 
+        # The marathon's sources, the workspace's milestones and meetings among them. They are
+        # registered here, not in the workspace: wellbeing depends on the workspace, never the
+        # other way round, so there is no import cycle.
         timeline.register_own_sources()

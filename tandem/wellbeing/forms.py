@@ -40,7 +40,6 @@ class PulseForm(forms.Form):
 
 
 class WellbeingSettingsForm(forms.Form):
-    pulse_reminders = forms.BooleanField(label="Email me when a check-in is due", required=False)
     pulse_every_days = forms.TypedChoiceField(
         label="How often I check in",
         choices=[

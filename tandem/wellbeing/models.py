@@ -64,15 +64,15 @@ class ProgramWellbeing(models.Model):
 
 
 class WellbeingSettings(models.Model):
-    """A person's own check-in choices: reminders, and a schedule of their own if they want one.
+    """A person's own check-in schedule, and when they were last reminded.
 
-    To be folded into the workspace's per-person notification preferences.
+    Whether they want reminder emails at all is a notification preference
+    (``NotificationPreference.checkin_reminders``), beside every other email Tandem sends.
     """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wellbeing_settings"
     )
-    pulse_reminders = models.BooleanField(default=True)
     pulse_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
 

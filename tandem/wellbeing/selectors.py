@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.notifications.selectors import preferences_of
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Enrollment, Program
 from tandem.wellbeing.defaults import CRISIS_LINE_988
@@ -44,12 +45,11 @@ def settings_of(user: User) -> WellbeingSettings:
 def wellbeing_reminders_wanted(user: User) -> bool:
     """Whether the person wants check-in reminders by email (on unless they turned it off).
 
-    The one place reminder preferences are read, so it can move to the shared notification
-    preferences without touching callers.
+    The choice lives in the person's notification preferences, beside every other email.
     """
     if not user.is_active:
         return False
-    return settings_of(user).pulse_reminders
+    return preferences_of([user])[user.pk].checkin_reminders
 
 
 def active_programs_of(user: User) -> QuerySet[Program]:

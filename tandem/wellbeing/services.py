@@ -12,10 +12,12 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.mail import send_email_on_commit
+from tandem.notifications.selectors import preferences_of
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Enrollment, Program
 from tandem.wellbeing import instruments, selectors
@@ -76,14 +78,15 @@ def pulse_delete(*, pulse: Pulse) -> None:
     pulse.delete()
 
 
-def wellbeing_settings_update(
-    *, user: User, pulse_reminders: bool, pulse_every_days: int | None
-) -> WellbeingSettings:
+def wellbeing_settings_update(*, user: User, pulse_every_days: int | None) -> WellbeingSettings:
+    """Save the person's own check-in schedule (None: as their program suggests).
+
+    Whether they get reminder emails is a notification preference, not set here.
+    """
     if pulse_every_days is not None and not 7 <= pulse_every_days <= 90:
         raise ValidationError({"pulse_every_days": "Choose between 7 and 90 days."})
     found, _ = WellbeingSettings.objects.update_or_create(
-        user=user,
-        defaults={"pulse_reminders": pulse_reminders, "pulse_every_days": pulse_every_days},
+        user=user, defaults={"pulse_every_days": pulse_every_days}
     )
     return found
 
@@ -164,9 +167,18 @@ def reflection_unshare(*, reflection: Reflection, partnership: Partnership) -> N
 
 
 def kudos_send(
-    *, partnership: Partnership, sender: User, message: str, recipient: User | None = None
+    *,
+    partnership: Partnership,
+    sender: User,
+    message: str,
+    recipient: User | None = None,
+    notify: bool = True,
 ) -> Kudos:
-    """Send encouragement to the other current members (or to one of them)."""
+    """Send encouragement to the other current members (or to one of them).
+
+    Each recipient who wants kudos emails is told, once the kudos is saved, that it arrived —
+    never what it says. ``notify=False`` sends no email (demo seeding).
+    """
     if selectors.current_member(partnership, sender) is None:
         raise ValidationError("Kudos go between current members of an active partnership.")
     message = (message or "").strip()
@@ -174,11 +186,42 @@ def kudos_send(
         raise ValidationError({"message": "Write a few words of encouragement."})
     if len(message) > KUDOS_MAX_LENGTH:
         raise ValidationError({"message": f"Keep it to {KUDOS_MAX_LENGTH} characters or fewer."})
-    if recipient is not None and recipient not in selectors.current_partners(partnership, sender):
+    partners = selectors.current_partners(partnership, sender)
+    if recipient is not None and recipient not in partners:
         raise ValidationError({"recipient": "Choose one of your partners."})
-    return Kudos.objects.create(
-        partnership=partnership, sender=sender, recipient=recipient, message=message
-    )
+    with transaction.atomic():
+        kudos = Kudos.objects.create(
+            partnership=partnership, sender=sender, recipient=recipient, message=message
+        )
+        if notify:
+            _email_kudos_arrived(kudos, sender, [recipient] if recipient else partners)
+    return kudos
+
+
+def _email_kudos_arrived(kudos: Kudos, sender: User, recipients: list[User]) -> None:
+    """A content-free note to each recipient who wants one: who sent kudos, and a link."""
+    preferences = preferences_of(recipients)
+    link = reverse("wellbeing:kudos", args=[kudos.partnership_id])
+    for person in recipients:
+        if not person.is_active or not preferences[person.pk].kudos_emails:
+            continue
+        send_email_on_commit(
+            to=[person.email],
+            template="wellbeing/email/kudos_received",
+            context={"recipient": person, "sender_name": sender.display_name, "link": link},
+        )
+
+
+def partnership_wellbeing_purge(*, partnership: Partnership) -> dict[str, int]:
+    """The retention purge of an ended partnership: shared copies of journal entries are
+    deleted (the authors keep their own entries) and kudos are blanked, keeping their dates.
+
+    Called by the workspace's purge, inside its transaction; returns what was removed.
+    """
+    shared_deleted, _ = SharedReflection.objects.filter(partnership=partnership).delete()
+    # update() with a value still goes through the field, so the blank is stored encrypted.
+    kudos_blanked = Kudos.objects.filter(partnership=partnership).update(message="")
+    return {"shared_reflections_deleted": shared_deleted, "kudos_blanked": kudos_blanked}
 
 
 def program_wellbeing_ensure(*, program: Program) -> ProgramWellbeing:
@@ -263,7 +306,7 @@ def pulse_reminders_send(*, now: dt.datetime | None = None) -> int:
             enrollments__cohort__starts_on__lte=today,
             enrollments__cohort__ends_on__gte=today,
         )
-        .exclude(Q(wellbeing_settings__pulse_reminders=False))
+        .exclude(Q(notification_preference__checkin_reminders=False))
         .distinct()
     )
     sent = 0

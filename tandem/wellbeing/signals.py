@@ -1,4 +1,5 @@
-"""Every new program starts with check-in settings and example support resources."""
+"""Every new program starts with check-in settings and example support resources; the
+workspace's retention purge also removes a partnership's kudos text and shared entries."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
+from tandem.workspace.signals import workspace_purging
 
 
 @receiver(post_save, sender=Program, dispatch_uid="wellbeing_program_defaults")
@@ -18,3 +21,12 @@ def program_defaults(
         from tandem.wellbeing.services import program_wellbeing_ensure
 
         program_wellbeing_ensure(program=instance)
+
+
+@receiver(workspace_purging, dispatch_uid="wellbeing_partnership_purge")
+def partnership_purge(
+    sender: type[Partnership], partnership: Partnership, counts: dict[str, int], **kwargs: Any
+) -> None:
+    from tandem.wellbeing.services import partnership_wellbeing_purge
+
+    counts.update(partnership_wellbeing_purge(partnership=partnership))

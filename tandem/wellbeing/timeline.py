@@ -2,8 +2,13 @@
 
 Any app adds its events with ``register_timeline_source(fn)``, where
 ``fn(partnership, viewer) -> list[TimelineEvent]`` returns only what ``viewer`` may see.
-This app registers kudos, check-ins (dates only, scores only for the viewer's own) and the
-start of the partnership; milestones and meetings plug in the same way.
+This app registers the start of the partnership, kudos, check-ins (dates only, scores only for
+the viewer's own), and the workspace's milestones reached and meetings held.
+
+The workspace's sources live here and are registered from this app's ``ready()``: wellbeing
+reads the workspace (its selectors, its page layout) and the workspace never imports
+wellbeing, so the two apps depend on each other in one direction only and cannot form an
+import cycle.
 """
 
 from __future__ import annotations
@@ -130,6 +135,46 @@ def checkin_events(partnership: Partnership, viewer: User) -> list[TimelineEvent
     return events
 
 
+def _is_member(partnership: Partnership, viewer: User) -> bool:
+    """Current or former member: the people who may read the partnership's workspace."""
+    return PartnershipMember.objects.filter(partnership=partnership, user=viewer).exists()
+
+
+def milestone_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
+    """Milestones reached, with the milestone's text and its goal's title — pair-private, so
+    only for members (never coordinators); after the retention purge, dates only."""
+    from tandem.workspace.selectors import milestones_reached
+
+    if not _is_member(partnership, viewer):
+        return []
+    names = _names(partnership)
+    events = []
+    for milestone in milestones_reached(partnership):
+        assert milestone.reached_at is not None
+        owner_id = milestone.goal.owner_id
+        who = "You" if owner_id == viewer.pk else names.get(owner_id, "A partner")
+        title = f"{who} reached a milestone"
+        if milestone.text:
+            title += f": {milestone.text}"
+        detail = f"Goal: {milestone.goal.title}" if milestone.goal.title else ""
+        events.append(
+            TimelineEvent(at=milestone.reached_at, kind="milestone", title=title, detail=detail)
+        )
+    return events
+
+
+def meeting_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
+    """Meetings kept: their dates and numbers only (never the place or the notes)."""
+    from tandem.workspace.selectors import meetings_held
+
+    if not _is_member(partnership, viewer):
+        return []
+    return [
+        TimelineEvent(at=meeting.starts_at, kind="meeting", title=f"Met (meeting {meeting.number})")
+        for meeting in meetings_held(partnership)
+    ]
+
+
 def register_own_sources() -> None:
-    for source in (started_event, kudos_events, checkin_events):
+    for source in (started_event, kudos_events, checkin_events, milestone_events, meeting_events):
         register_timeline_source(source)

@@ -1,7 +1,7 @@
 """Demo content for one partnership's workspace, so a demo shows a lived-in partnership.
 
 ``seed_workspace(partnership)`` signs the agreement and adds notes, goals with milestones,
-past and upcoming meetings and action items, all through the services.
+past and upcoming meetings and action items, all through the services, and sends no email.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def seed_workspace(partnership: Partnership) -> None:
         duration_minutes=45,
         timezone_name=settings.TIME_ZONE,
         location="Video call",
+        notify=False,
     )
     services.action_item_create(
         partnership=partnership,

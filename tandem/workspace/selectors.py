@@ -191,6 +191,18 @@ def meetings_of(partnership: Partnership) -> QuerySet[Meeting]:
     return Meeting.objects.filter(partnership=partnership)
 
 
+def meetings_held(partnership: Partnership) -> QuerySet[Meeting]:
+    return meetings_of(partnership).filter(status=Meeting.Status.HELD).order_by("starts_at")
+
+
+def milestones_reached(partnership: Partnership) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(goal__partnership=partnership, reached_at__isnull=False)
+        .select_related("goal")
+        .order_by("reached_at")
+    )
+
+
 def next_meeting(partnership: Partnership) -> Meeting | None:
     return (
         meetings_of(partnership)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from tandem.notifications.models import NotificationPreference
@@ -18,6 +20,8 @@ def test_preferences_start_with_defaults_the_first_time(cast, client_for):
     assert preference.overdue_reminders
     assert preference.meeting_reminder_hours == 24
     assert not preference.weekly_digest
+    assert preference.checkin_reminders
+    assert preference.kudos_emails
 
 
 def test_a_person_changes_their_preferences(cast, client_for):
@@ -36,6 +40,8 @@ def test_a_person_changes_their_preferences(cast, client_for):
     assert (preference.weekly_digest, preference.digest_weekday) == (True, 4)
     assert not preference.overdue_reminders
     assert not preference.meeting_invites
+    assert not preference.checkin_reminders
+    assert not preference.kudos_emails
     assert preference_for(cast.bob).meeting_reminder_hours == 24  # Bob's are his own
 
 
@@ -77,3 +83,18 @@ def test_a_reminder_key_is_sent_once(cast, django_capture_on_commit_callbacks):
         )
     assert (first, second) == (True, False)
     assert len(mail.outbox) == 1
+
+
+def test_the_page_offers_check_in_reminders_and_kudos_emails(cast, client_for):
+    client = client_for(cast.alice)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Remind me when a wellbeing check-in is due" in page
+    assert "Tell me when a partner sends me kudos" in page
+    assert re.search(r'<input type="checkbox" name="checkin_reminders"[^>]* checked>', page)
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"meeting_reminder_hours": "24", "digest_weekday": "0", "kudos_emails": "on"},
+    )
+    assert response.status_code == 302
+    preference = preference_for(cast.alice)
+    assert (preference.checkin_reminders, preference.kudos_emails) == (False, True)

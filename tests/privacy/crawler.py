@@ -1,13 +1,16 @@
 """A crawler that visits everything a signed-in test client can reach, for privacy tests.
 
 It starts from the home page and from every URL pattern it can fill in with objects from the
-test database, follows every same-site link in the HTML it gets back, GETs every API route in
-the OpenAPI schema, and (for staff) every Django admin changelist, change form and history
-page. Tests then assert that a marker planted in private content appears in none of the
-bodies — and that the crawl really went somewhere, so a broken crawler cannot pass.
+test database, follows every same-site link and embedded resource (``href`` and ``src``: pages,
+chart images, CSV downloads) in the HTML it gets back, GETs every API route in the OpenAPI
+schema, and (for staff) every Django admin changelist, change form and history page. Tests
+then assert that a marker planted in private content appears in none of the bodies — and that
+the crawl really went somewhere, so a broken crawler cannot pass.
 
-Other areas reuse it: ``register_parameter("pulse_id", "pulses.Pulse")`` teaches it a new
-URL parameter.
+Every URL parameter of the project is in ``PARAMETERS``; a route whose parameter is missing
+is listed in ``CrawlResult.unfilled`` (tests assert there are none). A test that needs another
+parameter for a while can call ``register_parameter("pulse_id", "wellbeing.Pulse")``.
+GET only, so crawling changes nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "milestone_id": ("workspace.Milestone", "pk"),
     "meeting_id": ("workspace.Meeting", "pk"),
     "item_id": ("workspace.ActionItem", "pk"),
+    "pulse_id": ("wellbeing.Pulse", "pk"),
+    "reflection_id": ("wellbeing.Reflection", "pk"),
+    "kudos_id": ("wellbeing.Kudos", "pk"),
+    "resource_id": ("wellbeing.SupportResource", "pk"),
 }
 
 # Never fetched: signing out would end the crawl's session.
@@ -120,13 +127,15 @@ def _routes(patterns: Iterable[Any], prefix: str = "") -> Iterable[str]:
 
 
 class _Links(HTMLParser):
+    """Every link and embedded resource: ``<a href>``, ``<img src>``, ``<link href>`` …"""
+
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if name == "href" and value:
+            if name in ("href", "src") and value:
                 self.hrefs.append(value)
 
 

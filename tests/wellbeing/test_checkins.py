@@ -168,7 +168,7 @@ def test_the_form_is_open_when_due_and_folded_away_when_not(cast, client_for):
 
 def test_a_person_can_choose_their_own_schedule(cast, client_for):
     client = client_for(cast.alice)
-    client.post("/wellbeing/settings/", {"pulse_reminders": "on", "pulse_every_days": "7"})
+    client.post("/wellbeing/settings/", {"pulse_every_days": "7"})
     services.pulse_record(user=cast.alice, burnout=1, supported=5)
     schedule = selectors.schedule_for(cast.alice, now=timezone.now() + dt.timedelta(days=8))
     assert schedule.every_days == 7
@@ -179,3 +179,23 @@ def test_deleting_a_check_in_removes_it(cast, client_for):
     pulse = services.pulse_record(user=cast.alice, burnout=2, supported=4)
     client_for(cast.alice).post(reverse("wellbeing:pulse_delete", args=[pulse.pk]))
     assert not Pulse.objects.filter(pk=pulse.pk).exists()
+
+
+def test_the_check_in_page_keeps_the_schedule_and_sends_reminder_choices_to_notifications(
+    cast, client_for
+):
+    from tandem.notifications.services import notification_preference_update
+
+    client = client_for(cast.alice)
+    page = client.get("/wellbeing/").content.decode()
+    assert 'name="pulse_every_days"' in page
+    assert 'name="pulse_reminders"' not in page
+    assert "Reminder emails when a check-in is due are <strong>on</strong>" in page
+    assert f'href="{reverse("notifications:preferences")}"' in page
+    notification_preference_update(user=cast.alice, checkin_reminders=False)
+    page = client.get("/wellbeing/").content.decode()
+    assert "Reminder emails when a check-in is due are <strong>off</strong>" in page
+    # Saving the schedule leaves the reminder choice alone.
+    client.post("/wellbeing/settings/", {"pulse_every_days": "28"})
+    assert selectors.pulse_every_days(cast.alice) == 28
+    assert selectors.wellbeing_reminders_wanted(cast.alice) is False

@@ -6,11 +6,12 @@ import datetime as dt
 
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.periodic import REGISTRY, enqueue_due
-from tandem.wellbeing import services
-from tandem.wellbeing.models import WellbeingSettings
+from tandem.notifications.services import notification_preference_update, preference_for
+from tandem.wellbeing import selectors, services
 from tandem.wellbeing.tasks import send_pulse_reminders
 
 # Relative to today, since the cast's cohorts run from ten days ago for a year.
@@ -53,7 +54,7 @@ def test_a_reminder_goes_out_when_the_interval_has_passed_and_not_again_within_i
     cast, django_capture_on_commit_callbacks
 ):
     for person in (cast.bob, cast.carol, cast.dave):
-        WellbeingSettings.objects.create(user=person, pulse_reminders=False)
+        notification_preference_update(user=person, checkin_reminders=False)
     with time_machine.travel(START, tick=False):
         services.pulse_record(user=cast.alice, burnout=2, supported=4)
     with time_machine.travel(START + dt.timedelta(days=13, hours=23), tick=False):
@@ -71,15 +72,36 @@ def test_a_reminder_goes_out_when_the_interval_has_passed_and_not_again_within_i
         assert recipients() == ["alice@example.org"]
 
 
-def test_people_who_turned_reminders_off_get_none(
+def test_people_who_turned_reminders_off_on_the_notifications_page_get_none(
     cast, client_for, django_capture_on_commit_callbacks
 ):
-    client_for(cast.alice).post("/wellbeing/settings/", {"pulse_every_days": ""})
-    assert WellbeingSettings.objects.get(user=cast.alice).pulse_reminders is False
+    # Everything else on, check-in reminders left unticked.
+    response = client_for(cast.alice).post(
+        reverse("notifications:preferences"),
+        {
+            "meeting_invites": "on",
+            "meeting_reminders": "on",
+            "meeting_reminder_hours": "24",
+            "overdue_reminders": "on",
+            "digest_weekday": "0",
+            "kudos_emails": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert preference_for(cast.alice).checkin_reminders is False
+    assert selectors.wellbeing_reminders_wanted(cast.alice) is False
     with time_machine.travel(START, tick=False):
         run_reminders(django_capture_on_commit_callbacks)
     assert "alice@example.org" not in recipients()
     assert "bob@example.org" in recipients()
+
+
+def test_turning_reminders_back_on_resumes_them(cast, django_capture_on_commit_callbacks):
+    notification_preference_update(user=cast.alice, checkin_reminders=False)
+    notification_preference_update(user=cast.alice, checkin_reminders=True)
+    with time_machine.travel(START, tick=False):
+        run_reminders(django_capture_on_commit_callbacks)
+    assert "alice@example.org" in recipients()
 
 
 def test_staff_and_people_of_cohorts_not_running_are_not_reminded(
@@ -106,6 +128,7 @@ def test_the_reminder_carries_no_answers_and_says_how_to_stop(
     assert "MKNOTINMAIL" not in message.body
     assert "http://testserver/wellbeing/" in message.body
     assert "turn them off" in message.body
+    assert "http://testserver/account/notifications/" in message.body
 
 
 def test_the_reminder_job_is_registered_to_run_periodically(cast):

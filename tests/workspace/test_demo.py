@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from django.core import mail
 from django.urls import reverse
 
 from tandem.workspace import selectors
 from tandem.workspace.demo import seed_workspace
 
 
-def test_seeded_workspace_is_lived_in_and_opens(cast, client_for):
-    seed_workspace(cast.partnership)
-    seed_workspace(cast.partnership)  # once only
+def test_seeded_workspace_is_lived_in_and_opens(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        seed_workspace(cast.partnership)
+        seed_workspace(cast.partnership)  # once only
+    assert mail.outbox == [], "seeding a demo sends no invites"
+    assert callbacks == []
     pair = cast.partnership
     assert selectors.agreement_in_force(pair)
     assert pair.notes.count() == 3

@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from tandem.notifications.services import notification_preference_update
@@ -158,3 +159,27 @@ def test_an_unknown_time_zone_is_refused(signed):
             starts_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
             timezone_name="Mars/Olympus",
         )
+
+
+def test_scheduling_still_emails_invites_unless_asked_not_to(
+    signed, django_capture_on_commit_callbacks
+):
+    starts = timezone.now() + dt.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_schedule(
+            partnership=signed.partnership,
+            by=signed.alice,
+            starts_at=starts,
+            timezone_name="UTC",
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_schedule(
+            partnership=signed.partnership,
+            by=signed.alice,
+            starts_at=starts + dt.timedelta(days=7),
+            timezone_name="UTC",
+            notify=False,
+        )
+    assert mail.outbox == []

@@ -35,12 +35,9 @@ def _checkin_page(request: AuthedRequest, form: PulseForm, *, status: int = 200)
             "pulses": pulses,
             "chart": own_trend_chart(list(reversed(pulses))),
             "settings_form": WellbeingSettingsForm(
-                initial={
-                    "pulse_reminders": own.pulse_reminders,
-                    "pulse_every_days": own.pulse_every_days,
-                }
+                initial={"pulse_every_days": own.pulse_every_days}
             ),
-            "partnerships": selectors.current_partnerships(user),
+            "reminders_wanted": selectors.wellbeing_reminders_wanted(user),
         },
         status=status,
     )
@@ -102,7 +99,7 @@ def settings_save(request: AuthedRequest) -> HttpResponse:
     form = WellbeingSettingsForm(request.POST)
     if form.is_valid():
         services.wellbeing_settings_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Check-in settings saved.")
+        messages.success(request, "Check-in schedule saved.")
     else:
         messages.error(request, "Choose one of the offered schedules.")
     return redirect("wellbeing:checkin")

@@ -52,10 +52,12 @@ def meeting_schedule(
     duration_minutes: int = 60,
     timezone_name: str,
     location: str = "",
+    notify: bool = True,
 ) -> Meeting:
     """Schedule the next meeting and email every member its calendar invite.
 
     Locks the partnership so two meetings scheduled at once get distinct numbers.
+    ``notify=False`` sends no invites (demo seeding).
     """
     _validate(starts_at, duration_minutes, timezone_name)
     starts_at = starts_at.replace(second=0, microsecond=0)
@@ -73,7 +75,8 @@ def meeting_schedule(
             location=location,
             created_by=by,
         )
-        _email_invites(meeting, template="workspace/email/meeting_invite")
+        if notify:
+            _email_invites(meeting, template="workspace/email/meeting_invite")
     return meeting
 
 

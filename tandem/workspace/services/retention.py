@@ -21,6 +21,7 @@ from tandem.workspace.models import (
     Note,
     WorkspacePurge,
 )
+from tandem.workspace.signals import workspace_purging
 
 ENDED = (Partnership.Status.EXITED, Partnership.Status.CLOSED)
 PURGED_TEXT = ""
@@ -28,6 +29,9 @@ PURGED_TEXT = ""
 
 def workspace_purge(*, partnership: Partnership) -> WorkspacePurge:
     """Delete notes and comments, blank every other private text; keep rows, dates, counts.
+
+    Other areas purge their own pair-private content of the partnership through the
+    ``workspace_purging`` signal, inside the same transaction.
 
     Locks the partnership so a purge runs once even when two workers pick it up.
     """
@@ -58,6 +62,8 @@ def workspace_purge(*, partnership: Partnership) -> WorkspacePurge:
                 partnership=locked
             ).update(text=PURGED_TEXT),
         }
+        # Other areas' pair-private content of this partnership goes in the same transaction.
+        workspace_purging.send(sender=Partnership, partnership=locked, counts=counts)
         purge = WorkspacePurge.objects.create(partnership=locked, counts=counts)
         audit_record(
             action=AuditEvent.Action.OTHER, target=locked, event="retention_purge", counts=counts

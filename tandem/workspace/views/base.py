@@ -50,9 +50,11 @@ def render_workspace(
     *,
     status: int = 200,
 ) -> HttpResponse:
+    members = selectors.member_users(partnership)
     base = {
         "partnership": partnership,
-        "members": selectors.member_users(partnership),
+        "members": members,
+        "partners": [member for member in members if member.pk != request.user.pk],
         "writable": policies.can_write(partnership),
         "purge": selectors.purge_of(partnership),
         "readable_until": selectors.retention_ends_at(partnership),
