@@ -12,15 +12,22 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` into (subject, body)."""
     full_context = {"base_url": settings.BASE_URL, **context}
-    subject = render_to_string(f"{template}_subject.txt", full_context).strip()
-    body = render_to_string(f"{template}.txt", full_context)
+    subject = " ".join(_render_plain(f"{template}_subject.txt", full_context).split())
+    body = _render_plain(f"{template}.txt", full_context)
     return subject, body
+
+
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    """Render a plain-text template without HTML escaping (``O'Neil & Co`` stays as typed)."""
+    backend_template = get_template(name)
+    return backend_template.template.render(Context(context, autoescape=False))  # type: ignore[attr-defined,no-any-return]
 
 
 def send_email_now(

@@ -50,6 +50,8 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "reflection_id": ("wellbeing.Reflection", "pk"),
     "kudos_id": ("wellbeing.Kudos", "pk"),
     "resource_id": ("wellbeing.SupportResource", "pk"),
+    # Only allauth's security-key pages use a bare <pk> (a person's own second factor).
+    "pk": ("mfa.Authenticator", "pk"),
 }
 
 # Never fetched: signing out would end the crawl's session.
