@@ -10,6 +10,7 @@ from tandem.accounts.models import User
 from tandem.programs.models import Cohort
 from tests import factories
 
+FIRST_NAMES = ["Ada", "Ben", "Cleo", "Dev", "Esme", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai"]
 TOPICS = ["research", "teaching", "grants", "leadership", "writing and publishing", "networking"]
 
 
@@ -23,7 +24,7 @@ def enrol(cohort: Cohort, count: int, *, start: int = 0) -> list[User]:
     people = []
     for k in range(start, start + count):
         user = factories.participant(
-            cohort, email=f"peer{k}@example.org", full_name=f"Peer {k:02d}"
+            cohort, email=f"peer{k}@example.org", full_name=f"{FIRST_NAMES[k % 11]} Peer{k}"
         )
         profile = user.profiles.get(program=cohort.program)
         profile.offers = [TOPICS[k % 6], TOPICS[(k + 1) % 6]]
