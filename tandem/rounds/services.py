@@ -436,7 +436,7 @@ def match_run_mark_reviewed(*, run: MatchRun, by: User | None) -> MatchRun:
 
 
 # ---------------------------------------------------------------------- publish
-def match_run_publish(*, run: MatchRun, by: User | None) -> list[Partnership]:
+def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) -> list[Partnership]:
     """Turn every group into a proposed partnership, all in one transaction or none.
 
     The run row is locked (``select_for_update``) and claimed with a conditional update, so
@@ -466,7 +466,7 @@ def match_run_publish(*, run: MatchRun, by: User | None) -> list[Partnership]:
         created = []
         try:
             for group in groups:
-                created.append(_propose(cohort, group, users, now, respond_by))
+                created.append(_propose(cohort, group, users, now, respond_by, notify=notify))
         except IntegrityError:
             raise ValidationError(
                 "Someone in this run is already in a live partnership of the cohort; "
@@ -488,6 +488,8 @@ def _propose(
     users: dict[int, User],
     now: dt.datetime,
     respond_by: dt.datetime,
+    *,
+    notify: bool,
 ) -> Partnership:
     size = len(group.member_ids)
     kind = (
@@ -507,7 +509,8 @@ def _propose(
         )
     group.partnership = partnership
     group.save(update_fields=["partnership"])
-    proposal_emails(partnership=partnership, users=[users[m] for m in group.member_ids])
+    if notify:
+        proposal_emails(partnership=partnership, users=[users[m] for m in group.member_ids])
     return partnership
 
 
