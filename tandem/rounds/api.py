@@ -132,7 +132,7 @@ def _proposal_out(partnership: Partnership, request: HttpRequest) -> dict[str, A
         profile = partner["profile"]
         partners.append(
             {
-                "name": partner["user"].display_name,
+                "name": partner["user"].get_full_name(),
                 "stage": profile.stage if profile else "",
                 "specialty": profile.specialty if profile else "",
                 "offers": list(profile.offers) if profile else [],

@@ -161,7 +161,7 @@ def people_of_run(run: MatchRun) -> dict[int, dict[str, Any]]:
         stage = row["stage"]
         people[user_id] = {
             "id": user_id,
-            "name": user.display_name if user else f"#{user_id}",
+            "name": user.get_full_name() if user else f"#{user_id}",
             "stage": ladder[stage] if 0 <= stage < len(ladder) else str(stage),
             "specialty": row.get("specialty", ""),
         }

@@ -533,7 +533,7 @@ def proposal_emails(
     link = reverse("rounds:proposal", args=[partnership.pk])
     for user in recipients if recipients is not None else users:
         partners = [
-            {"name": other.display_name, "profile": profiles.get(other.pk)}
+            {"name": other.get_full_name(), "profile": profiles.get(other.pk)}
             for other in users
             if other.pk != user.pk
         ]

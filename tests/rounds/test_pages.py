@@ -111,7 +111,7 @@ def test_the_coordinator_sees_only_that_a_proposal_was_not_taken_up(
     text = page.content.decode()
     # Whoever declined and whoever was declined read exactly alike.
     for member in partnership.members.select_related("user"):
-        line = f'{member.user.display_name} — proposal not taken up <span class="badge">priority'
+        line = f'{member.user.get_full_name()} — proposal not taken up <span class="badge">priority'
         assert line in text
 
 

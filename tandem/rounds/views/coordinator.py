@@ -299,7 +299,7 @@ def place(request: AuthedRequest, slug: str, cohort_slug: str, user_id: int) -> 
             text = " ".join(error.messages) if isinstance(error, ValidationError) else "Pick one."
             messages.error(request, text)
             return redirect("rounds:place", slug, cohort_slug, user_id)
-        messages.success(request, f"{entry.user.display_name} has been asked to join.")
+        messages.success(request, f"{entry.user.get_full_name()} has been asked to join.")
         return redirect("rounds:cohort_runs", slug, cohort_slug)
     try:
         options = services.placement_options(cohort=cohort, user=entry.user)
@@ -307,7 +307,7 @@ def place(request: AuthedRequest, slug: str, cohort_slug: str, user_id: int) -> 
     except ValidationError as error:
         options, problem = [], " ".join(error.messages)
     names = {
-        u.pk: u.display_name
+        u.pk: u.get_full_name()
         for u in User.objects.filter(pk__in=[m for o in options for m in o["members"]])
     }
     for option in options:
