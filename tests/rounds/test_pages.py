@@ -144,3 +144,19 @@ def test_a_late_joiner_is_placed_from_the_pool_page(
     best = services.placement_options(cohort=round_.cohort, user=late)[0]["partnership"]
     client_for(cast.coord).post(url, {"partnership": best.pk})
     assert best.members.filter(user=late, is_current=True).exists()
+
+
+def test_declining_asks_no_reason_and_the_proposal_shows_only_shared_fields(
+    run, cast, client_for, round_
+):
+    [partnership, *_] = services.match_run_publish(run=run, by=cast.coord)
+    member, partner = [m.user for m in partnership.members.select_related("user")]
+    profile = partner.profiles.get()
+    profile.institution = "Hidden Valley Hospital"
+    profile.save()
+    page = client_for(member).get(reverse("rounds:proposal", args=[partnership.pk]))
+    text = page.content.decode()
+    assert "<textarea" not in text
+    assert profile.main_thing in text
+    assert "Hidden Valley Hospital" not in text
+    assert partner.email not in text

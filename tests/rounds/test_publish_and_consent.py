@@ -42,6 +42,9 @@ def test_publishing_proposes_every_group_and_emails_each_member_why(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in round_.people)
     body = mail.outbox[0].body
     assert "Main thing:" in body
+    # Only what partners share: no institution, no email address of the partner.
+    assert "Riverside University Health" not in body
+    assert all(u.email not in body for u in round_.people if u.email not in mail.outbox[0].to)
     assert "Why we suggest it" in body
     assert "/matches/" in body
 
