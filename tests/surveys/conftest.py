@@ -1,0 +1,80 @@
+"""A small instrument with a reverse-scored item, two subscales and a free-text question,
+scheduled for the cast's cohort with a baseline (open today) and a 3-month wave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tandem.surveys import services
+from tandem.surveys.models import Instrument, Survey, SurveyWave
+from tests import factories
+
+
+@dataclass
+class SurveyWorld:
+    instrument: Instrument
+    survey: Survey
+    baseline: SurveyWave
+    later: SurveyWave
+
+
+def build_instrument(program, *, scoring="mean"):
+    instrument = services.instrument_create(program=program, name="Peer check", scoring=scoring)
+    agree = {"kind": "likert", "scale_min": 1, "scale_max": 5, "point_labels": ["No", "Yes"]}
+    services.item_add(
+        instrument=instrument, key="a", text="I trust my peer.", subscale="Trust", **agree
+    )
+    services.item_add(
+        instrument=instrument,
+        key="b",
+        text="I hold back with my peer.",
+        subscale="Trust",
+        reverse_scored=True,
+        **agree,
+    )
+    services.item_add(
+        instrument=instrument, key="c", text="We talk goals.", subscale="Goals", **agree
+    )
+    services.item_add(
+        instrument=instrument,
+        key="d",
+        text="Confidence 0-10",
+        kind="number",
+        scale_min=0,
+        scale_max=10,
+    )
+    services.item_add(
+        instrument=instrument,
+        key="note",
+        text="Anything else?",
+        kind="text",
+        scale_min=None,
+        scale_max=None,
+        required=False,
+    )
+    return instrument
+
+
+@pytest.fixture
+def world(cast) -> SurveyWorld:
+    instrument = build_instrument(cast.program)
+    survey = services.survey_create(
+        program=cast.program,
+        cohort=cast.cohort,
+        instrument=instrument,
+        offsets_months=[0, 3],
+        window_days=14,
+        created_by=cast.coord,
+    )
+    baseline, later = survey.waves.order_by("offset_months")
+    return SurveyWorld(instrument=instrument, survey=survey, baseline=baseline, later=later)
+
+
+def answers(a=4, b=2, c=3, d=7, note=""):
+    return {"a": a, "b": b, "c": c, "d": d, "note": note}
+
+
+def crowd(cohort, count):
+    return [factories.participant(cohort) for _ in range(count)]
