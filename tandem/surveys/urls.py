@@ -5,7 +5,7 @@ from tandem.surveys.views import coordinator, participant
 app_name = "surveys"
 _program = "programs/<slug:slug>/surveys/"
 _instrument = _program + "instruments/<int:instrument_id>/"
-_item = _instrument + "items/<int:item_id>/"
+_item = _instrument + "items/<int:question_id>/"
 _survey = _program + "<int:survey_id>/"
 
 urlpatterns = [

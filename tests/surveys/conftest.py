@@ -10,6 +10,7 @@ import pytest
 from tandem.surveys import services
 from tandem.surveys.models import Instrument, Survey, SurveyWave
 from tests import factories
+from tests.surveys.builders import build_instrument
 
 
 @dataclass
@@ -18,43 +19,6 @@ class SurveyWorld:
     survey: Survey
     baseline: SurveyWave
     later: SurveyWave
-
-
-def build_instrument(program, *, scoring="mean"):
-    instrument = services.instrument_create(program=program, name="Peer check", scoring=scoring)
-    agree = {"kind": "likert", "scale_min": 1, "scale_max": 5, "point_labels": ["No", "Yes"]}
-    services.item_add(
-        instrument=instrument, key="a", text="I trust my peer.", subscale="Trust", **agree
-    )
-    services.item_add(
-        instrument=instrument,
-        key="b",
-        text="I hold back with my peer.",
-        subscale="Trust",
-        reverse_scored=True,
-        **agree,
-    )
-    services.item_add(
-        instrument=instrument, key="c", text="We talk goals.", subscale="Goals", **agree
-    )
-    services.item_add(
-        instrument=instrument,
-        key="d",
-        text="Confidence 0-10",
-        kind="number",
-        scale_min=0,
-        scale_max=10,
-    )
-    services.item_add(
-        instrument=instrument,
-        key="note",
-        text="Anything else?",
-        kind="text",
-        scale_min=None,
-        scale_max=None,
-        required=False,
-    )
-    return instrument
 
 
 @pytest.fixture

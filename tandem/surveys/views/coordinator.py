@@ -141,10 +141,12 @@ def item_add(request: AuthedRequest, slug: str, instrument_id: int) -> HttpRespo
 
 
 @login_required
-def item_edit(request: AuthedRequest, slug: str, instrument_id: int, item_id: int) -> HttpResponse:
+def item_edit(
+    request: AuthedRequest, slug: str, instrument_id: int, question_id: int
+) -> HttpResponse:
     program = policies.access_program(request.user, slug)
     instrument = selectors.access_instrument(program, instrument_id)
-    item = selectors.access_item(instrument, item_id)
+    item = selectors.access_item(instrument, question_id)
     form = ItemForm.for_item(item, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,10 +165,12 @@ def item_edit(request: AuthedRequest, slug: str, instrument_id: int, item_id: in
 
 @login_required
 @require_POST
-def item_move(request: AuthedRequest, slug: str, instrument_id: int, item_id: int) -> HttpResponse:
+def item_move(
+    request: AuthedRequest, slug: str, instrument_id: int, question_id: int
+) -> HttpResponse:
     program = policies.access_program(request.user, slug)
     instrument = selectors.access_instrument(program, instrument_id)
-    item = selectors.access_item(instrument, item_id)
+    item = selectors.access_item(instrument, question_id)
     services.item_move(item=item, up=request.POST.get("direction") != "down")
     return redirect("surveys:instrument", program.slug, instrument.pk)
 
@@ -174,11 +178,11 @@ def item_move(request: AuthedRequest, slug: str, instrument_id: int, item_id: in
 @login_required
 @require_POST
 def item_delete(
-    request: AuthedRequest, slug: str, instrument_id: int, item_id: int
+    request: AuthedRequest, slug: str, instrument_id: int, question_id: int
 ) -> HttpResponse:
     program = policies.access_program(request.user, slug)
     instrument = selectors.access_instrument(program, instrument_id)
-    services.item_delete(item=selectors.access_item(instrument, item_id))
+    services.item_delete(item=selectors.access_item(instrument, question_id))
     messages.success(request, "Question removed.")
     return redirect("surveys:instrument", program.slug, instrument.pk)
 
