@@ -298,6 +298,9 @@ def load_demo(*, seed: int = 2026) -> Program:
             availability=sorted(rng.sample(SLOTS, 3)),
         )
     _evaluator_lines(program, people, users, rng)
+    from tandem.surveys.demo import seed_surveys  # here, so programs never imports surveys
+
+    seed_surveys(cohort)
     return program
 
 

@@ -37,7 +37,8 @@ def world(cast) -> SurveyWorld:
 
 
 def answers(a=4, b=2, c=3, d=7, note=""):
-    return {"a": a, "b": b, "c": c, "d": d, "note": note}
+    given = {"a": a, "b": b, "c": c, "d": d, "note": note}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def crowd(cohort, count):

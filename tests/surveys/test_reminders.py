@@ -77,3 +77,23 @@ def test_no_reminder_before_a_wave_opens_or_for_withdrawn_people(
 
 def test_the_reminder_job_is_scheduled():
     assert any(name.endswith("send_survey_reminders") for name in REGISTRY)
+
+
+def test_survey_reminders_are_on_by_default_and_can_be_turned_off_on_the_preferences_page(
+    cast, client_for
+):
+    from django.urls import reverse
+
+    from tandem.notifications.services import preference_for
+
+    client = client_for(cast.alice)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="survey_reminders"' in page
+    assert preference_for(cast.alice).survey_reminders
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"meeting_reminder_hours": "24", "digest_weekday": "0", "checkin_reminders": "on"},
+    )
+    assert response.status_code == 302
+    preference = preference_for(cast.alice)
+    assert (preference.survey_reminders, preference.checkin_reminders) == (False, True)
