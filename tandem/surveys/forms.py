@@ -203,5 +203,6 @@ def response_form(items: list[Item], data: Any = None, initial: Any = None) -> f
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text="Only you can read what you write here — not your program.",
             )
+        field.error_messages["required"] = "Please answer this question."
         form.fields[item.key] = field
     return form
