@@ -153,7 +153,9 @@ class Survey(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="surveys")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="surveys")
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="surveys")
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.RESTRICT, related_name="surveys"
+    )
     title = models.CharField(max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -224,7 +226,7 @@ class Answer(models.Model):
     """One item's answer: a number for scaled items, private text for free-text items."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.RESTRICT, related_name="answers")
     number = models.SmallIntegerField(null=True, blank=True)
     text = EncryptedTextField(blank=True, default="")
 
