@@ -113,10 +113,11 @@ def access_instrument(program: Program, instrument_id: int) -> Instrument:
 
 
 def access_item(instrument: Instrument, item_id: int) -> Item:
-    """An item of any version of ``instrument``; edits are redirected to its draft."""
+    """A question of the instrument's latest version (older versions are read-only: a stale
+    link to one is a 404); edits to a frozen version go to its draft copy."""
     try:
         return Item.objects.select_related("version__instrument").get(
-            version__instrument=instrument, pk=item_id
+            version=instrument.latest_version, pk=item_id
         )
     except Item.DoesNotExist:
         raise Http404 from None

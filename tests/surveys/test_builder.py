@@ -247,3 +247,15 @@ def test_another_programs_instrument_cannot_be_scheduled(cast, client_for):
 def test_month_arithmetic_keeps_to_the_months_last_day():
     assert services.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert services.add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
+
+
+def test_a_question_of_an_older_version_is_not_found(world, cast, client_for):
+    old_item = world.survey.version.items.get(key="c")
+    services.item_delete(item=old_item)  # version 2 is made without it
+    client = client_for(cast.coord)
+    edit = reverse("surveys:item_edit", args=[cast.program.slug, world.instrument.pk, old_item.pk])
+    assert client.get(edit).status_code == 404
+    delete = reverse(
+        "surveys:item_delete", args=[cast.program.slug, world.instrument.pk, old_item.pk]
+    )
+    assert client.post(delete).status_code == 404
