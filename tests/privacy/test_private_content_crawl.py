@@ -187,6 +187,9 @@ def test_coordinator_crawl_reaches_their_pages_and_sees_only_counts(planted, cli
         "/programs/riverside/support/",
         "/programs/riverside/cohorts/fall/wellbeing/",
         "/programs/riverside/cohorts/fall/wellbeing.csv",
+        "/programs/riverside/surveys/",
+        f"/programs/riverside/surveys/{cast_survey(cast).pk}/",
+        f"/programs/riverside/surveys/{cast_survey(cast).pk}/chart.csv?chart=rates",
         "/api/v1/programs/riverside/cohorts/fall/enrollments",
     } <= result.ok_urls
     page = result.pages[partnerships].body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -114,3 +115,34 @@ def test_each_chart_has_its_csv_and_a_text_alternative(world, cast, client_for):
         {"chart": "people"},
     )
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("answering", [1, 4, 10, 11, 12, 19, 22])
+def test_no_shown_count_is_between_one_and_ten(world, cast, answering):
+    people = [cast.alice, cast.bob, cast.carol, *crowd(cast.cohort, 20)]
+    for person in people[:answering]:
+        services.response_submit(wave=world.baseline, user=person, answers=answers())
+    report = survey_report(world.survey)
+    for table in (report.rates, report.distribution):
+        shown = [value for row in table.cells for value in row]
+        shown += [*table.row_totals, *table.column_totals, table.grand_total]
+        assert not [value for value in shown if value is not None and 1 <= value <= 10]
+    mean = report.means[0]
+    assert (mean.mean is None) == (answering < 11)
+
+
+def test_changing_a_waves_dates_keeps_what_was_typed_on_error(world, cast, client_for):
+    url = reverse("surveys:wave_edit", args=[cast.program.slug, world.survey.pk, world.later.pk])
+    client = client_for(cast.coord)
+    response = client.post(
+        url, {"label": "Three months", "opens_on": "2030-05-10", "closes_on": "2030-05-01"}
+    )
+    page = response.content.decode()
+    assert "A wave closes on or after the day it opens." in page
+    assert "Three months" in page
+    response = client.post(
+        url, {"label": "Three months", "opens_on": "2030-05-10", "closes_on": "2030-05-31"}
+    )
+    assert response.status_code == 302
+    world.later.refresh_from_db()
+    assert (world.later.label, world.later.closes_on.isoformat()) == ("Three months", "2030-05-31")
