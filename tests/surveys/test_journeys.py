@@ -4,15 +4,26 @@ builds an instrument, schedules it and reads the results."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
 from tandem.surveys import services
 from tandem.surveys.models import Instrument, Response, Survey
 from tests import factories
+from tests.e2e.conftest import CHROMIUM
 from tests.surveys.builders import build_instrument
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # As in tests/e2e: without Debian's chromium the journeys are skipped, except in CI.
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (apt install chromium)",
+    ),
+]
 
 
 def cohort_with_survey():
