@@ -300,6 +300,9 @@ def load_demo(*, seed: int = 2026) -> Program:
         )
     _evaluator_lines(program, people, users, rng)
     seed_rounds(program, participant_email=PARTICIPANT_EMAIL)
+    from tandem.surveys.demo import seed_surveys  # here, so programs never imports surveys
+
+    seed_surveys(cohort)
     return program
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.identity",
     "tandem.privacy",
     "tandem.rounds",
+    "tandem.surveys",
 ]
 
 MIDDLEWARE = [

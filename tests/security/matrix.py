@@ -94,6 +94,18 @@ def _run(w: Any) -> dict[str, Any]:
     return {"run_id": _match_run(w).pk}
 
 
+def _survey(w: Any, *names: str) -> dict[str, Any]:
+    """The program slug and the named ids of the cast cohort's survey (made on first use)."""
+    from tests.surveys.builders import ids
+
+    found = ids(w.cast)
+    return {"slug": w.cast.program.slug} | {name: found[name] for name in names}
+
+
+def _wave(w: Any) -> dict[str, Any]:
+    return {"wave_id": _survey(w, "wave_id")["wave_id"]}
+
+
 PAGES: dict[str, Page] = {
     "home": Page(expect=expect(200, anon=200)),
     # participant
@@ -263,6 +275,39 @@ PAGES: dict[str, Page] = {
     # alice and bob already accepted their partnership: answering again is refused politely.
     "rounds:proposal_accept": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
     "rounds:proposal_decline": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
+    # surveys (tests/surveys/builders.py makes the cast cohort's survey on first use)
+    "surveys:list": Page(expect=expect(200)),
+    "surveys:answer": Page(kwargs=_wave, expect=only(MEMBERS_OF_PROGRAM)),
+    "surveys:program": Page(kwargs=_program, expect=MANAGE),
+    "surveys:survey_create": Page(kwargs=lambda w: _survey(w), expect=MANAGE),
+    "surveys:instrument_create": Page(kwargs=_program, expect=MANAGE),
+    "surveys:instrument_library": Page(
+        kwargs=_program,
+        method="post",
+        data=lambda w: {"slug": "career-confidence"},
+        expect=MANAGERS_ACT,
+    ),
+    "surveys:instrument_import": Page(kwargs=_program, expect=MANAGE),
+    "surveys:instrument": Page(kwargs=lambda w: _survey(w, "instrument_id"), expect=MANAGE),
+    "surveys:item_add": Page(kwargs=lambda w: _survey(w, "instrument_id"), expect=MANAGE),
+    "surveys:item_edit": Page(
+        kwargs=lambda w: _survey(w, "instrument_id", "question_id"), expect=MANAGE
+    ),
+    "surveys:item_move": Page(
+        kwargs=lambda w: _survey(w, "instrument_id", "question_id"),
+        method="post",
+        data=lambda w: {"direction": "down"},
+        expect=MANAGERS_ACT,
+    ),
+    "surveys:item_delete": Page(
+        kwargs=lambda w: _survey(w, "instrument_id", "question_id"),
+        method="post",
+        expect=MANAGERS_ACT,
+    ),
+    "surveys:results": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
+    "surveys:chart_svg": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
+    "surveys:chart_csv": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
+    "surveys:wave_edit": Page(kwargs=lambda w: _survey(w, "survey_id", "wave_id"), expect=MANAGE),
     # the person's own account
     "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),
@@ -468,5 +513,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("POST", "/api/v1/me/proposals/{partnership_id}/decline"): Operation(
         params=_api_pair(), expect=api_only({"alice": 422, "bob": 422})
+    ),
+    ("GET", "/api/v1/me/surveys"): Operation(expect=api(200)),
+    ("PUT", "/api/v1/me/surveys/{wave_id}/response"): Operation(
+        params=_wave,
+        body={"answers": {"a": 4, "b": 2, "c": 3, "d": 7}},
+        expect=api_only({"alice": 200, "bob": 200, "carol": 200}),
+    ),
+    ("GET", "/api/v1/programs/{slug}/surveys"): Operation(params=_program, expect=API_MANAGE),
+    ("GET", "/api/v1/programs/{slug}/surveys/{survey_id}/aggregates"): Operation(
+        params=lambda w: _survey(w, "survey_id"), expect=API_MANAGE
     ),
 }
