@@ -100,7 +100,7 @@ def match_run_start(
 ) -> MatchRun:
     """Snapshot the cohort's matching input into a new run and execute it.
 
-    Runs up to ``selectors.INLINE_LIMIT`` people finish before this returns; larger ones are
+    Runs up to ``selectors.inline_limit()`` people finish before this returns; larger ones are
     queued for the background worker once the transaction commits (``inline`` overrides).
     """
     matching = selectors.participants_for_matching(cohort)
@@ -130,7 +130,7 @@ def match_run_start(
 
 def match_run_dispatch(*, run: MatchRun, inline: bool | None = None) -> None:
     if inline is None:
-        inline = run.size <= selectors.INLINE_LIMIT
+        inline = run.size <= selectors.inline_limit()
     if inline:
         match_run_execute(run_id=run.pk)
         return

@@ -227,3 +227,20 @@ def test_a_late_joiner_is_placed_where_the_fit_is_best_making_a_triad(
     assert {p.pk for p in created} >= {best.pk}
     with pytest.raises(ValidationError):
         services.placement_options(cohort=round_.cohort, user=late)
+
+
+def test_a_late_joiner_declining_a_place_in_an_active_pair_leaves_the_pair_as_it_was(
+    cast, round_, django_capture_on_commit_callbacks
+):
+    late = factories.participant(round_.cohort, email="late@example.org", full_name="Lou Late")
+    pair = factories.partnership(round_.cohort, round_.people[:2], status="active")
+    services.late_joiner_place(cohort=round_.cohort, user=late, partnership_id=pair.pk, by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_services.partnership_decline(partnership=pair, member=late)
+    pair.refresh_from_db()
+    assert pair.status == Partnership.Status.ACTIVE
+    assert pair.kind == Partnership.Kind.PAIR
+    assert set(pair.members.filter(is_current=True).values_list("user_id", flat=True)) == {
+        u.pk for u in round_.people[:2]
+    }
+    assert mail.outbox == []
