@@ -295,6 +295,13 @@ def _editable(run_id: int) -> MatchRun:
     return run
 
 
+def _group_of(run: MatchRun, group_id: int) -> MatchGroup:
+    group = run.groups.filter(pk=group_id).first()
+    if group is None:
+        raise ValidationError("That group is not part of this run.")
+    return group
+
+
 def _rescore(run: MatchRun, group: MatchGroup, scorer: GroupScorer, *, note: str = "") -> None:
     scored = scorer.score(group.member_ids)
     group.score = scored["score"]
@@ -319,7 +326,7 @@ def match_group_lock(*, run: MatchRun, group_id: int, locked: bool) -> MatchGrou
     """Keep a group together through re-runs (or let it go again)."""
     with transaction.atomic():
         fresh = _editable(run.pk)
-        group = fresh.groups.get(pk=group_id)
+        group = _group_of(fresh, group_id)
         group.locked = locked
         group.save(update_fields=["locked"])
         _sync_locks(fresh)
@@ -380,7 +387,7 @@ def match_run_move(*, run: MatchRun, person_id: int, to_group_id: int) -> MatchR
     """
     with transaction.atomic():
         fresh = _editable(run.pk)
-        target = fresh.groups.get(pk=to_group_id)
+        target = _group_of(fresh, to_group_id)
         if person_id in target.member_ids:
             raise ValidationError("That person is already in this group.")
         if len(target.member_ids) >= 12:

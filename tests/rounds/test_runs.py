@@ -210,3 +210,16 @@ def test_a_circles_cohort_proposes_circles(cast):
     assert all(3 <= size <= 5 for size in sizes)
     created = services.match_run_publish(run=run, by=cast.coord)
     assert {p.kind for p in created} <= {Partnership.Kind.TRIAD, Partnership.Kind.CIRCLE}
+
+
+def test_a_group_of_another_run_cannot_be_locked_or_moved_into(round_, cast):
+    run = services.match_run_start(cohort=round_.cohort, created_by=cast.coord)
+    other = services.match_run_start(cohort=round_.cohort, created_by=cast.coord)
+    foreign = other.groups.first()
+    with pytest.raises(ValidationError):
+        services.match_group_lock(run=run, group_id=foreign.pk, locked=True)
+    with pytest.raises(ValidationError):
+        services.match_run_move(
+            run=run, person_id=run.groups.first().member_ids[0], to_group_id=foreign.pk
+        )
+    assert not foreign.__class__.objects.filter(locked=True).exists()
