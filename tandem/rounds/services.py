@@ -646,6 +646,19 @@ def late_joiner_place(
             reasons_shown=option["reasons"],
             recipients=[user],
         )
+        # The newcomer will read the workspace once they accept, so the group hears it first.
+        for member in members:
+            if member.pk == user.pk:
+                continue
+            send_email_on_commit(
+                to=[member.email],
+                template="rounds/email/joiner_invited",
+                context={
+                    "recipient": member,
+                    "cohort": cohort,
+                    "newcomer": user.get_full_name(),
+                },
+            )
     return partnership
 
 
