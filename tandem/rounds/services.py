@@ -217,9 +217,16 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
 
 def match_run_is_stale(run: MatchRun, now: dt.datetime | None = None) -> bool:
+    """Running without progress, or queued and never picked up, for longer than STALE_AFTER.
+
+    Retrying such a run is always safe: claiming it is one conditional update, so however
+    many tasks are queued for it, one executes it.
+    """
+    if run.status not in (MatchRun.Status.RUNNING, MatchRun.Status.QUEUED):
+        return False
     now = now or timezone.now()
     beat = run.heartbeat_at or run.started_at or run.created_at
-    return run.status == MatchRun.Status.RUNNING and now - beat > STALE_AFTER
+    return now - beat > STALE_AFTER
 
 
 def match_runs_reset_stale(*, now: dt.datetime | None = None) -> int:

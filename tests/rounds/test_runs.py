@@ -223,3 +223,18 @@ def test_a_group_of_another_run_cannot_be_locked_or_moved_into(round_, cast):
             run=run, person_id=run.groups.first().member_ids[0], to_group_id=foreign.pk
         )
     assert not foreign.__class__.objects.filter(locked=True).exists()
+
+
+def test_a_queued_run_no_worker_picked_up_can_be_retried(
+    round_, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.match_run_start(cohort=round_.cohort, created_by=cast.coord, inline=False)
+    assert not services.match_run_is_stale(run)
+    MatchRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    run.refresh_from_db()
+    assert services.match_run_is_stale(run)
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = services.match_run_retry(run=run, by=cast.coord)
+    retried.refresh_from_db()
+    assert retried.status == MatchRun.Status.DRAFT
