@@ -228,8 +228,10 @@ def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
     """Enrolled people of the cohort who are in no live partnership, priority first.
 
     Everyone whose proposal was not taken up (declined or expired) comes back with priority;
-    the coordinator is never told who declined.
+    the coordinator is never told who declined. A cohort that has ended has no pool.
     """
+    if cohort.ends_on < timezone.localdate():
+        return []
     live = PartnershipMember.objects.filter(cohort=cohort, is_current=True).values("user_id")
     enrollments = (
         Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE)

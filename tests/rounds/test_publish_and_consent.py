@@ -250,3 +250,11 @@ def test_a_late_joiner_declining_a_place_in_an_active_pair_leaves_the_pair_as_it
         u.pk for u in round_.people[:2]
     }
     assert mail.outbox == []
+
+
+def test_an_ended_cohort_has_no_pool(round_):
+    assert len(selectors.rematch_pool(round_.cohort)) == 6
+    round_.cohort.starts_on = timezone.localdate() - dt.timedelta(days=400)
+    round_.cohort.ends_on = timezone.localdate() - dt.timedelta(days=1)
+    round_.cohort.save()
+    assert selectors.rematch_pool(round_.cohort) == []
