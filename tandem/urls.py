@@ -16,6 +16,8 @@ urlpatterns = [
     path("partnerships/", include("tandem.workspace.urls")),
     path("account/notifications/", include("tandem.notifications.urls")),
     path("", include("tandem.wellbeing.urls")),
+    path("", include("tandem.insights.urls")),
+    path("", include("tandem.research.urls")),
     path("account/", include("tandem.accounts.urls")),
     path("account/", include("tandem.privacy.urls")),
     path("operator/", include("tandem.audit.urls")),

@@ -1,0 +1,234 @@
+"""Raw counts behind the coordinator dashboard, each one aggregate query (P2/P3 sources).
+
+No function here loops over people or partnerships in Python: the database counts, so the
+number of queries stays the same however large a cohort grows. Figures leave through
+``tandem.insights.report``, which suppresses small cells before anything is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, TruncMonth
+from django.utils import timezone
+
+from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.programs.models import Cohort, Enrollment, Invitation, Profile
+from tandem.workspace.models import ActionItem, AgreementSignature, Goal, Meeting
+
+# Steps of the funnel, in order; a person reaches a step only with every step before it.
+FUNNEL_STEPS: tuple[tuple[str, str], ...] = (
+    ("invited", "Invited or joined"),
+    ("enrolled", "Enrolled"),
+    ("profile", "Profile complete"),
+    ("matched", "Matched"),
+    ("signed", "Agreement signed"),
+    ("met", "Met at least once"),
+    ("active_3", "Still active at 3 months"),
+    ("active_6", "Still active at 6 months"),
+    ("active_12", "Still active at 12 months"),
+)
+# Days after the cohort's start at which "still active" is measured.
+ACTIVE_HORIZONS = {"active_3": 91, "active_6": 183, "active_12": 365}
+
+
+def horizon_reached(cohort: Cohort, step: str, *, today: dt.date) -> bool:
+    days = ACTIVE_HORIZONS.get(step)
+    return days is None or cohort.starts_on + dt.timedelta(days=days) <= today
+
+
+def _complete_profile() -> Q:
+    empty_text = Q(stage="") | Q(specialty="") | Q(institution="") | Q(main_thing="")
+    empty_lists = Q(offers=[]) | Q(seeks=[]) | Q(availability=[])
+    return ~(empty_text | empty_lists)
+
+
+def _active_at(cohort: Cohort, moment: dt.datetime) -> Exists:
+    """The person was an accepted member of a partnership of the cohort live at ``moment``."""
+    return Exists(
+        PartnershipMember.objects.filter(
+            cohort_id=cohort.pk,
+            user_id=OuterRef("user_id"),
+            response=PartnershipMember.Response.ACCEPTED,
+            partnership__activated_at__lte=moment,
+        )
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=moment))
+        .filter(Q(partnership__ended_at__isnull=True) | Q(partnership__ended_at__gt=moment))
+    )
+
+
+def furthest_step_counts(cohort: Cohort, *, today: dt.date) -> list[int]:
+    """People by the furthest funnel step they reached: one count per step, adding up to all.
+
+    Two queries: people invited who never enrolled, and enrolled people grouped by a CASE over
+    EXISTS tests, so the work is the database's whatever the cohort's size.
+    """
+    enrolled = Enrollment.objects.filter(cohort=cohort)
+    not_enrolled = (
+        Invitation.objects.filter(cohort=cohort, role=Invitation.Role.PARTICIPANT)
+        .annotate(address=Lower("email"))
+        .exclude(
+            Exists(enrolled.filter(user__email__iexact=OuterRef("email")).values("pk")),
+        )
+        .aggregate(people=Count("address", distinct=True))["people"]
+    )
+    zone = timezone.get_current_timezone()
+    conditions: list[Q] = [
+        Q(
+            Exists(
+                Profile.objects.filter(
+                    _complete_profile(), program_id=cohort.program_id, user_id=OuterRef("user_id")
+                )
+            )
+        ),
+        Q(
+            Exists(
+                PartnershipMember.objects.filter(
+                    cohort_id=cohort.pk, user_id=OuterRef("user_id")
+                ).exclude(partnership__status=Partnership.Status.DECLINED)
+            )
+        ),
+        Q(
+            Exists(
+                AgreementSignature.objects.filter(
+                    user_id=OuterRef("user_id"), version__partnership__cohort_id=cohort.pk
+                )
+            )
+        ),
+        Q(
+            Exists(
+                Meeting.objects.filter(
+                    status=Meeting.Status.HELD,
+                    partnership__cohort_id=cohort.pk,
+                    partnership__members__user_id=OuterRef("user_id"),
+                )
+            )
+        ),
+    ]
+    for step, days in ACTIVE_HORIZONS.items():
+        if not horizon_reached(cohort, step, today=today):
+            break
+        moment = dt.datetime.combine(
+            cohort.starts_on + dt.timedelta(days=days), dt.time.min, tzinfo=zone
+        )
+        conditions.append(Q(_active_at(cohort, moment)))
+    # Index in FUNNEL_STEPS of the furthest step: 1 (enrolled) plus the prefix of conditions held.
+    whens = []
+    for reached in range(len(conditions), 0, -1):
+        prefix = Q()
+        for condition in conditions[:reached]:
+            prefix &= condition
+        whens.append(When(prefix, then=Value(1 + reached)))
+    step_of = Case(*whens, default=Value(1), output_field=IntegerField())
+    grouped = enrolled.annotate(step=step_of).values("step").annotate(people=Count("pk"))
+    counts = [0] * len(FUNNEL_STEPS)
+    counts[0] = not_enrolled
+    for row in grouped.order_by():
+        counts[row["step"]] = row["people"]
+    return counts
+
+
+MEETING_STATUSES = (
+    Meeting.Status.HELD,
+    Meeting.Status.MISSED,
+    Meeting.Status.CANCELLED,
+    Meeting.Status.SCHEDULED,
+)
+
+
+def meetings_by_month(cohort: Cohort) -> dict[dt.date, dict[str, int]]:
+    """Meetings of the cohort's partnerships per calendar month and status (one query)."""
+    rows = (
+        Meeting.objects.filter(partnership__cohort=cohort)
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month", "status")
+        .annotate(meetings=Count("pk"))
+        .order_by()
+    )
+    months: dict[dt.date, dict[str, int]] = {}
+    for row in rows:
+        month = row["month"]
+        day = month.date() if isinstance(month, dt.datetime) else month
+        months.setdefault(day.replace(day=1), {})[row["status"]] = row["meetings"]
+    return months
+
+
+GOAL_STATUSES = (
+    Goal.Status.ACTIVE,
+    Goal.Status.COMPLETED,
+    Goal.Status.PAUSED,
+    Goal.Status.DROPPED,
+)
+
+
+def goals_by_status(cohorts: Sequence[Cohort]) -> dict[int, dict[str, int]]:
+    """Goals per cohort and status (one query)."""
+    rows = (
+        Goal.objects.filter(partnership__cohort__in=[cohort.pk for cohort in cohorts])
+        .values("partnership__cohort_id", "status")
+        .annotate(goals=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = {cohort.pk: {} for cohort in cohorts}
+    for row in rows:
+        counts[row["partnership__cohort_id"]][row["status"]] = row["goals"]
+    return counts
+
+
+def partnerships_needing_checkin(
+    cohort: Cohort, *, weeks: int, today: dt.date
+) -> QuerySet[Partnership]:
+    """Active partnerships with no meeting held in ``weeks`` weeks, or with overdue actions.
+
+    Annotated with ``last_met`` (when the last held meeting started) and ``overdue`` (open
+    action items past their due date); members prefetched, so listing them costs two queries.
+    Only dates, counts and members' names: never what a note, goal or action item says.
+    """
+    zone = timezone.get_current_timezone()
+    cutoff = dt.datetime.combine(today - dt.timedelta(weeks=weeks), dt.time.min, tzinfo=zone)
+    last_met = (
+        Meeting.objects.filter(
+            partnership=OuterRef("pk"), status=Meeting.Status.HELD, starts_at__lte=timezone.now()
+        )
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    overdue = (
+        ActionItem.objects.filter(
+            partnership=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
+        )
+        .order_by()
+        .values("partnership")
+        .annotate(items=Count("pk"))
+        .values("items")
+    )
+    current_members = PartnershipMember.objects.filter(is_current=True).select_related("user")
+    return (
+        Partnership.objects.filter(cohort=cohort, status=Partnership.Status.ACTIVE)
+        .annotate(
+            last_met=Subquery(last_met),
+            overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+        )
+        .filter(
+            Q(overdue__gt=0)
+            | Q(last_met__lt=cutoff)
+            | Q(last_met__isnull=True, activated_at__lt=cutoff)
+        )
+        .prefetch_related(Prefetch("members", queryset=current_members))
+        .order_by(F("last_met").asc(nulls_first=True), "pk")
+    )
