@@ -15,7 +15,6 @@ from django.utils import timezone
 from tandem.core.charts import Chart, csv_text, stacked_bar_chart
 from tandem.core.suppression import SUPPRESSED_MARK, SuppressedTable, suppress_table
 from tandem.insights import selectors
-from tandem.partnerships.models import Partnership
 from tandem.programs.models import Cohort
 from tandem.workspace.models import Goal, Meeting
 
@@ -228,14 +227,18 @@ class CheckinRow:
 
 @dataclass(frozen=True)
 class CheckinList:
-    """Partnerships that may need a coordinator's check-in (P2: names, dates and counts)."""
+    """Partnerships that may need a coordinator's check-in (P2: names, dates and counts).
+
+    ``rows`` holds at most ``limit`` partnerships (all when None); ``total`` counts them all.
+    """
 
     weeks: int
     rows: tuple[CheckinRow, ...]
+    total: int
 
     @property
-    def shown(self) -> tuple[CheckinRow, ...]:
-        return self.rows[:SHOWN_CHECKIN_ROWS]
+    def is_partial(self) -> bool:
+        return self.total > len(self.rows)
 
     def csv(self) -> str:
         return csv_text(
@@ -258,23 +261,32 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 
 
 def checkin_list(
-    cohort: Cohort, *, weeks: int = DEFAULT_CHECKIN_WEEKS, today: dt.date | None = None
+    cohort: Cohort,
+    *,
+    weeks: int = DEFAULT_CHECKIN_WEEKS,
+    today: dt.date | None = None,
+    limit: int | None = None,
 ) -> CheckinList:
+    """The list in three queries at most: the partnerships, their number, their members."""
     today = today or timezone.localdate()
-    partnerships: list[Partnership] = list(
-        selectors.partnerships_needing_checkin(cohort, weeks=weeks, today=today)
+    needing = selectors.partnerships_needing_checkin(cohort, weeks=weeks, today=today)
+    fields = needing.values("pk", "activated_at", "last_met", "overdue")  # type: ignore[misc]
+    found = list(fields[:limit] if limit is not None else fields)
+    total = needing.count() if limit is not None and len(found) == limit else len(found)
+    names = selectors.member_names(
+        [row["pk"] for row in found] if limit is not None else needing.values("pk")
     )
     rows = tuple(
         CheckinRow(
-            partnership_id=partnership.pk,
-            members=tuple(member.user.full_name or "—" for member in partnership.members.all()),
-            activated_on=_local_date(partnership.activated_at),
-            last_met_on=_local_date(partnership.last_met),  # type: ignore[attr-defined]
-            overdue_actions=partnership.overdue,  # type: ignore[attr-defined]
+            partnership_id=row["pk"],
+            members=tuple(names.get(row["pk"], [])),
+            activated_on=_local_date(row["activated_at"]),
+            last_met_on=_local_date(row["last_met"]),
+            overdue_actions=row["overdue"],
         )
-        for partnership in partnerships
+        for row in found
     )
-    return CheckinList(weeks=weeks, rows=rows)
+    return CheckinList(weeks=weeks, rows=rows, total=total)
 
 
 @dataclass(frozen=True)
@@ -295,7 +307,7 @@ def cohort_dashboard(
         funnel=funnel([cohort], today=today),
         cadence=cadence(cohort, today=today),
         goals=goal_progress([cohort], title=f"Goals by status — {cohort.name}"),
-        checkins=checkin_list(cohort, weeks=weeks, today=today),
+        checkins=checkin_list(cohort, weeks=weeks, today=today, limit=SHOWN_CHECKIN_ROWS),
     )
 
 

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Lower, TruncMonth
 from django.utils import timezone
@@ -88,35 +87,30 @@ def furthest_step_counts(cohort: Cohort, *, today: dt.date) -> list[int]:
         .aggregate(people=Count("address", distinct=True))["people"]
     )
     zone = timezone.get_current_timezone()
-    conditions: list[Q] = [
-        Q(
-            Exists(
-                Profile.objects.filter(
-                    _complete_profile(), program_id=cohort.program_id, user_id=OuterRef("user_id")
-                )
+    held = Meeting.objects.filter(
+        partnership_id=OuterRef("partnership_id"), status=Meeting.Status.HELD
+    )
+    conditions: list[Exists] = [
+        Exists(
+            Profile.objects.filter(
+                _complete_profile(), program_id=cohort.program_id, user_id=OuterRef("user_id")
             )
         ),
-        Q(
-            Exists(
-                PartnershipMember.objects.filter(
-                    cohort_id=cohort.pk, user_id=OuterRef("user_id")
-                ).exclude(partnership__status=Partnership.Status.DECLINED)
+        Exists(
+            PartnershipMember.objects.filter(
+                cohort_id=cohort.pk, user_id=OuterRef("user_id")
+            ).exclude(partnership__status=Partnership.Status.DECLINED)
+        ),
+        Exists(
+            AgreementSignature.objects.filter(
+                user_id=OuterRef("user_id"), version__partnership__cohort_id=cohort.pk
             )
         ),
-        Q(
-            Exists(
-                AgreementSignature.objects.filter(
-                    user_id=OuterRef("user_id"), version__partnership__cohort_id=cohort.pk
-                )
-            )
-        ),
-        Q(
-            Exists(
-                Meeting.objects.filter(
-                    status=Meeting.Status.HELD,
-                    partnership__cohort_id=cohort.pk,
-                    partnership__members__user_id=OuterRef("user_id"),
-                )
+        # Through the person's memberships (indexed by user), then their partnership's meetings:
+        # joining meetings to members the other way round scans every meeting for each person.
+        Exists(
+            PartnershipMember.objects.filter(
+                Exists(held), cohort_id=cohort.pk, user_id=OuterRef("user_id")
             )
         ),
     ]
@@ -126,21 +120,31 @@ def furthest_step_counts(cohort: Cohort, *, today: dt.date) -> list[int]:
         moment = dt.datetime.combine(
             cohort.starts_on + dt.timedelta(days=days), dt.time.min, tzinfo=zone
         )
-        conditions.append(Q(_active_at(cohort, moment)))
-    # Index in FUNNEL_STEPS of the furthest step: 1 (enrolled) plus the prefix of conditions held.
-    whens = []
-    for reached in range(len(conditions), 0, -1):
-        prefix = Q()
-        for condition in conditions[:reached]:
-            prefix &= condition
-        whens.append(When(prefix, then=Value(1 + reached)))
-    step_of = Case(*whens, default=Value(1), output_field=IntegerField())
-    grouped = enrolled.annotate(step=step_of).values("step").annotate(people=Count("pk"))
+        conditions.append(_active_at(cohort, moment))
+    # Each person's answers to every condition, grouped: at most 2^8 rows come back, whatever
+    # the cohort's size, and the database evaluates each EXISTS once per person.
+    flags = {f"step_{index}": condition for index, condition in enumerate(conditions)}
+    grouped = enrolled.annotate(**flags).values(*flags).annotate(people=Count("pk")).order_by()
     counts = [0] * len(FUNNEL_STEPS)
     counts[0] = not_enrolled
-    for row in grouped.order_by():
-        counts[row["step"]] = row["people"]
+    for row in _without_jit(grouped):
+        reached = 0
+        while reached < len(conditions) and row[f"step_{reached}"]:
+            reached += 1
+        # Index in FUNNEL_STEPS of the furthest step: 1 (enrolled) plus the conditions held.
+        counts[1 + reached] += row["people"]
     return counts
+
+
+def _without_jit(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
+    """Run the query with PostgreSQL's JIT off: its estimated cost over a large cohort makes
+    PostgreSQL compile it, which takes seconds, for a plan (hashed subplans) that runs in tens of
+    milliseconds. Measured by bench/bench_insights.py."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        return list(queryset)
 
 
 MEETING_STATUSES = (
@@ -196,8 +200,8 @@ def partnerships_needing_checkin(
     """Active partnerships with no meeting held in ``weeks`` weeks, or with overdue actions.
 
     Annotated with ``last_met`` (when the last held meeting started) and ``overdue`` (open
-    action items past their due date); members prefetched, so listing them costs two queries.
-    Only dates, counts and members' names: never what a note, goal or action item says.
+    action items past their due date); :func:`member_names` gives the members. Only dates,
+    counts and members' names: never what a note, goal or action item says.
     """
     zone = timezone.get_current_timezone()
     cutoff = dt.datetime.combine(today - dt.timedelta(weeks=weeks), dt.time.min, tzinfo=zone)
@@ -217,7 +221,6 @@ def partnerships_needing_checkin(
         .annotate(items=Count("pk"))
         .values("items")
     )
-    current_members = PartnershipMember.objects.filter(is_current=True).select_related("user")
     return (
         Partnership.objects.filter(cohort=cohort, status=Partnership.Status.ACTIVE)
         .annotate(
@@ -229,6 +232,18 @@ def partnerships_needing_checkin(
             | Q(last_met__lt=cutoff)
             | Q(last_met__isnull=True, activated_at__lt=cutoff)
         )
-        .prefetch_related(Prefetch("members", queryset=current_members))
         .order_by(F("last_met").asc(nulls_first=True), "pk")
     )
+
+
+def member_names(partnerships: QuerySet[Partnership, Any] | list[int]) -> dict[int, list[str]]:
+    """Current members' names per partnership, in one query (no per-partnership queries)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        PartnershipMember.objects.filter(partnership__in=partnerships, is_current=True)
+        .order_by("user__full_name", "pk")
+        .values_list("partnership_id", "user__full_name")
+    )
+    for partnership_id, name in rows:
+        names.setdefault(partnership_id, []).append(name or "—")
+    return names
