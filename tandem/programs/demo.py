@@ -19,6 +19,7 @@ from tandem.accounts.models import User
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
 from tandem.programs import services
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
+from tandem.research.demo import seed_research
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - published demo login, local evaluation only
 DEMO_PROGRAM_SLUG = "riverside-peers"
@@ -298,6 +299,7 @@ def load_demo(*, seed: int = 2026) -> Program:
             availability=sorted(rng.sample(SLOTS, 3)),
         )
     _evaluator_lines(program, people, users, rng)
+    seed_research(cohort, list(users.values()))
     return program
 
 
