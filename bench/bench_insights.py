@@ -255,8 +255,8 @@ def run(people: int) -> int:
         ),
     ]
     print(
-        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
-        f"database: {db.vendor}"
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores "
+        f"(load average {os.getloadavg()[0]:.1f} at the end); database: {db.vendor}"
     )
     print(
         f"cohort: {people:,} participants, {world['meetings']:,} meetings over a year; "

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from tandem.core.charts import Chart, csv_text, stacked_bar_chart
@@ -94,7 +95,8 @@ def _shown(value: int | str | None) -> str:
 
 def funnel(cohorts: Sequence[Cohort], *, today: dt.date | None = None) -> Funnel:
     today = today or timezone.localdate()
-    counts = [selectors.furthest_step_counts(cohort, today=today) for cohort in cohorts]
+    with selectors.without_jit():
+        counts = [selectors.furthest_step_counts(cohort, today=today) for cohort in cohorts]
     table = suppress_table(
         counts,
         row_labels=[cohort.name for cohort in cohorts],
@@ -162,7 +164,8 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def cadence(cohort: Cohort, *, today: dt.date | None = None) -> Cadence:
     today = today or timezone.localdate()
-    by_month = selectors.meetings_by_month(cohort)
+    with selectors.without_jit():
+        by_month = selectors.meetings_by_month(cohort)
     first = min([cohort.starts_on.replace(day=1), *by_month])
     last = max([min(today, cohort.ends_on).replace(day=1), *by_month])
     months = _months(first, last) if first <= today or by_month else []
@@ -203,7 +206,8 @@ class GoalProgress:
 
 
 def goal_progress(cohorts: Sequence[Cohort], *, title: str) -> GoalProgress:
-    by_cohort = selectors.goals_by_status(cohorts)
+    with selectors.without_jit():
+        by_cohort = selectors.goals_by_status(cohorts)
     counts = [
         [by_cohort[cohort.pk].get(status, 0) for status in selectors.GOAL_STATUSES]
         for cohort in cohorts
@@ -270,12 +274,16 @@ def checkin_list(
     """The list in three queries at most: the partnerships, their number, their members."""
     today = today or timezone.localdate()
     needing = selectors.partnerships_needing_checkin(cohort, weeks=weeks, today=today)
-    fields = needing.values("pk", "activated_at", "last_met", "overdue")  # type: ignore[misc]
-    found = list(fields[:limit] if limit is not None else fields)
-    total = needing.count() if limit is not None and len(found) == limit else len(found)
-    names = selectors.member_names(
-        [row["pk"] for row in found] if limit is not None else needing.values("pk")
+    # The window count is taken before LIMIT: the page gets its rows and the total at once.
+    fields = needing.annotate(total=Window(Count("pk"))).values(
+        "pk", "activated_at", "last_met", "overdue", "total"
     )
+    with selectors.without_jit():
+        found = list(fields[:limit] if limit is not None else fields)
+        total = found[0]["total"] if found else 0
+        names = selectors.member_names(
+            [row["pk"] for row in found] if limit is not None else needing.values("pk")
+        )
     rows = tuple(
         CheckinRow(
             partnership_id=row["pk"],

@@ -7,8 +7,9 @@ number of queries stays the same however large a cohort grows. Figures leave thr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -127,7 +129,7 @@ def furthest_step_counts(cohort: Cohort, *, today: dt.date) -> list[int]:
     grouped = enrolled.annotate(**flags).values(*flags).annotate(people=Count("pk")).order_by()
     counts = [0] * len(FUNNEL_STEPS)
     counts[0] = not_enrolled
-    for row in _without_jit(grouped):
+    for row in grouped:
         reached = 0
         while reached < len(conditions) and row[f"step_{reached}"]:
             reached += 1
@@ -136,15 +138,22 @@ def furthest_step_counts(cohort: Cohort, *, today: dt.date) -> list[int]:
     return counts
 
 
-def _without_jit(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
-    """Run the query with PostgreSQL's JIT off: its estimated cost over a large cohort makes
-    PostgreSQL compile it, which takes seconds, for a plan (hashed subplans) that runs in tens of
-    milliseconds. Measured by bench/bench_insights.py."""
+@contextlib.contextmanager
+def without_jit() -> Iterator[None]:
+    """Run the enclosed queries with PostgreSQL's JIT compiler off.
+
+    Over a large cohort the planner's cost estimates make PostgreSQL JIT-compile the dashboard's
+    aggregate queries, which takes seconds, for plans (hashed subplans, index probes) that run
+    in tens of milliseconds. Measured by bench/bench_insights.py; SET LOCAL ends with the
+    transaction, so nothing else on the connection is affected.
+    """
     if connection.vendor != "postgresql":
-        return list(queryset)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        return list(queryset)
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 MEETING_STATUSES = (
@@ -205,13 +214,6 @@ def partnerships_needing_checkin(
     """
     zone = timezone.get_current_timezone()
     cutoff = dt.datetime.combine(today - dt.timedelta(weeks=weeks), dt.time.min, tzinfo=zone)
-    last_met = (
-        Meeting.objects.filter(
-            partnership=OuterRef("pk"), status=Meeting.Status.HELD, starts_at__lte=timezone.now()
-        )
-        .order_by("-starts_at")
-        .values("starts_at")[:1]
-    )
     overdue = (
         ActionItem.objects.filter(
             partnership=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
@@ -224,7 +226,14 @@ def partnerships_needing_checkin(
     return (
         Partnership.objects.filter(cohort=cohort, status=Partnership.Status.ACTIVE)
         .annotate(
-            last_met=Subquery(last_met),
+            # A join and GROUP BY: one pass over the meetings, not a lookup per partnership.
+            last_met=Max(
+                "meetings__starts_at",
+                filter=Q(
+                    meetings__status=Meeting.Status.HELD,
+                    meetings__starts_at__lte=timezone.now(),
+                ),
+            ),
             overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         )
         .filter(
