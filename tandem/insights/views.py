@@ -64,8 +64,9 @@ def program(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def program_csv(request: AuthedRequest, slug: str, table: str) -> HttpResponse:
+def program_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     found = policies.access_program(request.user, slug)
+    table = request.GET.get("table", "")
     if table not in PROGRAM_TABLES:
         raise Http404
     cohorts = list(Cohort.objects.filter(program=found).order_by("starts_on", "pk"))
@@ -108,8 +109,9 @@ def _cohort_figure(
 
 
 @login_required
-def cohort_svg(request: AuthedRequest, slug: str, cohort_slug: str, chart: str) -> HttpResponse:
+def cohort_svg(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     found = policies.access_cohort(request.user, slug, cohort_slug)
+    chart = request.GET.get("chart", "")
     if chart not in COHORT_CHARTS:
         raise Http404
     figure = _cohort_figure(found, chart, report.DEFAULT_CHECKIN_WEEKS)
@@ -118,8 +120,9 @@ def cohort_svg(request: AuthedRequest, slug: str, cohort_slug: str, chart: str) 
 
 
 @login_required
-def cohort_csv(request: AuthedRequest, slug: str, cohort_slug: str, table: str) -> HttpResponse:
+def cohort_csv(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     found = policies.access_cohort(request.user, slug, cohort_slug)
+    table = request.GET.get("table", "")
     if table not in COHORT_TABLES:
         raise Http404
     figure = _cohort_figure(found, table, _weeks(request))

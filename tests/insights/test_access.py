@@ -13,19 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def _urls(cast):
     program, cohort = cast.program.slug, cast.cohort.slug
+    program_csv = reverse("insights:program_csv", args=[program])
+    svg = reverse("insights:cohort_svg", args=[program, cohort])
+    csv = reverse("insights:cohort_csv", args=[program, cohort])
     return [
         reverse("insights:program", args=[program]),
-        reverse("insights:program_csv", args=[program, "funnel"]),
-        reverse("insights:program_csv", args=[program, "goals"]),
+        f"{program_csv}?table=funnel",
+        f"{program_csv}?table=goals",
         reverse("insights:cohort", args=[program, cohort]),
-        *(
-            reverse("insights:cohort_svg", args=[program, cohort, name])
-            for name in ("funnel", "cadence", "goals")
-        ),
-        *(
-            reverse("insights:cohort_csv", args=[program, cohort, name])
-            for name in ("funnel", "cadence", "goals", "checkins")
-        ),
+        *(f"{svg}?chart={name}" for name in ("funnel", "cadence", "goals")),
+        *(f"{csv}?table={name}" for name in ("funnel", "cadence", "goals", "checkins")),
     ]
 
 
@@ -45,14 +42,11 @@ def test_anyone_but_the_programs_coordinators_gets_404(cast, client_for, role):
 def test_unknown_chart_or_table_is_404(cast, client_for):
     client = client_for(cast.coord)
     program, cohort = cast.program.slug, cast.cohort.slug
-    assert (
-        client.get(reverse("insights:cohort_svg", args=[program, cohort, "checkins"])).status_code
-        == 404
-    )
-    assert (
-        client.get(reverse("insights:cohort_csv", args=[program, cohort, "notes"])).status_code
-        == 404
-    )
+    svg = reverse("insights:cohort_svg", args=[program, cohort])
+    csv = reverse("insights:cohort_csv", args=[program, cohort])
+    assert client.get(f"{svg}?chart=checkins").status_code == 404
+    assert client.get(f"{csv}?table=notes").status_code == 404
+    assert client.get(csv).status_code == 404
 
 
 def test_coordinator_dashboard_shows_names_and_dates_but_no_private_content(cast, client_for):
@@ -78,7 +72,8 @@ def test_csv_downloads_are_recorded_in_the_audit_log(cast, client_for):
     from tandem.audit.models import AuditEvent
 
     client_for(cast.coord).get(
-        reverse("insights:cohort_csv", args=[cast.program.slug, cast.cohort.slug, "funnel"])
+        reverse("insights:cohort_csv", args=[cast.program.slug, cast.cohort.slug]),
+        {"table": "funnel"},
     )
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.actor == cast.coord

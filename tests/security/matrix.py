@@ -230,12 +230,12 @@ PAGES: dict[str, Page] = {
     "insights:programs": Page(expect=expect(200)),
     "insights:program": Page(kwargs=_program, expect=MANAGE),
     "insights:program_csv": Page(
-        kwargs=lambda w: {**_program(w), "table": "funnel"}, expect=MANAGE
+        kwargs=_program, data=lambda w: {"table": "funnel"}, expect=MANAGE
     ),
     "insights:cohort": Page(kwargs=_cohort, expect=MANAGE),
-    "insights:cohort_svg": Page(kwargs=lambda w: {**_cohort(w), "chart": "funnel"}, expect=MANAGE),
+    "insights:cohort_svg": Page(kwargs=_cohort, data=lambda w: {"chart": "funnel"}, expect=MANAGE),
     "insights:cohort_csv": Page(
-        kwargs=lambda w: {**_cohort(w), "table": "checkins"}, expect=MANAGE
+        kwargs=_cohort, data=lambda w: {"table": "checkins"}, expect=MANAGE
     ),
     # research: protocol and randomisation (coordinators), consent (the cohort's participants),
     # de-identified exports (the program's researchers only)
