@@ -147,3 +147,13 @@ def test_program_dashboard_lists_every_cohort_with_an_overall_row():
     assert dashboard.funnel.overall is not None
     assert dashboard.funnel.overall.reached[1] == 80
     assert dashboard.funnel.overall.reached[5] == 40
+
+
+def test_page_lists_the_quietest_partnerships_first_and_counts_them_all():
+    cohort = started_cohort(days_ago=100)
+    build(cohort, Shape(matched=8))
+    checkins = report.checkin_list(cohort, weeks=6, limit=3)
+    assert checkins.total == 4
+    assert len(checkins.rows) == 3
+    assert checkins.is_partial
+    assert len(report.checkin_list(cohort, weeks=6).rows) == 4
