@@ -8,6 +8,7 @@ and the operational check-in list.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -33,12 +34,12 @@ def _weeks(request: AuthedRequest) -> int:
 
 
 def _csv_response(
-    request: AuthedRequest, text: str, *, target: object, filename: str
+    request: AuthedRequest, text: str, *, target: Model, filename: str
 ) -> HttpResponse:
     audit_record(
         action=AuditEvent.Action.EXPORT,
         actor=request.user,
-        target=target,  # type: ignore[arg-type]
+        target=target,
         request=request,
         format="csv",
         export=f"insights_{filename}",
@@ -115,7 +116,8 @@ def cohort_svg(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRespo
     if chart not in COHORT_CHARTS:
         raise Http404
     figure = _cohort_figure(found, chart, report.DEFAULT_CHECKIN_WEEKS)
-    assert not isinstance(figure, report.CheckinList)
+    if isinstance(figure, report.CheckinList):  # a list, not a chart
+        raise Http404
     return HttpResponse(figure.chart().svg, content_type="image/svg+xml")
 
 
