@@ -74,9 +74,21 @@ class Funnel:
 
     def chart(self) -> Chart:
         row = self.overall or self.rows[0]
+        # Short labels under the bars; the table and the text alternative carry the full ones.
+        short = (
+            "Invited",
+            "Enrolled",
+            "Profile",
+            "Matched",
+            "Signed",
+            "Met",
+            "3 mo",
+            "6 mo",
+            "12 mo",
+        )
         steps = [
             (label, value)
-            for label, value in zip(self.step_labels, row.reached, strict=True)
+            for label, value in zip(short, row.reached, strict=True)
             if value != NOT_YET
         ]
         return stacked_bar_chart(
