@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("tandem.wellbeing.urls")),
     path("", include("tandem.rounds.urls")),
     path("", include("tandem.surveys.urls")),
+    path("", include("tandem.insights.urls")),
+    path("", include("tandem.research.urls")),
     path("account/", include("tandem.accounts.urls")),
     path("account/", include("tandem.privacy.urls")),
     path("operator/", include("tandem.audit.urls")),

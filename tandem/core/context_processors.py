@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from tandem.programs.models import Enrollment, ProgramRole
+from tandem.research.models import StudyProtocol
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "coordinator": ProgramRole.Role.COORDINATOR in roles or user.is_superuser,
             "researcher": ProgramRole.Role.RESEARCHER in roles,
             "operator": user.is_superuser,
+            "study": StudyProtocol.objects.filter(cohort__enrollments__user=user).exists(),
         }
     }

@@ -19,6 +19,7 @@ from tandem.accounts.models import User
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
 from tandem.programs import services
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
+from tandem.research.demo import seed_research
 from tandem.rounds.demo import seed_rounds
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - published demo login, local evaluation only
@@ -303,6 +304,7 @@ def load_demo(*, seed: int = 2026) -> Program:
     from tandem.surveys.demo import seed_surveys  # here, so programs never imports surveys
 
     seed_surveys(cohort)
+    seed_research(cohort, list(users.values()))
     return program
 
 

@@ -21,6 +21,7 @@ from tandem.engine.defaults import COMPONENTS, DEFAULT_WEIGHTS
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Profile
 from tandem.programs.policies import can_manage_program
+from tandem.research.selectors import waitlisted_user_ids
 from tandem.rounds.models import MatchGroup, MatchRun
 
 # Above this many people a run goes to the background worker; below it finishes in the request.
@@ -47,6 +48,7 @@ def participants_for_matching(cohort: Cohort) -> MatchingInput:
     not already in a live (proposed or active) partnership of this cohort. Forbidden: evaluator
     lines and blocked pairs from the program's exclusions, and people who were partners in an
     earlier cohort of the program (the engine drops those when the cohort allows them).
+    People randomised to the waitlist arm of the cohort's study are left out, with that reason.
     """
     program = cohort.program
     live = PartnershipMember.objects.filter(cohort=cohort, is_current=True).values("user_id")
@@ -61,7 +63,11 @@ def participants_for_matching(cohort: Cohort) -> MatchingInput:
     }
     participants: list[Participant] = []
     left_out: list[tuple[User, str]] = []
+    waitlisted = waitlisted_user_ids(cohort)
     for enrollment in enrollments:
+        if enrollment.user_id in waitlisted:
+            left_out.append((enrollment.user, "in the study's waitlist arm, matched after it"))
+            continue
         profile = profiles.get(enrollment.user_id)
         stage = program.stage_index(profile.stage) if profile and profile.stage else None
         if profile is None or stage is None:

@@ -34,6 +34,9 @@ BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Comma-separated Fernet keys, newest first; kept apart from SECRET_KEY on purpose.
 FIELD_ENCRYPTION_KEYS = env_list("TANDEM_FIELD_KEYS", [])
 FIELD_ENCRYPTION_KEY_FILE: Path | None = DATA_DIR / "field-keys"
+# Key of the keyed hash behind research study ids; empty derives one from SECRET_KEY (see
+# docs/research.md): set it so study ids survive a SECRET_KEY rotation.
+RESEARCH_ID_KEY = env_str("TANDEM_RESEARCH_ID_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +69,8 @@ INSTALLED_APPS = [
     "tandem.privacy",
     "tandem.rounds",
     "tandem.surveys",
+    "tandem.insights",
+    "tandem.research",
 ]
 
 MIDDLEWARE = [

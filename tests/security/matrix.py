@@ -106,6 +106,16 @@ def _wave(w: Any) -> dict[str, Any]:
     return {"wave_id": _survey(w, "wave_id")["wave_id"]}
 
 
+def _study(w: Any) -> dict[str, Any]:
+    """The cast's cohort, with a study protocol (created on first use)."""
+    from tandem.research.models import StudyProtocol
+
+    StudyProtocol.objects.get_or_create(
+        cohort=w.cast.cohort, defaults={"title": "Peer study", "information": "i", "outcomes": "o"}
+    )
+    return _cohort(w)
+
+
 PAGES: dict[str, Page] = {
     "home": Page(expect=expect(200, anon=200)),
     # participant
@@ -308,6 +318,29 @@ PAGES: dict[str, Page] = {
     "surveys:chart_svg": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
     "surveys:chart_csv": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
     "surveys:wave_edit": Page(kwargs=lambda w: _survey(w, "survey_id", "wave_id"), expect=MANAGE),
+    # insights: the coordinator dashboard (aggregate figures, suppressed)
+    "insights:programs": Page(expect=expect(200)),
+    "insights:program": Page(kwargs=_program, expect=MANAGE),
+    "insights:program_csv": Page(
+        kwargs=_program, data=lambda w: {"table": "funnel"}, expect=MANAGE
+    ),
+    "insights:cohort": Page(kwargs=_cohort, expect=MANAGE),
+    "insights:cohort_svg": Page(kwargs=_cohort, data=lambda w: {"chart": "funnel"}, expect=MANAGE),
+    "insights:cohort_csv": Page(
+        kwargs=_cohort, data=lambda w: {"table": "checkins"}, expect=MANAGE
+    ),
+    # research: protocol and randomisation (coordinators), consent (the cohort's participants),
+    # de-identified exports (the program's researchers only)
+    "research:studies": Page(expect=expect(200)),
+    "research:exports": Page(kwargs=_program, expect=only({"rhea": 200})),
+    "research:export_download": Page(
+        kwargs=lambda w: {"slug": w.cast.program.slug, "cohort_slug": w.cast.cohort.slug},
+        data=lambda w: {"format": "csv"},
+        expect=only({"rhea": 200}),
+    ),
+    "research:protocol": Page(kwargs=_cohort, expect=MANAGE),
+    "research:randomise": Page(kwargs=_study, method="post", expect=MANAGERS_ACT),
+    "research:consent": Page(kwargs=_study, expect=only(MEMBERS_OF_PROGRAM)),
     # the person's own account
     "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),

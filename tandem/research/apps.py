@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ResearchConfig(AppConfig):
+    name = "tandem.research"
+    label = "research"
+    verbose_name = "Research"
+
+    def ready(self) -> None:
+        # The export's own column sources register on import; other apps add theirs the same way.
+        from tandem.research import sources  # noqa: F401
