@@ -28,7 +28,7 @@ from tandem.research.models import StudyProtocol
 
 K = 11
 FORM_NAME = "tandem_export"
-Kind = Literal["category", "integer"]
+Kind = Literal["category", "integer", "number"]
 
 ColumnValues = Callable[[Cohort, Set[int]], Mapping[int, Mapping[str, object]]]
 
@@ -54,18 +54,38 @@ class Column:
         return bool(self.hierarchy)
 
 
+ColumnsFor = Callable[[Cohort], Sequence[Column]]
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
     columns: tuple[Column, ...]
     values: ColumnValues
+    # For columns that depend on the cohort (one per survey wave, say); never quasi-identifiers.
+    columns_for: ColumnsFor | None = None
+
+    def columns_of(self, cohort: Cohort) -> tuple[Column, ...]:
+        if self.columns_for is None:
+            return self.columns
+        return (*self.columns, *self.columns_for(cohort))
 
 
 _SOURCES: dict[str, Source] = {}
 
 
-def register_source(name: str, fn: ColumnValues, *, columns: Sequence[Column]) -> None:
-    """Add (or replace) a source of columns. Values must never be free text, names or dates."""
+def register_source(
+    name: str,
+    fn: ColumnValues,
+    *,
+    columns: Sequence[Column] = (),
+    columns_for: ColumnsFor | None = None,
+) -> None:
+    """Add (or replace) a source of columns. Values must never be free text, names or dates.
+
+    ``columns_for`` names columns that depend on the cohort; their names must carry a prefix
+    no other source uses, and they may not be quasi-identifiers.
+    """
     taken = {
         column.name
         for source in _SOURCES.values()
@@ -75,7 +95,7 @@ def register_source(name: str, fn: ColumnValues, *, columns: Sequence[Column]) -
     clash = taken & {column.name for column in columns}
     if clash or any(column.name == "record_id" for column in columns):
         raise ValueError(f"Column names already used: {sorted(clash) or ['record_id']}")
-    _SOURCES[name] = Source(name=name, columns=tuple(columns), values=fn)
+    _SOURCES[name] = Source(name=name, columns=tuple(columns), values=fn, columns_for=columns_for)
 
 
 def registered_sources() -> tuple[Source, ...]:
@@ -131,7 +151,16 @@ def _text(value: object) -> str:
 
 def build_dataset(cohort: Cohort) -> Dataset:
     """Consenting people of the cohort's study, de-identified and k-anonymous."""
-    columns = tuple(column for source in _SOURCES.values() for column in source.columns)
+    by_source = {source.name: source.columns_of(cohort) for source in _SOURCES.values()}
+    columns = tuple(column for found in by_source.values() for column in found)
+    if len({column.name for column in columns}) != len(columns):
+        raise ValueError("Two export sources named the same column for this cohort.")
+    if any(
+        column.is_quasi_identifier
+        for source in _SOURCES.values()
+        for column in by_source[source.name][len(source.columns) :]
+    ):
+        raise ValueError("Columns that depend on the cohort cannot be quasi-identifiers.")
     protocol = selectors.protocol_for(cohort)
     if protocol is None:
         return Dataset(
@@ -143,7 +172,7 @@ def build_dataset(cohort: Cohort) -> Dataset:
         values = source.values(cohort, people)
         for person in people:
             found = values.get(person, {})
-            for column in source.columns:
+            for column in by_source[source.name]:
                 rows[person][column.name] = _text(found.get(column.name))
     hierarchies = {
         column.name: column.hierarchy for column in columns if column.is_quasi_identifier
@@ -195,7 +224,9 @@ def codebook_csv(dataset: Dataset) -> str:
     ]
     for column in dataset.columns:
         values = (
-            "; ".join(dataset.values_of(column)) if column.kind == "category" else "whole number"
+            "; ".join(dataset.values_of(column))
+            if column.kind == "category"
+            else {"integer": "whole number", "number": "number"}[column.kind]
         )
         description = column.description
         if column.is_quasi_identifier:
@@ -271,6 +302,12 @@ def redcap_dictionary_csv(dataset: Dataset) -> str:
             rows.append(
                 _dictionary_row(
                     column.name, "dropdown", column.label, choices=choices, note=column.description
+                )
+            )
+        elif column.kind == "number":
+            rows.append(
+                _dictionary_row(
+                    column.name, "text", column.label, validation="number", note=column.description
                 )
             )
         else:

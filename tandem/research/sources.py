@@ -17,6 +17,8 @@ from tandem.programs.models import Cohort, Enrollment, Profile
 from tandem.research import kanon
 from tandem.research.exports import Column, K, register_source
 from tandem.research.models import Arm, StudyAllocation
+from tandem.surveys.models import Survey
+from tandem.surveys.selectors import survey_scores
 from tandem.wellbeing.models import Pulse
 from tandem.workspace.models import Goal, Meeting
 
@@ -243,3 +245,34 @@ register_source(
         ),
     ],
 )
+
+
+def _survey_columns(cohort: Cohort) -> list[Column]:
+    columns = []
+    for survey in Survey.objects.filter(cohort=cohort).select_related("version").order_by("pk"):
+        method = survey.version.get_scoring_display().lower()
+        for wave in survey.waves.order_by("offset_months"):
+            columns.append(
+                Column(
+                    f"survey{survey.pk}_m{wave.offset_months}",
+                    f"{survey.title}: {wave.label}",
+                    "number",
+                    f"Score ({method}, reverse-scored items turned) on the "
+                    f"{wave.label.lower()} wave of the survey '{survey.title}', version "
+                    f"{survey.version.number}; empty when not answered completely enough. "
+                    "No answers to single questions and no free text are exported.",
+                )
+            )
+    return columns
+
+
+def _survey_values(cohort: Cohort, people: Set[int]) -> dict[int, dict[str, object]]:
+    values: dict[int, dict[str, object]] = {person: {} for person in people}
+    for score in survey_scores(cohort):
+        if score.user_id in values and score.score is not None:
+            name = f"survey{score.survey_id}_m{score.offset_months}"
+            values[score.user_id][name] = round(score.score, 2)
+    return values
+
+
+register_source("surveys", _survey_values, columns_for=_survey_columns)

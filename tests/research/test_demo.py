@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_cohort_carries_a_locked_study_with_consents_and_an_exportable_dataset():
     program = load_demo()
-    cohort = program.cohorts.get()
+    cohort = program.cohorts.get(slug="peer-pairs")
     protocol = selectors.protocol_for(cohort)
     assert protocol is not None
     assert protocol.is_locked
