@@ -141,6 +141,15 @@ def partnership_decline(*, partnership: Partnership, member: User) -> Partnershi
         mine.left_at = now
         mine.save(update_fields=["response", "responded_at", "is_current", "left_at"])
         if locked.status == Partnership.Status.ACTIVE:
+            staying = len(members) - 1
+            locked.kind = (
+                Partnership.Kind.PAIR
+                if staying == 2
+                else Partnership.Kind.TRIAD
+                if staying == 3
+                else Partnership.Kind.CIRCLE
+            )
+            locked.save(update_fields=["kind"])
             return locked
         _not_taken_up(locked, members, now, skip=member)
     partnership.refresh_from_db()

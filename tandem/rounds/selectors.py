@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,10 @@ from tandem.rounds.models import MatchGroup, MatchRun
 
 # Above this many people a run goes to the background worker; below it finishes in the request.
 INLINE_LIMIT = 300
+
+
+def inline_limit() -> int:
+    return int(getattr(settings, "MATCH_INLINE_LIMIT", INLINE_LIMIT))
 
 
 @dataclass
@@ -223,8 +228,10 @@ def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
     """Enrolled people of the cohort who are in no live partnership, priority first.
 
     Everyone whose proposal was not taken up (declined or expired) comes back with priority;
-    the coordinator is never told who declined.
+    the coordinator is never told who declined. A cohort that has ended has no pool.
     """
+    if cohort.ends_on < timezone.localdate():
+        return []
     live = PartnershipMember.objects.filter(cohort=cohort, is_current=True).values("user_id")
     enrollments = (
         Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE)

@@ -100,7 +100,7 @@ def match_run_start(
 ) -> MatchRun:
     """Snapshot the cohort's matching input into a new run and execute it.
 
-    Runs up to ``selectors.INLINE_LIMIT`` people finish before this returns; larger ones are
+    Runs up to ``selectors.inline_limit()`` people finish before this returns; larger ones are
     queued for the background worker once the transaction commits (``inline`` overrides).
     """
     matching = selectors.participants_for_matching(cohort)
@@ -130,7 +130,7 @@ def match_run_start(
 
 def match_run_dispatch(*, run: MatchRun, inline: bool | None = None) -> None:
     if inline is None:
-        inline = run.size <= selectors.INLINE_LIMIT
+        inline = run.size <= selectors.inline_limit()
     if inline:
         match_run_execute(run_id=run.pk)
         return
@@ -217,9 +217,16 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
 
 def match_run_is_stale(run: MatchRun, now: dt.datetime | None = None) -> bool:
+    """Running without progress, or queued and never picked up, for longer than STALE_AFTER.
+
+    Retrying such a run is always safe: claiming it is one conditional update, so however
+    many tasks are queued for it, one executes it.
+    """
+    if run.status not in (MatchRun.Status.RUNNING, MatchRun.Status.QUEUED):
+        return False
     now = now or timezone.now()
     beat = run.heartbeat_at or run.started_at or run.created_at
-    return run.status == MatchRun.Status.RUNNING and now - beat > STALE_AFTER
+    return now - beat > STALE_AFTER
 
 
 def match_runs_reset_stale(*, now: dt.datetime | None = None) -> int:
@@ -295,6 +302,13 @@ def _editable(run_id: int) -> MatchRun:
     return run
 
 
+def _group_of(run: MatchRun, group_id: int) -> MatchGroup:
+    group = run.groups.filter(pk=group_id).first()
+    if group is None:
+        raise ValidationError("That group is not part of this run.")
+    return group
+
+
 def _rescore(run: MatchRun, group: MatchGroup, scorer: GroupScorer, *, note: str = "") -> None:
     scored = scorer.score(group.member_ids)
     group.score = scored["score"]
@@ -319,7 +333,7 @@ def match_group_lock(*, run: MatchRun, group_id: int, locked: bool) -> MatchGrou
     """Keep a group together through re-runs (or let it go again)."""
     with transaction.atomic():
         fresh = _editable(run.pk)
-        group = fresh.groups.get(pk=group_id)
+        group = _group_of(fresh, group_id)
         group.locked = locked
         group.save(update_fields=["locked"])
         _sync_locks(fresh)
@@ -380,7 +394,7 @@ def match_run_move(*, run: MatchRun, person_id: int, to_group_id: int) -> MatchR
     """
     with transaction.atomic():
         fresh = _editable(run.pk)
-        target = fresh.groups.get(pk=to_group_id)
+        target = _group_of(fresh, to_group_id)
         if person_id in target.member_ids:
             raise ValidationError("That person is already in this group.")
         if len(target.member_ids) >= 12:
@@ -639,6 +653,19 @@ def late_joiner_place(
             reasons_shown=option["reasons"],
             recipients=[user],
         )
+        # The newcomer will read the workspace once they accept, so the group hears it first.
+        for member in members:
+            if member.pk == user.pk:
+                continue
+            send_email_on_commit(
+                to=[member.email],
+                template="rounds/email/joiner_invited",
+                context={
+                    "recipient": member,
+                    "cohort": cohort,
+                    "newcomer": user.get_full_name(),
+                },
+            )
     return partnership
 
 

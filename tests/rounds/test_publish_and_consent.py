@@ -223,7 +223,38 @@ def test_a_late_joiner_is_placed_where_the_fit_is_best_making_a_triad(
     best.refresh_from_db()
     assert best.kind == Partnership.Kind.TRIAD
     assert late in members_of(best)
-    assert [m.to for m in mail.outbox] == [[late.email]]
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([late.email] + [u.email for u in members_of(best) if u != late])
+    invited = next(m for m in mail.outbox if m.to == [late.email])
+    assert "Why we suggest it" in invited.body
+    heads_up = next(m for m in mail.outbox if m.to != [late.email])
+    assert "Late Joiner" in heads_up.body
     assert {p.pk for p in created} >= {best.pk}
     with pytest.raises(ValidationError):
         services.placement_options(cohort=round_.cohort, user=late)
+
+
+def test_a_late_joiner_declining_a_place_in_an_active_pair_leaves_the_pair_as_it_was(
+    cast, round_, django_capture_on_commit_callbacks
+):
+    late = factories.participant(round_.cohort, email="late@example.org", full_name="Lou Late")
+    pair = factories.partnership(round_.cohort, round_.people[:2], status="active")
+    services.late_joiner_place(cohort=round_.cohort, user=late, partnership_id=pair.pk, by=None)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_services.partnership_decline(partnership=pair, member=late)
+    pair.refresh_from_db()
+    assert pair.status == Partnership.Status.ACTIVE
+    assert pair.kind == Partnership.Kind.PAIR
+    assert set(pair.members.filter(is_current=True).values_list("user_id", flat=True)) == {
+        u.pk for u in round_.people[:2]
+    }
+    assert mail.outbox == []
+
+
+def test_an_ended_cohort_has_no_pool(round_):
+    assert len(selectors.rematch_pool(round_.cohort)) == 6
+    round_.cohort.starts_on = timezone.localdate() - dt.timedelta(days=400)
+    round_.cohort.ends_on = timezone.localdate() - dt.timedelta(days=1)
+    round_.cohort.save()
+    assert selectors.rematch_pool(round_.cohort) == []

@@ -186,3 +186,55 @@ def test_compare_counts_people_with_a_different_partner(round_, cast):
     services.match_run_move(run=run, person_id=first.member_ids[0], to_group_id=second.pk)
     comparison = selectors.runs_compare(run, same)
     assert comparison["changed"] == 4  # the mover, their old partner, the two they joined
+
+
+def test_runs_above_the_inline_limit_go_to_the_worker(
+    round_, cast, settings, django_capture_on_commit_callbacks
+):
+    settings.MATCH_INLINE_LIMIT = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.match_run_start(cohort=round_.cohort, created_by=cast.coord)
+    assert run.status == MatchRun.Status.QUEUED  # as the request saw it
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DRAFT  # the (immediate) worker finished it
+    settings.MATCH_INLINE_LIMIT = 6
+    assert services.match_run_start(cohort=round_.cohort, created_by=cast.coord).is_finished
+
+
+def test_a_circles_cohort_proposes_circles(cast):
+    cohort = factories.CohortFactory(program=cast.program, slug="circles", mode="circles")
+    enrol(cohort, 8)
+    run = services.match_run_start(cohort=cohort, created_by=cast.coord)
+    sizes = sorted(len(g) for g in groups_of(run))
+    assert sum(sizes) == 8
+    assert all(3 <= size <= 5 for size in sizes)
+    created = services.match_run_publish(run=run, by=cast.coord)
+    assert {p.kind for p in created} <= {Partnership.Kind.TRIAD, Partnership.Kind.CIRCLE}
+
+
+def test_a_group_of_another_run_cannot_be_locked_or_moved_into(round_, cast):
+    run = services.match_run_start(cohort=round_.cohort, created_by=cast.coord)
+    other = services.match_run_start(cohort=round_.cohort, created_by=cast.coord)
+    foreign = other.groups.first()
+    with pytest.raises(ValidationError):
+        services.match_group_lock(run=run, group_id=foreign.pk, locked=True)
+    with pytest.raises(ValidationError):
+        services.match_run_move(
+            run=run, person_id=run.groups.first().member_ids[0], to_group_id=foreign.pk
+        )
+    assert not foreign.__class__.objects.filter(locked=True).exists()
+
+
+def test_a_queued_run_no_worker_picked_up_can_be_retried(
+    round_, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.match_run_start(cohort=round_.cohort, created_by=cast.coord, inline=False)
+    assert not services.match_run_is_stale(run)
+    MatchRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    run.refresh_from_db()
+    assert services.match_run_is_stale(run)
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = services.match_run_retry(run=run, by=cast.coord)
+    retried.refresh_from_db()
+    assert retried.status == MatchRun.Status.DRAFT

@@ -49,7 +49,7 @@ def cohort_runs(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResp
             "ready": len(matching.participants),
             "left_out": matching.left_out,
             "form": RunStartForm(),
-            "inline_limit": selectors.INLINE_LIMIT,
+            "inline_limit": selectors.inline_limit(),
             "pool": selectors.rematch_pool(cohort),
         },
     )
