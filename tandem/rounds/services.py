@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -229,16 +229,40 @@ def match_run_is_stale(run: MatchRun, now: dt.datetime | None = None) -> bool:
     return now - beat > STALE_AFTER
 
 
-def match_runs_reset_stale(*, now: dt.datetime | None = None) -> int:
-    """Mark runs left "running" by a killed worker as failed, so a coordinator can retry."""
+def match_runs_reset_stale(
+    *, now: dt.datetime | None = None, run_ids: Collection[int] | None = None
+) -> int:
+    """Mark runs left "running" by a killed worker as failed, so a coordinator can retry.
+
+    Without ``run_ids``: runs with no progress for STALE_AFTER. With them: those runs at once,
+    because their task is known to have died (a restarted worker found its process gone) —
+    unless another task for the run is still queued or running, which then owns it.
+    """
     now = now or timezone.now()
-    return MatchRun.objects.filter(
-        status=MatchRun.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
-    ).update(
+    runs = MatchRun.objects.filter(status=MatchRun.Status.RUNNING)
+    if run_ids is None:
+        runs = runs.filter(heartbeat_at__lt=now - STALE_AFTER)
+    else:
+        runs = runs.filter(pk__in=set(run_ids) - _runs_with_live_task())
+    return runs.update(
         status=MatchRun.Status.FAILED,
         error="The worker stopped before the match finished; retry it.",
         finished_at=now,
     )
+
+
+def _runs_with_live_task() -> set[int]:
+    """Runs that a queued or running background task will still execute."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.rounds.tasks import execute_match_run
+
+    live = DBTaskResult.objects.filter(
+        task_path=execute_match_run.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    return {int(args["args"][0]) for args in live if args.get("args")}
 
 
 def match_run_retry(*, run: MatchRun, by: User | None, inline: bool | None = None) -> MatchRun:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.dispatch import receiver
 from django_tasks import task
+from django_tasks_db.compat import TaskResultStatus, task_finished
 
 from tandem.core.periodic import periodic
 from tandem.partnerships.services import partnerships_expire
@@ -15,6 +18,17 @@ from tandem.rounds import services
 def execute_match_run(run_id: int) -> str:
     """Execute one queued run too large to finish inside a web request."""
     return services.match_run_execute(run_id=run_id).status
+
+
+@receiver(task_finished, dispatch_uid="tandem.rounds.run_fails_with_its_task")
+def fail_run_of_failed_task(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """A run whose task failed outside the engine (its worker died) can be retried at once."""
+    if (
+        task_result.status == TaskResultStatus.FAILED
+        and task_result.task.module_path == execute_match_run.module_path
+        and task_result.args
+    ):
+        services.match_runs_reset_stale(run_ids=[int(task_result.args[0])])
 
 
 @periodic(every=dt.timedelta(minutes=5))

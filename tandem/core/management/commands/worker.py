@@ -10,6 +10,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from tandem.core.periodic import enqueue_due
+from tandem.core.workers import tasks_recover_abandoned, worker_id_for_this_process
 
 logger = logging.getLogger("tandem.worker")
 
@@ -41,8 +42,14 @@ class Command(DatabaseWorkerCommand):
             default=60.0,
             help="Seconds between checks for due periodic jobs.",
         )
+        # Decided in handle(), in the process that runs tasks (not the autoreloader's parent).
+        parser.set_defaults(worker_id=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        options["worker_id"] = options["worker_id"] or worker_id_for_this_process()
+        # Tasks of workers of this host that died mid-task fail now, not after a timeout.
+        for result in tasks_recover_abandoned(current_worker_id=options["worker_id"]):
+            self.stderr.write(f"Task {result.pk} failed: its worker stopped while running it.")
         if not options.pop("no_schedule") and not options.get("batch"):
             interval = options.pop("schedule_interval")
             threading.Thread(target=_schedule_forever, args=(interval,), daemon=True).start()
