@@ -112,13 +112,14 @@ TEMPLATES = [
 
 DATABASES = {
     "default": env_database("DATABASE_URL")
-    or {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "tandem.sqlite3",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-    }
+    or {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "tandem.sqlite3"}
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web processes and the worker share the file: writers queue for the lock rather than
+    # fail with "database is locked", also when the file is named by DATABASE_URL.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     # The default SQLite file lives in the data directory; make it on first use.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)

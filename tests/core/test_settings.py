@@ -89,3 +89,20 @@ def test_a_postgres_url_becomes_a_postgres_database(monkeypatch):
     assert config is not None
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "tandem"
+
+
+def test_a_sqlite_file_named_by_database_url_queues_writers_like_the_default_file(tmp_path):
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/shared.sqlite3"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tandem.settings import base; print(base.DATABASES['default']['OPTIONS'])",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'transaction_mode': 'IMMEDIATE', 'timeout': 20}"
