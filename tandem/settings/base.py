@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tandem.wellbeing",
     "tandem.identity",
     "tandem.privacy",
+    "tandem.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -78,6 +78,30 @@ def _pair(w: Any) -> dict[str, Any]:
     return {"partnership_id": w.cast.partnership.pk}
 
 
+def _alice_profile(w: Any) -> dict[str, Any]:
+    return {**_program(w), "profile_id": w.cast.alice.profiles.get().pk}
+
+
+def _grant(w: Any) -> Any:
+    from tandem.outcomes.models import Grant
+
+    grant, _ = Grant.objects.get_or_create(
+        profile=w.cast.alice.profiles.get(), funder="NIH", role="pi", year=2025
+    )
+    return grant
+
+
+def _outcome_import(w: Any) -> Any:
+    from tandem.outcomes.csv_import import outcome_import_preview
+
+    return outcome_import_preview(
+        program=w.cast.program,
+        uploaded_by=w.cast.coord,
+        filename="outcomes.csv",
+        content="person,kind,year,funder,role\nalice@example.org,grant,2025,NIH,pi\n",
+    )
+
+
 PAGES: dict[str, Page] = {
     "home": Page(expect=expect(200, anon=200)),
     # participant
@@ -216,6 +240,22 @@ PAGES: dict[str, Page] = {
     "wellbeing:cohort": Page(kwargs=_cohort, expect=MANAGE),
     "wellbeing:cohort_svg": Page(kwargs=_cohort, expect=MANAGE),
     "wellbeing:cohort_csv": Page(kwargs=_cohort, expect=MANAGE),
+    # outcomes registry (coordinators only) and the evaluation report (researchers too)
+    "outcomes:programs": Page(expect=expect(200)),
+    "outcomes:registry": Page(kwargs=_program, expect=MANAGE),
+    "outcomes:import_upload": Page(kwargs=_program, expect=MANAGE),
+    "outcomes:import_preview": Page(
+        kwargs=lambda w: {**_program(w), "import_id": _outcome_import(w).pk}, expect=MANAGE
+    ),
+    "outcomes:person": Page(kwargs=_alice_profile, expect=MANAGE),
+    "outcomes:add": Page(kwargs=lambda w: {**_alice_profile(w), "kind": "grant"}, expect=MANAGE),
+    "outcomes:delete": Page(
+        kwargs=lambda w: {**_alice_profile(w), "kind": "grant", "outcome_id": _grant(w).pk},
+        method="post",
+        expect=MANAGERS_ACT,
+    ),
+    "outcomes:publications_upload": Page(kwargs=_alice_profile, expect=MANAGE),
+    "outcomes:report": Page(kwargs=_cohort, expect=only({**MANAGERS, "rhea": 200})),
     # the person's own account
     "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),
