@@ -110,18 +110,24 @@ def poisson_rate(count: int, exposure: float) -> Estimate:
 
 
 def rate_ratio(count_a: int, exposure_a: float, count_b: int, exposure_b: float) -> Estimate | None:
-    """Rate of group a over rate of group b, with a 95% interval (score method).
+    """Rate of group a over rate of group b, with the exact conditional 95% interval.
 
-    None when group b has no events: the ratio is then unbounded.
+    Given the total count, group a's count is binomial with p = RR·Ea / (RR·Ea + Eb); the
+    Clopper–Pearson interval for p turns into one for RR. It stays valid when group a has no
+    events (lower bound 0). None when group b has none: the ratio is then unbounded.
     """
     if count_b == 0 or exposure_a <= 0 or exposure_b <= 0:
         return None
-    from statsmodels.stats.rates import confint_poisson_2indep
+    from statsmodels.stats.proportion import proportion_confint
 
-    lower, upper = confint_poisson_2indep(
-        count_a, exposure_a, count_b, exposure_b, method="score", compare="ratio", alpha=ALPHA
+    total = count_a + count_b
+    low_p, high_p = proportion_confint(count_a, total, alpha=ALPHA, method="beta")
+    scale = exposure_b / exposure_a
+    return Estimate(
+        (count_a / exposure_a) / (count_b / exposure_b),
+        float(low_p / (1 - low_p) * scale),
+        float(high_p / (1 - high_p) * scale),
     )
-    return Estimate((count_a / exposure_a) / (count_b / exposure_b), float(lower), float(upper))
 
 
 def proportion(count: int, total: int) -> Estimate:
