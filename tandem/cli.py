@@ -16,6 +16,7 @@ VERBS = {
     "import-roster": "import a roster CSV into a cohort (all rows or none)",
     "match": "match a roster CSV offline, or a cohort with --cohort SLUG",
     "solve": "maximum-weight matching of your own scored pairs (a,b,weight CSV)",
+    "report": "write a cohort's evaluation report as HTML (--cohort SLUG [--out FILE])",
     "tick": "queue due periodic jobs (for cron, when workers run with --no-schedule)",
     "rotate-keys": "re-encrypt private content under the newest field key",
     "backup": "back up the database; the encryption keys go to a separate file",

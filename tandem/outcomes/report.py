@@ -8,6 +8,7 @@ analysed at all, and every count of people shown passes through small-cell suppr
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -266,16 +267,17 @@ def _retention(report: EvaluationReport) -> None:
             [p.months for p in group.people], [p.left for p in group.people]
         )
     longest = min(max(p.months for p in group.people) for group in groups)
-    for months in TIME_POINTS_MONTHS:
-        if months > longest:
-            break
-        cells = []
-        for group in groups:
-            at_risk = sum(1 for p in group.people if p.months >= months)
-            step = report.curves[group.label].at(months)
-            shown = None if 1 <= at_risk <= DEFAULT_THRESHOLD else at_risk
-            cells.append((step, shown))
-        report.time_points.append(TimePointRow(months, tuple(cells)))
+    points = [months for months in TIME_POINTS_MONTHS if months <= longest]
+    columns = []
+    for group in groups:
+        at_risk = [sum(1 for p in group.people if p.months >= months) for months in points]
+        columns.append(_shown_at_risk(at_risk))
+    for index, months in enumerate(points):
+        cells = tuple(
+            (report.curves[group.label].at(months), column[index])
+            for group, column in zip(groups, columns, strict=True)
+        )
+        report.time_points.append(TimePointRow(months, cells))
     a, b = groups
     report.log_rank = stats.log_rank(
         [p.months for p in a.people],
@@ -283,6 +285,23 @@ def _retention(report: EvaluationReport) -> None:
         [p.months for p in b.people],
         [p.left for p in b.people],
     )
+
+
+def _small(count: int) -> bool:
+    return 1 <= count <= DEFAULT_THRESHOLD
+
+
+def _shown_at_risk(at_risk: list[int]) -> list[int | None]:
+    """Numbers at risk, unless one of them or a drop between two is a count of 1 to 10.
+
+    A drop between two time points is the number who left or stopped being followed, so
+    showing both numbers would show that count. Then only the first (the group's size, shown
+    anyway) is kept.
+    """
+    drops = [before - after for before, after in itertools.pairwise(at_risk)]
+    if any(_small(count) for count in (*at_risk, *drops)):
+        return [at_risk[0], *([None] * (len(at_risk) - 1))]
+    return list(at_risk)
 
 
 def _promotion(report: EvaluationReport) -> None:

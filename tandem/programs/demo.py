@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
+from tandem.outcomes.demo import seed_outcomes
 from tandem.programs import services
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
 
@@ -298,6 +299,7 @@ def load_demo(*, seed: int = 2026) -> Program:
             availability=sorted(rng.sample(SLOTS, 3)),
         )
     _evaluator_lines(program, people, users, rng)
+    seed_outcomes(program)
     return program
 
 

@@ -158,3 +158,12 @@ def test_the_report_names_no_one(evaluated, cast, client_for):
     for user in [*participants, cast.alice, cast.carol]:
         assert user.email not in body
         assert user.full_name not in body
+
+
+def test_numbers_at_risk_are_hidden_when_a_drop_between_them_is_a_small_count(evaluated):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    participants_at_risk = [point.cells[0][1] for point in report.time_points]
+    # 26 at the start; 3 left around month 17, a drop of 1 to 10 people.
+    assert participants_at_risk[0] == 26
+    assert all(value is None for value in participants_at_risk[1:])
