@@ -87,7 +87,7 @@ def test_a_bad_doi_is_refused_on_its_field(alice_profile):
 
 
 def test_the_coordinator_adds_a_grant_by_hand(cast, client_for, alice_profile):
-    url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk, "grant"])
+    url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk]) + "?kind=grant"
     response = client_for(cast.coord).post(
         url, {"funder": "NIH", "role": "pi", "year": "2025", "title": "K23"}
     )
@@ -97,7 +97,7 @@ def test_the_coordinator_adds_a_grant_by_hand(cast, client_for, alice_profile):
 
 
 def test_a_form_with_an_error_keeps_what_was_typed(cast, client_for, alice_profile):
-    url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk, "publication"])
+    url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk]) + "?kind=publication"
     response = client_for(cast.coord).post(
         url, {"title": "My careful title", "journal": "JAMA", "year": "2025", "doi": "oops"}
     )
@@ -111,8 +111,9 @@ def test_a_form_with_an_error_keeps_what_was_typed(cast, client_for, alice_profi
 
 def test_the_coordinator_removes_an_outcome(cast, client_for, alice_profile):
     grant, _ = services.grant_record(profile=alice_profile, funder="NIH", role="pi", year=2025)
-    url = reverse("outcomes:delete", args=[cast.program.slug, alice_profile.pk, "grant", grant.pk])
-    assert client_for(cast.coord).post(url).status_code == 302
+    url = reverse("outcomes:delete", args=[cast.program.slug, alice_profile.pk])
+    response = client_for(cast.coord).post(url, {"kind": "grant", "outcome_id": grant.pk})
+    assert response.status_code == 302
     assert not type(grant).objects.exists()
 
 
@@ -120,8 +121,9 @@ def test_an_outcome_of_another_person_cannot_be_removed_through_this_one(
     cast, client_for, alice_profile, bob_profile
 ):
     grant, _ = services.grant_record(profile=bob_profile, funder="NIH", role="pi", year=2025)
-    url = reverse("outcomes:delete", args=[cast.program.slug, alice_profile.pk, "grant", grant.pk])
-    assert client_for(cast.coord).post(url).status_code == 404
+    url = reverse("outcomes:delete", args=[cast.program.slug, alice_profile.pk])
+    response = client_for(cast.coord).post(url, {"kind": "grant", "outcome_id": grant.pk})
+    assert response.status_code == 404
     assert type(grant).objects.filter(pk=grant.pk).exists()
 
 
@@ -131,3 +133,9 @@ def test_another_programs_coordinator_cannot_see_a_person(cast, client_for, alic
     assert client_for(cast.alice).get(url).status_code == 404
     assert client_for(cast.rhea).get(url).status_code == 404
     assert client_for(cast.coord).get(url).status_code == 200
+
+
+def test_an_unknown_kind_of_outcome_is_not_found(cast, client_for, alice_profile):
+    url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk])
+    assert client_for(cast.coord).get(url + "?kind=award").status_code == 404
+    assert client_for(cast.coord).get(url).status_code == 404

@@ -248,10 +248,11 @@ PAGES: dict[str, Page] = {
         kwargs=lambda w: {**_program(w), "import_id": _outcome_import(w).pk}, expect=MANAGE
     ),
     "outcomes:person": Page(kwargs=_alice_profile, expect=MANAGE),
-    "outcomes:add": Page(kwargs=lambda w: {**_alice_profile(w), "kind": "grant"}, expect=MANAGE),
+    "outcomes:add": Page(kwargs=_alice_profile, data=lambda w: {"kind": "grant"}, expect=MANAGE),
     "outcomes:delete": Page(
-        kwargs=lambda w: {**_alice_profile(w), "kind": "grant", "outcome_id": _grant(w).pk},
+        kwargs=_alice_profile,
         method="post",
+        data=lambda w: {"kind": "grant", "outcome_id": _grant(w).pk},
         expect=MANAGERS_ACT,
     ),
     "outcomes:publications_upload": Page(kwargs=_alice_profile, expect=MANAGE),

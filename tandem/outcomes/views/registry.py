@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -78,8 +78,9 @@ def _record(kind: str, profile: Profile, by: Any, values: dict[str, Any]) -> Non
 
 
 @login_required
-def add(request: AuthedRequest, slug: str, profile_id: int, kind: str) -> HttpResponse:
+def add(request: AuthedRequest, slug: str, profile_id: int) -> HttpResponse:
     profile = policies.access_outcome_profile(request.user, slug, profile_id)
+    kind = request.GET.get("kind", "")
     outcome_kind = selectors.kind_or_404(kind)
     data = request.POST or None
     form = (
@@ -104,12 +105,13 @@ def add(request: AuthedRequest, slug: str, profile_id: int, kind: str) -> HttpRe
 
 @login_required
 @require_POST
-def delete(
-    request: AuthedRequest, slug: str, profile_id: int, kind: str, outcome_id: int
-) -> HttpResponse:
+def delete(request: AuthedRequest, slug: str, profile_id: int) -> HttpResponse:
     profile = policies.access_outcome_profile(request.user, slug, profile_id)
-    outcome_kind = selectors.kind_or_404(kind)
-    outcome = selectors.access_outcome(profile, outcome_kind, outcome_id)
+    outcome_kind = selectors.kind_or_404(request.POST.get("kind", ""))
+    outcome_id = request.POST.get("outcome_id", "")
+    if not outcome_id.isdigit():
+        raise Http404
+    outcome = selectors.access_outcome(profile, outcome_kind, int(outcome_id))
     services.outcome_delete(outcome=outcome)  # type: ignore[arg-type]
     messages.success(request, f"{outcome_kind.label} removed.")
     return redirect("outcomes:person", slug, profile.pk)
