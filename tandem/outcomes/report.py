@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from tandem.core.charts import PALETTE, RC, Chart
 from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress_table
 from tandem.outcomes import stats
-from tandem.outcomes.groups import comparison_groups
+from tandem.outcomes.groups import NON_PARTICIPANTS, comparison_groups
 from tandem.outcomes.models import Departure, Grant, Publication, RankChange
 from tandem.programs.models import Cohort, Profile
 
@@ -373,10 +373,11 @@ def _warnings(report: EvaluationReport) -> None:
             f"Fewer than {FEW_EVENTS} departures in all: the retention curves and the log-rank "
             "test rest on very few events."
         )
-    report.warnings.append(
-        "People chose to take part (or the program chose them): differences between the groups "
-        "may come from who they are rather than from peer mentoring."
-    )
+    if report.comparison_label == NON_PARTICIPANTS:
+        report.warnings.append(
+            "People chose to take part (or the program chose them): differences between the "
+            "groups may come from who they are rather than from peer mentoring."
+        )
 
 
 def _percent(value: float) -> str:

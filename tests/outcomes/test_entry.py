@@ -139,3 +139,21 @@ def test_an_unknown_kind_of_outcome_is_not_found(cast, client_for, alice_profile
     url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk])
     assert client_for(cast.coord).get(url + "?kind=award").status_code == 404
     assert client_for(cast.coord).get(url).status_code == 404
+
+
+def test_the_rank_change_form_offers_the_programs_ladder(cast, client_for, alice_profile):
+    url = reverse("outcomes:add", args=[cast.program.slug, alice_profile.pk]) + "?kind=rank-change"
+    client = client_for(cast.coord)
+    page = client.get(url).content.decode()
+    assert '<option value="Assistant professor">' in page
+    response = client.post(
+        url, {"from_rung": "PGY3", "to_rung": "PGY3", "changed_on": "2025-07-01"}
+    )
+    assert response.status_code == 200
+    assert "must differ" in response.content.decode()
+    assert not RankChange.objects.exists()
+    response = client.post(
+        url, {"from_rung": "PGY3", "to_rung": "Chief resident", "changed_on": "2025-07-01"}
+    )
+    assert response.status_code == 302
+    assert RankChange.objects.get().to_rung == "Chief resident"
