@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tandem.outcomes.csv_import import (
     outcome_import_apply,
@@ -129,3 +133,47 @@ def test_people_are_found_only_within_the_program(cast, alice_profile):
         content="person,kind,year,title\ndave@example.org,publication,2025,Elsewhere\n",
     )
     assert [(e["line"], e["column"]) for e in plan.errors] == [(2, "person")]
+
+
+def _counts() -> list[int]:
+    return [m.objects.count() for m in (Publication, Grant, RankChange, Departure)]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(
+        st.lists(
+            st.one_of(
+                st.sampled_from(["A1", "publication", "grant", "2025", "2999", "pi", "x", ""]),
+                st.text(max_size=12),
+            ),
+            min_size=4,
+            max_size=4,
+        ),
+        max_size=5,
+    )
+)
+def test_any_file_is_either_applied_whole_or_refused_with_located_errors(
+    cast, alice_profile, cells
+):
+    lines = ["person,kind,year,title"]
+    for row in cells:
+        lines.append(",".join('"' + cell.replace('"', '""') + '"' for cell in row))
+    content = "\n".join(lines) + "\n"
+    before = _counts()
+    preview = outcome_import_preview(
+        program=cast.program, uploaded_by=cast.coord, filename="o.csv", content=content
+    )
+    errors = preview.summary["errors"]
+    if errors:
+        # An empty file is reported on line 2, where the first outcome should be.
+        last_line = max(2, len(re.split(r"\r\n|\r|\n", content)))  # cells may hold breaks
+        assert all(1 <= error["line"] <= last_line for error in errors)
+        with pytest.raises(ValidationError):
+            outcome_import_apply(outcome_import=preview, by=cast.coord)
+        assert _counts() == before
+    else:
+        plan = outcome_import_apply(outcome_import=preview, by=cast.coord)
+        assert sum(_counts()) - sum(before) == plan.count("created")
