@@ -53,3 +53,28 @@ def test_the_report_command_writes_a_self_contained_html_file(demo_program, tmp_
 def test_the_report_command_refuses_an_unknown_cohort(tmp_path):
     with pytest.raises(CommandError, match="No cohort 'nope'"):
         call_command("report", cohort="nope", out=tmp_path / "r.html")
+
+
+def test_import_outcomes_reports_bad_lines_and_imports_nothing(cast, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person,kind,year,title\nalice@example.org,publication,19x5,T\n")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_outcomes", str(bad), program=cast.program.slug, stderr=stderr)
+    assert "line 2, column year" in stderr.getvalue()
+    assert not Publication.objects.exists()
+
+
+def test_import_outcomes_imports_once(cast, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("person,kind,year,title\nalice@example.org,publication,2025,Peers\n")
+    stdout = io.StringIO()
+    call_command(
+        "import_outcomes", str(good), program=cast.program.slug, dry_run=True, stdout=stdout
+    )
+    assert "would import 1 new" in stdout.getvalue()
+    assert not Publication.objects.exists()
+    call_command("import_outcomes", str(good), program=cast.program.slug, stdout=stdout)
+    call_command("import_outcomes", str(good), program=cast.program.slug, stdout=stdout)
+    assert "0 new, 0 updated, 1 already recorded" in stdout.getvalue()
+    assert Publication.objects.count() == 1
