@@ -6,6 +6,7 @@ The chart is inlined as SVG so the saved file and its PDF print need nothing els
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +145,33 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
     return context
 
 
+STANDALONE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+{css}
+</style>
+</head>
+<body class="report-standalone">
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
 def report_html(report: EvaluationReport) -> str:
-    """A self-contained HTML file of the report, with its print styles inlined."""
-    context = report_context(report)
-    context["print_css"] = mark_safe(PRINT_CSS.read_text(encoding="utf-8"))  # noqa: S308 - ours
-    return render_to_string("outcomes/report_standalone.html", context)
+    """A self-contained HTML file of the report, with its print styles inlined.
+
+    The page is built here rather than in a template: the file is opened from disk, never
+    served, and templates carry no inline style (the strict CSP of the web pages).
+    """
+    body = render_to_string("outcomes/_report_body.html", report_context(report))
+    title = f"Evaluation report — {report.cohort.name} — {report.cohort.program.name}"
+    return STANDALONE.format(
+        title=escape(title), css=PRINT_CSS.read_text(encoding="utf-8"), body=body
+    )
