@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import matplotlib
 from django.utils import timezone
@@ -39,6 +40,42 @@ def register_survey_provider(provider: SurveyProvider) -> None:
     """Let the surveys app supply per-person baseline and follow-up scores for a cohort."""
     if provider not in _survey_providers:
         _survey_providers.append(provider)
+
+
+class WaveScore(Protocol):
+    """One person's score on one survey wave (the shape of the surveys app's SurveyScore)."""
+
+    user_id: int
+    survey_id: int
+    offset_months: int
+    score: float | None
+
+
+def pre_post_scores(wave_scores: Iterable[WaveScore]) -> SurveyScores:
+    """Baseline (earliest wave) and follow-up (latest wave) score per person, from one survey.
+
+    With several surveys in the cohort, the one with the most people scored at both ends is
+    used, so the two groups are compared on the same instrument.
+    """
+    by_survey: dict[int, list[WaveScore]] = {}
+    for item in wave_scores:
+        by_survey.setdefault(item.survey_id, []).append(item)
+    best: SurveyScores = {}
+    for _, items in sorted(by_survey.items()):
+        offsets = {item.offset_months for item in items}
+        if len(offsets) < 2:
+            continue
+        first, last = min(offsets), max(offsets)
+        baseline = {i.user_id: i.score for i in items if i.offset_months == first}
+        follow_up = {i.user_id: i.score for i in items if i.offset_months == last}
+        pairs = {
+            user_id: (float(before), float(after))
+            for user_id, before in baseline.items()
+            if before is not None and (after := follow_up.get(user_id)) is not None
+        }
+        if len(pairs) > len(best):
+            best = pairs
+    return best
 
 
 def _survey_scores(cohort: Cohort) -> SurveyScores | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from tandem.outcomes import report as report_module
 from tandem.outcomes import services
 from tandem.outcomes.groups import NON_PARTICIPANTS, comparison_groups
-from tandem.outcomes.report import evaluation_report, register_survey_provider
+from tandem.outcomes.report import evaluation_report, pre_post_scores, register_survey_provider
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,29 @@ def test_numbers_at_risk_are_hidden_when_a_drop_between_them_is_a_small_count(ev
     # 26 at the start; 3 left around month 17, a drop of 1 to 10 people.
     assert participants_at_risk[0] == 26
     assert all(value is None for value in participants_at_risk[1:])
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A score as the surveys app reports it (user, survey, wave offset, score)."""
+
+    user_id: int
+    survey_id: int
+    offset_months: int
+    score: float | None
+
+
+def test_pre_post_scores_take_the_earliest_and_latest_wave_of_the_best_covered_survey():
+    scores = [
+        Wave(1, 10, 0, 2.0),
+        Wave(1, 10, 6, 3.0),
+        Wave(1, 10, 12, 4.5),
+        Wave(2, 10, 0, 3.0),
+        Wave(2, 10, 12, None),  # incomplete at follow-up: left out
+        Wave(3, 10, 0, 1.0),
+        Wave(3, 10, 12, 1.5),
+        Wave(1, 20, 0, 9.0),  # another survey with fewer people at both ends
+        Wave(1, 20, 6, 8.0),
+        Wave(4, 30, 0, 5.0),  # a survey with a single wave has no change to show
+    ]
+    assert pre_post_scores(scores) == {1: (2.0, 4.5), 3: (1.0, 1.5)}
