@@ -12,6 +12,8 @@ from ninja import NinjaAPI
 
 from tandem.core.api import BrowserSessionAuth, TokenAuth
 from tandem.programs.api import router as programs_router
+from tandem.rounds.api import router as rounds_router
+from tandem.surveys.api import router as surveys_router
 from tandem.wellbeing.api import router as wellbeing_router
 from tandem.workspace.api import router as workspace_router
 
@@ -33,3 +35,5 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 api.add_router("/", programs_router)
 api.add_router("/", workspace_router)
 api.add_router("/", wellbeing_router)
+api.add_router("/", rounds_router)
+api.add_router("/", surveys_router)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("partnerships/", include("tandem.workspace.urls")),
     path("account/notifications/", include("tandem.notifications.urls")),
     path("", include("tandem.wellbeing.urls")),
+    path("", include("tandem.rounds.urls")),
+    path("", include("tandem.surveys.urls")),
     path("account/", include("tandem.accounts.urls")),
     path("account/", include("tandem.privacy.urls")),
     path("operator/", include("tandem.audit.urls")),

@@ -13,6 +13,7 @@ class NotificationPreferenceAdmin(PrivateContentAdminMixin, admin.ModelAdmin):
         "weekly_digest",
         "checkin_reminders",
         "kudos_emails",
+        "survey_reminders",
     )
     raw_id_fields = ("user",)
 

@@ -46,6 +46,11 @@ class NotificationPreferenceForm(forms.Form):
         label="Tell me when a partner sends me kudos",
         help_text="Only that they did — the message itself stays in Tandem.",
     )
+    survey_reminders = forms.BooleanField(
+        required=False,
+        label="Remind me when a program survey is waiting for my answers",
+        help_text="At most once a week while the survey is open.",
+    )
 
     @classmethod
     def for_preference(

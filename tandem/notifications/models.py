@@ -1,5 +1,5 @@
-"""Each person's choice of emails (meetings, action items, digest, check-ins, kudos), and a
-record of every reminder sent.
+"""Each person's choice of emails (meetings, action items, digest, check-ins, kudos,
+surveys), and a record of every reminder sent.
 
 The record carries a unique key per reminder, so a job that runs twice (or on two workers)
 never sends the same reminder twice.
@@ -46,6 +46,9 @@ class NotificationPreference(models.Model):
     kudos_emails = models.BooleanField(
         default=True,
         help_text="An email saying a partner sent kudos, without the message itself.",
+    )
+    survey_reminders = models.BooleanField(
+        default=True, help_text="An email when a program survey is open and not yet answered."
     )
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -26,6 +26,7 @@ PREFERENCE_FIELDS = (
     "digest_weekday",
     "checkin_reminders",
     "kudos_emails",
+    "survey_reminders",
 )
 
 

@@ -20,6 +20,7 @@ from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
 from tandem.outcomes.demo import seed_outcomes
 from tandem.programs import services
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
+from tandem.rounds.demo import seed_rounds
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - published demo login, local evaluation only
 DEMO_PROGRAM_SLUG = "riverside-peers"
@@ -299,6 +300,10 @@ def load_demo(*, seed: int = 2026) -> Program:
             availability=sorted(rng.sample(SLOTS, 3)),
         )
     _evaluator_lines(program, people, users, rng)
+    seed_rounds(program, participant_email=PARTICIPANT_EMAIL)
+    from tandem.surveys.demo import seed_surveys  # here, so programs never imports surveys
+
+    seed_surveys(cohort)
     seed_outcomes(program)
     return program
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
+from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS, DEFAULT_WEIGHTS
 
 
 def default_ladder() -> list[str]:
@@ -23,6 +23,10 @@ def default_ladder() -> list[str]:
 
 def default_topics() -> list[str]:
     return list(DEFAULT_TOPICS)
+
+
+def default_match_weights() -> dict[str, float]:
+    return dict(DEFAULT_WEIGHTS)
 
 
 def new_join_token() -> str:
@@ -101,6 +105,15 @@ class Cohort(models.Model):
     enrolment_open = models.BooleanField(default=True)
     join_token = models.CharField(max_length=40, unique=True, default=new_join_token)
     created_at = models.DateTimeField(default=timezone.now)
+    # How match rounds score and propose; the weights start as the engine's defaults.
+    match_weights = models.JSONField(default=default_match_weights)
+    response_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days participants have to accept or decline a proposed match."
+    )
+    allow_previous_partners = models.BooleanField(
+        default=False,
+        help_text="Allow people who were partners in an earlier cohort to be matched again.",
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]

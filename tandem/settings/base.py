@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "tandem.wellbeing",
     "tandem.identity",
     "tandem.privacy",
+    "tandem.rounds",
+    "tandem.surveys",
     "tandem.outcomes",
 ]
 

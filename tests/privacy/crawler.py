@@ -50,6 +50,15 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "reflection_id": ("wellbeing.Reflection", "pk"),
     "kudos_id": ("wellbeing.Kudos", "pk"),
     "resource_id": ("wellbeing.SupportResource", "pk"),
+    "run_id": ("rounds.MatchRun", "pk"),
+    "other_id": ("rounds.MatchRun", "pk"),
+    "group_id": ("rounds.MatchGroup", "pk"),
+    "person_id": ("accounts.User", "pk"),
+    "user_id": ("accounts.User", "pk"),
+    "instrument_id": ("surveys.Instrument", "pk"),
+    "question_id": ("surveys.Item", "pk"),
+    "survey_id": ("surveys.Survey", "pk"),
+    "wave_id": ("surveys.SurveyWave", "pk"),
     # Only allauth's security-key pages use a bare <pk> (a person's own second factor).
     "pk": ("mfa.Authenticator", "pk"),
 }

@@ -19,10 +19,12 @@ from tandem.accounts.models import User
 from tandem.core.crypto import PREFIX, encrypted_fields
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import partnership_exit
+from tandem.surveys import services as surveys
 from tandem.wellbeing import services as wellbeing
 from tandem.workspace import services
 from tests import factories
 from tests.privacy.crawler import crawl
+from tests.surveys.builders import cast_survey
 from tests.workspace import factories as wf
 
 # Short, because a check-in's word holds 30 characters; every planted text contains it.
@@ -45,7 +47,7 @@ PAIR_KINDS = (
     "reflection-shared",
 )
 # Self-private (P1): Alice's alone.
-ALICE_KINDS = ("pulse-private", "reflection-private", "opportunity")
+ALICE_KINDS = ("pulse-private", "reflection-private", "opportunity", "survey-answer")
 # Erin and Finn's ended partnership: neither Alice nor Bob.
 ENDED_KINDS = ("ended-note", "ended-kudos")
 
@@ -61,6 +63,7 @@ def planted(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _plant_workspace(cast)
         _plant_wellbeing(cast)
+        _plant_survey(cast)
         _plant_ended(cast)
     return cast
 
@@ -114,6 +117,17 @@ def _plant_wellbeing(cast):
     )
     wellbeing.reflection_share(reflection=shared, partnership=pair, user=cast.alice)
     wellbeing.kudos_send(partnership=pair, sender=cast.bob, message=f"Great talk {mark('kudos')}")
+
+
+def _plant_survey(cast):
+    """Alice's free-text answer to her cohort's survey: hers alone (P1)."""
+    survey = cast_survey(cast)
+    wave = survey.waves.order_by("offset_months").first()
+    surveys.response_submit(
+        wave=wave,
+        user=cast.alice,
+        answers={"a": 4, "b": 2, "c": 3, "d": 7, "note": f"Survey {mark('survey-answer')}"},
+    )
 
 
 def _plant_ended(cast):
@@ -173,6 +187,9 @@ def test_coordinator_crawl_reaches_their_pages_and_sees_only_counts(planted, cli
         "/programs/riverside/support/",
         "/programs/riverside/cohorts/fall/wellbeing/",
         "/programs/riverside/cohorts/fall/wellbeing.csv",
+        "/programs/riverside/surveys/",
+        f"/programs/riverside/surveys/{cast_survey(cast).pk}/",
+        f"/programs/riverside/surveys/{cast_survey(cast).pk}/chart.csv?chart=rates",
         "/api/v1/programs/riverside/cohorts/fall/enrollments",
     } <= result.ok_urls
     page = result.pages[partnerships].body
@@ -188,6 +205,7 @@ def test_operator_crawl_of_admin_and_pages_shows_private_placeholder(planted, cl
     private_models = {
         "workspace": ("note", "goal", "milestone", "goalcomment", "meeting", "actionitem"),
         "wellbeing": ("pulse", "reflection", "sharedreflection", "kudos"),
+        "surveys": ("answer",),
     }
     for app, models in private_models.items():
         for model in models:
@@ -239,6 +257,7 @@ def test_member_crawl_finds_every_kind_of_marker_positive_control(planted, clien
         f"/api/v1/partnerships/{pair}/kudos",
         "/api/v1/me/pulses",
         "/api/v1/me/reflections",
+        "/api/v1/me/surveys",
     } <= leaks
     assert any(url.startswith(f"/partnerships/{pair}/meetings/") for url in leaks)
     # Erin and Finn's ended partnership is not Alice's: nothing of it.

@@ -78,6 +78,34 @@ def _pair(w: Any) -> dict[str, Any]:
     return {"partnership_id": w.cast.partnership.pk}
 
 
+def _match_run(w: Any) -> Any:
+    """A draft match run over the cast's cohort: carol and two newcomers (made once per world)."""
+    if getattr(w, "_match_run", None) is None:
+        from tandem.rounds.services import match_run_start
+        from tests import factories
+
+        for name in ("Nia", "Omar"):
+            factories.participant(w.cast.cohort, email=f"{name.lower()}@example.org")
+        w._match_run = match_run_start(cohort=w.cast.cohort, created_by=w.cast.coord)
+    return w._match_run
+
+
+def _run(w: Any) -> dict[str, Any]:
+    return {"run_id": _match_run(w).pk}
+
+
+def _survey(w: Any, *names: str) -> dict[str, Any]:
+    """The program slug and the named ids of the cast cohort's survey (made on first use)."""
+    from tests.surveys.builders import ids
+
+    found = ids(w.cast)
+    return {"slug": w.cast.program.slug} | {name: found[name] for name in names}
+
+
+def _wave(w: Any) -> dict[str, Any]:
+    return {"wave_id": _survey(w, "wave_id")["wave_id"]}
+
+
 def _alice_profile(w: Any) -> dict[str, Any]:
     return {**_program(w), "profile_id": w.cast.alice.profiles.get().pk}
 
@@ -240,6 +268,70 @@ PAGES: dict[str, Page] = {
     "wellbeing:cohort": Page(kwargs=_cohort, expect=MANAGE),
     "wellbeing:cohort_svg": Page(kwargs=_cohort, expect=MANAGE),
     "wellbeing:cohort_csv": Page(kwargs=_cohort, expect=MANAGE),
+    # match rounds (w's draft run covers carol and two newcomers of the cast's cohort)
+    "rounds:overview": Page(expect=expect(200)),
+    "rounds:cohort_runs": Page(kwargs=_cohort, expect=MANAGE),
+    "rounds:settings": Page(kwargs=_cohort, expect=MANAGE),
+    # Only carol can be matched in the cast's cohort, so the run is refused with a message.
+    "rounds:run_start": Page(kwargs=_cohort, method="post", expect=MANAGERS_ACT),
+    "rounds:place": Page(
+        kwargs=lambda w: {**_cohort(w), "user_id": w.cast.carol.pk}, expect=MANAGE
+    ),
+    "rounds:run": Page(kwargs=_run, expect=MANAGE),
+    "rounds:run_progress": Page(kwargs=_run, expect=MANAGE),
+    "rounds:run_retry": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
+    "rounds:run_rerun": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
+    "rounds:run_reviewed": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
+    "rounds:run_publish": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
+    "rounds:run_forbid": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
+    "rounds:group_lock": Page(
+        kwargs=lambda w: {**_run(w), "group_id": _match_run(w).groups.first().pk},
+        method="post",
+        data=lambda w: {"locked": "1"},
+        expect=MANAGERS_ACT,
+    ),
+    "rounds:move": Page(kwargs=lambda w: {**_run(w), "person_id": w.cast.carol.pk}, expect=MANAGE),
+    "rounds:compare": Page(
+        kwargs=lambda w: {**_run(w), "other_id": _match_run(w).pk}, expect=MANAGE
+    ),
+    "rounds:proposals": Page(expect=expect(200)),
+    "rounds:proposal": Page(kwargs=_pair, expect=PARTNERS),
+    # alice and bob already accepted their partnership: answering again is refused politely.
+    "rounds:proposal_accept": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
+    "rounds:proposal_decline": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
+    # surveys (tests/surveys/builders.py makes the cast cohort's survey on first use)
+    "surveys:list": Page(expect=expect(200)),
+    "surveys:answer": Page(kwargs=_wave, expect=only(MEMBERS_OF_PROGRAM)),
+    "surveys:program": Page(kwargs=_program, expect=MANAGE),
+    "surveys:survey_create": Page(kwargs=lambda w: _survey(w), expect=MANAGE),
+    "surveys:instrument_create": Page(kwargs=_program, expect=MANAGE),
+    "surveys:instrument_library": Page(
+        kwargs=_program,
+        method="post",
+        data=lambda w: {"slug": "career-confidence"},
+        expect=MANAGERS_ACT,
+    ),
+    "surveys:instrument_import": Page(kwargs=_program, expect=MANAGE),
+    "surveys:instrument": Page(kwargs=lambda w: _survey(w, "instrument_id"), expect=MANAGE),
+    "surveys:item_add": Page(kwargs=lambda w: _survey(w, "instrument_id"), expect=MANAGE),
+    "surveys:item_edit": Page(
+        kwargs=lambda w: _survey(w, "instrument_id", "question_id"), expect=MANAGE
+    ),
+    "surveys:item_move": Page(
+        kwargs=lambda w: _survey(w, "instrument_id", "question_id"),
+        method="post",
+        data=lambda w: {"direction": "down"},
+        expect=MANAGERS_ACT,
+    ),
+    "surveys:item_delete": Page(
+        kwargs=lambda w: _survey(w, "instrument_id", "question_id"),
+        method="post",
+        expect=MANAGERS_ACT,
+    ),
+    "surveys:results": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
+    "surveys:chart_svg": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
+    "surveys:chart_csv": Page(kwargs=lambda w: _survey(w, "survey_id"), expect=MANAGE),
+    "surveys:wave_edit": Page(kwargs=lambda w: _survey(w, "survey_id", "wave_id"), expect=MANAGE),
     # outcomes registry (coordinators only) and the evaluation report (researchers too)
     "outcomes:programs": Page(expect=expect(200)),
     "outcomes:registry": Page(kwargs=_program, expect=MANAGE),
@@ -442,5 +534,35 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("POST", "/api/v1/partnerships/{partnership_id}/kudos"): Operation(
         params=_api_pair(), body={"message": "Keep going"}, expect=API_PARTNERS_CREATE
+    ),
+    # match rounds
+    ("GET", "/api/v1/programs/{slug}/cohorts/{cohort_slug}/match-runs"): Operation(
+        params=_cohort, expect=API_MANAGE
+    ),
+    # Only carol can be matched in the cast's cohort: coordinators get the service's 422.
+    ("POST", "/api/v1/programs/{slug}/cohorts/{cohort_slug}/match-runs"): Operation(
+        params=_cohort, body={"seed": 1}, expect=api_only({"coord": 422, "olga": 422})
+    ),
+    ("GET", "/api/v1/match-runs/{run_id}"): Operation(params=_run, expect=API_MANAGE),
+    ("POST", "/api/v1/match-runs/{run_id}/publish"): Operation(params=_run, expect=API_MANAGE),
+    ("GET", "/api/v1/me/proposals"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/proposals/{partnership_id}"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
+    ("POST", "/api/v1/me/proposals/{partnership_id}/accept"): Operation(
+        params=_api_pair(), expect=api_only({"alice": 422, "bob": 422})
+    ),
+    ("POST", "/api/v1/me/proposals/{partnership_id}/decline"): Operation(
+        params=_api_pair(), expect=api_only({"alice": 422, "bob": 422})
+    ),
+    ("GET", "/api/v1/me/surveys"): Operation(expect=api(200)),
+    ("PUT", "/api/v1/me/surveys/{wave_id}/response"): Operation(
+        params=_wave,
+        body={"answers": {"a": 4, "b": 2, "c": 3, "d": 7}},
+        expect=api_only({"alice": 200, "bob": 200, "carol": 200}),
+    ),
+    ("GET", "/api/v1/programs/{slug}/surveys"): Operation(params=_program, expect=API_MANAGE),
+    ("GET", "/api/v1/programs/{slug}/surveys/{survey_id}/aggregates"): Operation(
+        params=lambda w: _survey(w, "survey_id"), expect=API_MANAGE
     ),
 }

@@ -1,0 +1,51 @@
+"""Forms for match rounds: cohort match settings, starting a run and the review edits."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tandem.engine.defaults import COMPONENTS
+
+
+class MatchSettingsForm(forms.Form):
+    response_days = forms.IntegerField(
+        label="Days to answer a proposal",
+        min_value=1,
+        max_value=60,
+        help_text="After this many days an unanswered proposal lapses and its members return "
+        "to the pool.",
+    )
+    allow_previous_partners = forms.BooleanField(
+        label="Allow previous partners to be matched again", required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in COMPONENTS:
+            self.fields[f"weight_{name}"] = forms.FloatField(
+                label=f"Weight: {name}", min_value=0, max_value=100
+            )
+
+    def weights(self) -> dict[str, float]:
+        return {name: float(self.cleaned_data[f"weight_{name}"]) for name in COMPONENTS}
+
+
+class RunStartForm(forms.Form):
+    seed = forms.IntegerField(
+        label="Seed",
+        min_value=0,
+        max_value=2_000_000_000,
+        initial=0,
+        required=False,
+        help_text="The same seed and input always give the same groups.",
+    )
+
+
+class ForbidForm(forms.Form):
+    a = forms.TypedChoiceField(label="First person", coerce=int)
+    b = forms.TypedChoiceField(label="Second person", coerce=int)
+
+    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["a"].choices = people  # type: ignore[attr-defined]
+        self.fields["b"].choices = people  # type: ignore[attr-defined]

@@ -1,0 +1,112 @@
+"""Match rounds: a coordinator's run of the matching engine over a cohort, and its groups.
+
+A run snapshots the engine's input when it starts, so executing it again (after a failure or
+a killed worker) with the same seed gives the same groups. Publishing turns its groups into
+proposed partnerships.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tandem.partnerships.models import Partnership
+from tandem.programs.models import Cohort
+
+
+class MatchRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FAILED = "failed", "Failed"
+        DRAFT = "draft", "Draft"
+        REVIEWED = "reviewed", "Reviewed"
+        PUBLISHED = "published", "Published"
+
+    EDITABLE = (Status.DRAFT, Status.REVIEWED)
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="match_runs")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    mode = models.CharField(max_length=10, choices=Cohort.Mode.choices)
+    weights: Any = models.JSONField(default=dict)
+    seed = models.PositiveIntegerField(default=0)
+    allow_previous_partners = models.BooleanField(default=False)
+    # The engine's input as it was when the run started (participants, forbidden pairs).
+    participants: Any = models.JSONField(default=list)
+    forbidden: Any = models.JSONField(default=list)
+    # Coordinator constraints: lists of user-id lists kept together, and user-id pairs kept apart.
+    locks: Any = models.JSONField(default=list, blank=True)
+    forbids: Any = models.JSONField(default=list, blank=True)
+    metrics: Any = models.JSONField(default=dict, blank=True)
+    unmatched: Any = models.JSONField(default=list, blank=True)
+    notes: Any = models.JSONField(default=list, blank=True)
+    progress_stage = models.CharField(max_length=40, blank=True)
+    progress = models.FloatField(default=0.0)
+    error = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self) -> str:
+        return f"Match run #{self.pk} of {self.cohort}"
+
+    @property
+    def size(self) -> int:
+        return len(self.participants)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * max(0.0, min(1.0, self.progress)))
+
+
+class MatchGroup(models.Model):
+    """One proposed pair, triad or circle of a run, with its score and explanation."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="groups")
+    position = models.PositiveIntegerField(default=0)
+    member_ids: Any = models.JSONField(default=list)
+    score = models.FloatField(default=0.0)
+    components: Any = models.JSONField(default=dict)
+    reasons: Any = models.JSONField(default=list)
+    warnings: Any = models.JSONField(default=list)
+    violations: Any = models.JSONField(default=list, blank=True)
+    locked = models.BooleanField(default=False)
+    partnership = models.OneToOneField(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="match_group",
+    )
+
+    class Meta:
+        ordering = ["run", "position"]
+
+    def __str__(self) -> str:
+        return f"Group {self.position + 1} of run #{self.run_id}"

@@ -1,0 +1,297 @@
+"""Reads for match rounds: the engine's input for a cohort, runs, the rematch pool, comparisons.
+
+``participants_for_matching`` is the one place that decides who a cohort's run matches and
+which pairs it must keep apart; every run, re-run, pool run and placement goes through it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.engine import ForbiddenPair, MatchConfig, Participant, Weights
+from tandem.engine.defaults import COMPONENTS, DEFAULT_WEIGHTS
+from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.programs.models import Cohort, Enrollment, Exclusion, Profile
+from tandem.programs.policies import can_manage_program
+from tandem.rounds.models import MatchGroup, MatchRun
+
+# Above this many people a run goes to the background worker; below it finishes in the request.
+INLINE_LIMIT = 300
+
+
+@dataclass
+class MatchingInput:
+    """The engine's input for one cohort, and who was left out before matching and why."""
+
+    participants: list[Participant]
+    forbidden: list[ForbiddenPair]
+    left_out: list[tuple[User, str]] = field(default_factory=list)
+
+
+def participants_for_matching(cohort: Cohort) -> MatchingInput:
+    """Who a run over ``cohort`` matches now, and the pairs it must never put together.
+
+    Everyone actively enrolled whose profile names a stage on the program's ladder and who is
+    not already in a live (proposed or active) partnership of this cohort. Forbidden: evaluator
+    lines and blocked pairs from the program's exclusions, and people who were partners in an
+    earlier cohort of the program (the engine drops those when the cohort allows them).
+    """
+    program = cohort.program
+    live = PartnershipMember.objects.filter(cohort=cohort, is_current=True).values("user_id")
+    enrollments = (
+        Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE)
+        .exclude(user_id__in=live)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    profiles = {
+        p.user_id: p for p in Profile.objects.filter(program=program).select_related("user")
+    }
+    participants: list[Participant] = []
+    left_out: list[tuple[User, str]] = []
+    for enrollment in enrollments:
+        profile = profiles.get(enrollment.user_id)
+        stage = program.stage_index(profile.stage) if profile and profile.stage else None
+        if profile is None or stage is None:
+            left_out.append((enrollment.user, "no career stage on the program's ladder yet"))
+            continue
+        participants.append(participant_from_profile(profile, stage))
+    forbidden = forbidden_pairs(cohort, {int(p.id) for p in participants})
+    return MatchingInput(participants=participants, forbidden=forbidden, left_out=left_out)
+
+
+def forbidden_pairs(cohort: Cohort, ids: set[int]) -> list[ForbiddenPair]:
+    """Exclusions among ``ids`` and their previous partners from earlier cohorts."""
+    forbidden = [
+        ForbiddenPair(str(a), str(b), kind=reason)
+        for a, b, reason in Exclusion.objects.filter(
+            program=cohort.program, person_id__in=ids, other_id__in=ids
+        ).values_list("person_id", "other_id", "reason")
+    ]
+    forbidden += [
+        ForbiddenPair(str(a), str(b), kind="previous_partner")
+        for a, b in sorted(previous_partner_pairs(cohort, ids))
+    ]
+    return forbidden
+
+
+def participant_from_profile(profile: Profile, stage: int) -> Participant:
+    return Participant(
+        id=str(profile.user_id),
+        stage=stage,
+        specialty=profile.specialty,
+        offers=frozenset(profile.offers or []),
+        seeks=frozenset(profile.seeks or []),
+        main_thing=profile.main_thing,
+        specialty_preference=profile.specialty_preference,
+        availability=frozenset(profile.availability or []),
+        name=profile.user.display_name,
+    )
+
+
+def previous_partner_pairs(cohort: Cohort, ids: set[int]) -> set[tuple[int, int]]:
+    """Pairs of ``ids`` who shared a partnership that became active in another of its cohorts."""
+    rows = (
+        PartnershipMember.objects.filter(
+            partnership__cohort__program=cohort.program,
+            partnership__activated_at__isnull=False,
+            user_id__in=ids,
+        )
+        .exclude(partnership__cohort=cohort)
+        .values_list("partnership_id", "user_id")
+    )
+    by_partnership: dict[int, list[int]] = defaultdict(list)
+    for partnership_id, user_id in rows:
+        by_partnership[partnership_id].append(user_id)
+    pairs: set[tuple[int, int]] = set()
+    for members in by_partnership.values():
+        for a in members:
+            for b in members:
+                if a < b:
+                    pairs.add((a, b))
+    return pairs
+
+
+def engine_config(run: MatchRun) -> MatchConfig:
+    weights = {name: float(run.weights.get(name, DEFAULT_WEIGHTS[name])) for name in COMPONENTS}
+    program = run.cohort.program
+    return MatchConfig(
+        mode=run.mode,
+        weights=Weights(**weights),
+        max_stage_gap=program.max_stage_gap,
+        allow_previous_partners=run.allow_previous_partners,
+        seed=run.seed,
+        ladder=tuple(program.ladder),
+    )
+
+
+def access_match_run(user: User, run_id: int, *, for_update: bool = False) -> MatchRun:
+    """Return the run if ``user`` manages its program, else raise 404."""
+    queryset = MatchRun.objects.select_related("cohort__program")
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        run = queryset.get(pk=run_id)
+    except MatchRun.DoesNotExist:
+        raise Http404 from None
+    if not can_manage_program(user, run.cohort.program):
+        raise Http404
+    return run
+
+
+def runs_for_cohort(cohort: Cohort) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(cohort=cohort).select_related("created_by")
+
+
+def people_of_run(run: MatchRun) -> dict[int, dict[str, Any]]:
+    """Each person in the run by user id: name and the profile fields the engine used."""
+    users = {u.pk: u for u in User.objects.filter(pk__in=[int(p["id"]) for p in run.participants])}
+    ladder = run.cohort.program.ladder
+    people: dict[int, dict[str, Any]] = {}
+    for row in run.participants:
+        user_id = int(row["id"])
+        user = users.get(user_id)
+        stage = row["stage"]
+        people[user_id] = {
+            "id": user_id,
+            "name": user.get_full_name() if user else f"#{user_id}",
+            "stage": ladder[stage] if 0 <= stage < len(ladder) else str(stage),
+            "specialty": row.get("specialty", ""),
+        }
+    return people
+
+
+def run_groups(run: MatchRun) -> list[dict[str, Any]]:
+    """The run's groups ready for the review page, members named."""
+    people = people_of_run(run)
+    rows = []
+    for group in run.groups.all():
+        rows.append(
+            {
+                "group": group,
+                "members": [people.get(m, {"id": m, "name": f"#{m}"}) for m in group.member_ids],
+                "components": sorted(group.components.items(), key=lambda kv: -kv[1]),
+            }
+        )
+    return rows
+
+
+def partner_sets(run: MatchRun) -> dict[int, frozenset[int]]:
+    partners: dict[int, frozenset[int]] = {}
+    for group in run.groups.all():
+        for member in group.member_ids:
+            partners[member] = frozenset(set(group.member_ids) - {member})
+    return partners
+
+
+def runs_compare(first: MatchRun, second: MatchRun) -> dict[str, Any]:
+    """Side-by-side figures of two runs and how many people would get a different partner."""
+    a, b = partner_sets(first), partner_sets(second)
+    everyone = set(a) | set(b)
+    changed = sum(1 for person in everyone if a.get(person) != b.get(person))
+    return {
+        "rows": [
+            (label, first.metrics.get(key), second.metrics.get(key))
+            for key, label in (
+                ("total", "Total score"),
+                ("mean", "Mean group score"),
+                ("min", "Lowest group score"),
+                ("coverage", "Share of people placed"),
+            )
+        ]
+        + [("Groups", first.groups.count(), second.groups.count())],
+        "changed": changed,
+        "people": len(everyone),
+    }
+
+
+@dataclass
+class PoolEntry:
+    user: User
+    reason: str
+    priority: bool
+
+
+def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
+    """Enrolled people of the cohort who are in no live partnership, priority first.
+
+    Everyone whose proposal was not taken up (declined or expired) comes back with priority;
+    the coordinator is never told who declined.
+    """
+    live = PartnershipMember.objects.filter(cohort=cohort, is_current=True).values("user_id")
+    enrollments = (
+        Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE)
+        .exclude(user_id__in=live)
+        .select_related("user")
+    )
+    last_status: dict[int, str] = {}
+    for user_id, status in (
+        PartnershipMember.objects.filter(cohort=cohort)
+        .order_by("joined_at", "pk")
+        .values_list("user_id", "partnership__status")
+    ):
+        last_status[user_id] = status
+    entries = []
+    for enrollment in enrollments:
+        last = last_status.get(enrollment.user_id)
+        if last == Partnership.Status.DECLINED:
+            entry = PoolEntry(enrollment.user, "proposal not taken up", True)
+        elif last in (Partnership.Status.EXITED, Partnership.Status.CLOSED):
+            entry = PoolEntry(enrollment.user, "partnership ended", False)
+        elif cohort.partnerships.exists():
+            entry = PoolEntry(enrollment.user, "joined after the match", False)
+        else:
+            entry = PoolEntry(enrollment.user, "not matched yet", False)
+        entries.append(entry)
+    entries.sort(key=lambda e: (not e.priority, e.user.display_name))
+    return entries
+
+
+def proposals_for_user(user: User) -> QuerySet[Partnership]:
+    """Partnerships waiting for this person's answer."""
+    return (
+        Partnership.objects.filter(
+            members__user=user,
+            members__is_current=True,
+            members__response=PartnershipMember.Response.PENDING,
+            status__in=Partnership.LIVE_STATUSES,
+        )
+        .select_related("cohort__program")
+        .distinct()
+    )
+
+
+def proposal_details(partnership: Partnership, user: User) -> dict[str, Any]:
+    """What a member may see of a proposal: partners' shared profile fields and the reasons."""
+    members = list(
+        partnership.members.filter(is_current=True).select_related("user").order_by("user_id")
+    )
+    profiles = {
+        p.user_id: p
+        for p in Profile.objects.filter(
+            program=partnership.cohort.program, user_id__in=[m.user_id for m in members]
+        )
+    }
+    partners = [
+        {"user": m.user, "profile": profiles.get(m.user_id), "response": m.response}
+        for m in members
+        if m.user_id != user.pk
+    ]
+    me = next((m for m in members if m.user_id == user.pk), None)
+    group = MatchGroup.objects.filter(partnership=partnership).first()
+    expired = bool(partnership.respond_by and partnership.respond_by < timezone.now())
+    return {
+        "partnership": partnership,
+        "partners": partners,
+        "reasons": list(group.reasons) if group else [],
+        "me": me,
+        "can_answer": bool(me and me.response == PartnershipMember.Response.PENDING and not expired)
+        and partnership.is_live,
+    }

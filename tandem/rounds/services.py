@@ -1,0 +1,665 @@
+"""Writes for match rounds: start, execute, edit, re-run and publish a run; place late joiners.
+
+A run's input is snapshotted when it starts and its groups are written in one transaction
+when the engine finishes, so a failure leaves no partial state and a retry with the same seed
+gives the same result. Publishing locks the run row and turns every group into a proposed
+partnership in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.audit.models import AuditEvent
+from tandem.audit.services import audit_record
+from tandem.core.mail import send_email_on_commit
+from tandem.engine import (
+    Constraints,
+    ForbiddenPair,
+    MatchConfig,
+    MatchInputError,
+    Participant,
+    run_match,
+)
+from tandem.engine.explain import group_score, reasons
+from tandem.engine.feasibility import Feasibility
+from tandem.engine.scoring import Cohort as EngineCohort
+from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.programs.models import Cohort, Profile
+from tandem.rounds import selectors
+from tandem.rounds.models import MatchGroup, MatchRun
+
+# A running run whose progress has not moved for this long was left by a killed worker.
+STALE_AFTER = dt.timedelta(minutes=10)
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+# ---------------------------------------------------------------------- engine input snapshot
+def participant_to_json(participant: Participant) -> dict[str, Any]:
+    return {
+        "id": participant.id,
+        "stage": participant.stage,
+        "specialty": participant.specialty,
+        "offers": sorted(participant.offers),
+        "seeks": sorted(participant.seeks),
+        "main_thing": participant.main_thing,
+        "specialty_preference": participant.specialty_preference,
+        "availability": sorted(participant.availability),
+        "name": participant.name,
+    }
+
+
+def participant_from_json(row: dict[str, Any]) -> Participant:
+    return Participant(
+        id=str(row["id"]),
+        stage=int(row["stage"]),
+        specialty=row.get("specialty", ""),
+        offers=frozenset(row.get("offers", [])),
+        seeks=frozenset(row.get("seeks", [])),
+        main_thing=row.get("main_thing", ""),
+        specialty_preference=row.get("specialty_preference", "any"),
+        availability=frozenset(row.get("availability", [])),
+        name=row.get("name", ""),
+    )
+
+
+def run_constraints(run: MatchRun) -> Constraints:
+    present = {str(row["id"]) for row in run.participants}
+    forbidden = [ForbiddenPair(a, b, kind=kind) for a, b, kind in run.forbidden]
+    forbidden += [
+        ForbiddenPair(str(a), str(b), kind="coordinator", reason="forbidden by the coordinator")
+        for a, b in run.forbids
+    ]
+    locked = tuple(
+        tuple(str(m) for m in group)
+        for group in run.locks
+        if all(str(m) in present for m in group) and len(group) >= 2
+    )
+    return Constraints(forbidden=tuple(forbidden), locked=locked)
+
+
+# ---------------------------------------------------------------------- start and execute
+def match_run_start(
+    *,
+    cohort: Cohort,
+    created_by: User | None,
+    seed: int = 0,
+    parent: MatchRun | None = None,
+    locks: Sequence[Sequence[int]] = (),
+    forbids: Sequence[Sequence[int]] = (),
+    inline: bool | None = None,
+) -> MatchRun:
+    """Snapshot the cohort's matching input into a new run and execute it.
+
+    Runs up to ``selectors.INLINE_LIMIT`` people finish before this returns; larger ones are
+    queued for the background worker once the transaction commits (``inline`` overrides).
+    """
+    matching = selectors.participants_for_matching(cohort)
+    if len(matching.participants) < 2:
+        raise ValidationError("At least two people with a career stage are needed for a match.")
+    present = {int(p.id) for p in matching.participants}
+    run = MatchRun.objects.create(
+        cohort=cohort,
+        parent=parent,
+        mode=cohort.mode,
+        weights=dict(cohort.match_weights),
+        seed=seed,
+        allow_previous_partners=cohort.allow_previous_partners,
+        participants=[participant_to_json(p) for p in matching.participants],
+        forbidden=[[f.a, f.b, f.kind] for f in matching.forbidden],
+        locks=[sorted(g) for g in locks if len(set(g) & present) == len(g) and len(g) >= 2],
+        forbids=[sorted(pair) for pair in forbids],
+        created_by=created_by,
+    )
+    audit_record(
+        action=AuditEvent.Action.OTHER, actor=created_by, target=run, event="match_run_started"
+    )
+    match_run_dispatch(run=run, inline=inline)
+    run.refresh_from_db()
+    return run
+
+
+def match_run_dispatch(*, run: MatchRun, inline: bool | None = None) -> None:
+    if inline is None:
+        inline = run.size <= selectors.INLINE_LIMIT
+    if inline:
+        match_run_execute(run_id=run.pk)
+        return
+    from tandem.rounds.tasks import execute_match_run
+
+    run_id = run.pk
+    transaction.on_commit(lambda: execute_match_run.enqueue(run_id))
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    """Run the engine for a queued run; its groups appear all at once, or the run fails.
+
+    Claiming the run is one conditional update, so two workers never execute it together.
+    """
+    now = timezone.now()
+    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+        status=MatchRun.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0.0,
+        progress_stage="starting",
+        error="",
+    )
+    run = MatchRun.objects.select_related("cohort__program").get(pk=run_id)
+    if not claimed:
+        return run
+    last_write = [0.0]
+
+    def progress(stage: str, fraction: float) -> None:
+        moment = time.monotonic()
+        if moment - last_write[0] < PROGRESS_EVERY_SECONDS:
+            return
+        last_write[0] = moment
+        MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+            progress_stage=stage[:40], progress=float(fraction), heartbeat_at=timezone.now()
+        )
+
+    try:
+        participants = [participant_from_json(row) for row in run.participants]
+        result = run_match(
+            participants, selectors.engine_config(run), run_constraints(run), progress=progress
+        )
+        with transaction.atomic():
+            locked = MatchRun.objects.select_for_update().get(pk=run_id)
+            if locked.status != MatchRun.Status.RUNNING:
+                return locked  # reset as stale meanwhile; a retry owns it now
+            locked.groups.all().delete()
+            MatchGroup.objects.bulk_create(
+                MatchGroup(
+                    run=locked,
+                    position=position,
+                    member_ids=[int(m) for m in group.members],
+                    score=group.score,
+                    components=group.components,
+                    reasons=group.reasons,
+                    warnings=group.warnings,
+                    locked=group.locked,
+                )
+                for position, group in enumerate(result.groups)
+            )
+            json = result.to_json_dict()
+            locked.metrics = json["metrics"]
+            locked.unmatched = [
+                {"id": int(u["id"]), "reason": u["reason"]} for u in json["unmatched"]
+            ]
+            locked.notes = json["notes"]
+            locked.status = MatchRun.Status.DRAFT
+            locked.progress = 1.0
+            locked.progress_stage = "done"
+            locked.finished_at = timezone.now()
+            locked.save()
+            return locked
+    except Exception as error:  # any engine failure must leave a retryable run
+        message = (
+            "; ".join(error.problems)
+            if isinstance(error, MatchInputError)
+            else f"The match could not be computed ({type(error).__name__})."
+        )
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.FAILED, error=message[:500], finished_at=timezone.now()
+        )
+        run.refresh_from_db()
+        return run
+
+
+def match_run_is_stale(run: MatchRun, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    beat = run.heartbeat_at or run.started_at or run.created_at
+    return run.status == MatchRun.Status.RUNNING and now - beat > STALE_AFTER
+
+
+def match_runs_reset_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark runs left "running" by a killed worker as failed, so a coordinator can retry."""
+    now = now or timezone.now()
+    return MatchRun.objects.filter(
+        status=MatchRun.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    ).update(
+        status=MatchRun.Status.FAILED,
+        error="The worker stopped before the match finished; retry it.",
+        finished_at=now,
+    )
+
+
+def match_run_retry(*, run: MatchRun, by: User | None, inline: bool | None = None) -> MatchRun:
+    """Run a failed (or stale) run again from its snapshot; the same seed gives the same groups."""
+    with transaction.atomic():
+        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        if not (locked.status == MatchRun.Status.FAILED or match_run_is_stale(locked)):
+            raise ValidationError("Only a failed or interrupted run can be retried.")
+        locked.status = MatchRun.Status.QUEUED
+        locked.error = ""
+        locked.progress = 0.0
+        locked.progress_stage = ""
+        locked.save(update_fields=["status", "error", "progress", "progress_stage"])
+    audit_record(action=AuditEvent.Action.OTHER, actor=by, target=locked, event="match_run_retry")
+    match_run_dispatch(run=locked, inline=inline)
+    locked.refresh_from_db()
+    return locked
+
+
+def match_run_rerun(*, run: MatchRun, by: User | None, seed: int | None = None) -> MatchRun:
+    """A new run of the cohort that keeps this run's locked groups together and forbids apart."""
+    run = MatchRun.objects.select_related("cohort__program").get(pk=run.pk)
+    if run.status == MatchRun.Status.PUBLISHED:
+        raise ValidationError("This run is published; start a new run for the rematch pool.")
+    locks = [list(g.member_ids) for g in run.groups.filter(locked=True)]
+    return match_run_start(
+        cohort=run.cohort,
+        created_by=by,
+        seed=run.seed if seed is None else seed,
+        parent=run,
+        locks=locks,
+        forbids=run.forbids,
+    )
+
+
+# ---------------------------------------------------------------------- review edits
+class GroupScorer:
+    """Scores hand-made groups of one run against the run's own cohort snapshot, at once."""
+
+    def __init__(self, run: MatchRun) -> None:
+        participants = [participant_from_json(row) for row in run.participants]
+        config: MatchConfig = selectors.engine_config(run)
+        self.cohort = EngineCohort(participants, config)
+        self.feas = Feasibility(participants, config, run_constraints(run), self.cohort.index)
+
+    def score(self, member_ids: Sequence[int]) -> dict[str, Any]:
+        index = [self.cohort.index[str(m)] for m in member_ids]
+        scored = group_score(self.cohort, self.feas, index)
+        return {
+            "score": float(scored.score),
+            "components": {k: round(float(v), 4) for k, v in scored.components.items()},
+            "reasons": reasons(self.cohort, index, scored.components),
+            "violations": list(scored.violations),
+        }
+
+
+def _editable(run_id: int) -> MatchRun:
+    run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run_id)
+    if not run.is_editable:
+        raise ValidationError("Only a draft or reviewed run can be changed.")
+    return run
+
+
+def _rescore(run: MatchRun, group: MatchGroup, scorer: GroupScorer, *, note: str = "") -> None:
+    scored = scorer.score(group.member_ids)
+    group.score = scored["score"]
+    group.components = scored["components"]
+    group.reasons = scored["reasons"]
+    group.violations = scored["violations"]
+    threshold = MatchConfig().low_score_warning
+    group.warnings = [
+        w for w in group.warnings if not w.startswith(("Low score", "Moved by", "Breaks"))
+    ]
+    if group.score < threshold:
+        group.warnings.append(
+            f"Low score ({group.score:.1f} < {threshold:g}): worth a look before publishing"
+        )
+    if note:
+        group.warnings.append(note)
+    group.warnings += [f"Breaks a rule: {v}" for v in group.violations]
+    group.save()
+
+
+def match_group_lock(*, run: MatchRun, group_id: int, locked: bool) -> MatchGroup:
+    """Keep a group together through re-runs (or let it go again)."""
+    with transaction.atomic():
+        fresh = _editable(run.pk)
+        group = fresh.groups.get(pk=group_id)
+        group.locked = locked
+        group.save(update_fields=["locked"])
+        _sync_locks(fresh)
+    return group
+
+
+def _sync_locks(run: MatchRun) -> None:
+    run.locks = [sorted(g.member_ids) for g in run.groups.filter(locked=True)]
+    run.save(update_fields=["locks"])
+
+
+def match_run_forbid(*, run: MatchRun, a: int, b: int) -> MatchRun:
+    """Keep two people apart in this run and its re-runs; a group holding both is flagged."""
+    if a == b:
+        raise ValidationError("Pick two different people.")
+    with transaction.atomic():
+        fresh = _editable(run.pk)
+        ids = {int(row["id"]) for row in fresh.participants}
+        if a not in ids or b not in ids:
+            raise ValidationError("Both people must be in this run.")
+        pair = sorted((a, b))
+        if pair not in fresh.forbids:
+            fresh.forbids = [*fresh.forbids, pair]
+            fresh.save(update_fields=["forbids"])
+        scorer = GroupScorer(fresh)
+        for group in fresh.groups.all():
+            if a in group.member_ids and b in group.member_ids:
+                group.locked = False
+                _rescore(fresh, group, scorer)
+        _sync_locks(fresh)
+    return fresh
+
+
+def move_options(run: MatchRun, person_id: int) -> list[dict[str, Any]]:
+    """Every other group with the score it would have if ``person_id`` joined it."""
+    scorer = GroupScorer(run)
+    options = []
+    for group in run.groups.all():
+        if person_id in group.member_ids:
+            continue
+        scored = scorer.score([*group.member_ids, person_id])
+        options.append(
+            {
+                "group": group,
+                "score": scored["score"],
+                "change": scored["score"] - group.score,
+                "violations": scored["violations"],
+            }
+        )
+    options.sort(key=lambda o: (bool(o["violations"]), -o["score"]))
+    return options
+
+
+def match_run_move(*, run: MatchRun, person_id: int, to_group_id: int) -> MatchRun:
+    """Move one person into another group; both groups are rescored and locked.
+
+    A group left with one person is dissolved and that person listed as unmatched.
+    """
+    with transaction.atomic():
+        fresh = _editable(run.pk)
+        target = fresh.groups.get(pk=to_group_id)
+        if person_id in target.member_ids:
+            raise ValidationError("That person is already in this group.")
+        if len(target.member_ids) >= 12:
+            raise ValidationError("That group is already as large as a group may be.")
+        ids = {int(row["id"]) for row in fresh.participants}
+        if person_id not in ids:
+            raise ValidationError("That person is not in this run.")
+        scorer = GroupScorer(fresh)
+        source = next((g for g in fresh.groups.all() if person_id in g.member_ids), None)
+        name = selectors.people_of_run(fresh)[person_id]["name"]
+        fresh.unmatched = [u for u in fresh.unmatched if u["id"] != person_id]
+        if source is not None:
+            source.member_ids = [m for m in source.member_ids if m != person_id]
+            if len(source.member_ids) < 2:
+                fresh.unmatched += [
+                    {"id": m, "reason": "left alone when their partner was moved"}
+                    for m in source.member_ids
+                ]
+                source.delete()
+            else:
+                source.locked = True
+                _rescore(fresh, source, scorer, note=f"Moved by the coordinator: {name} left")
+        target.member_ids = [*target.member_ids, person_id]
+        target.locked = True
+        _rescore(fresh, target, scorer, note=f"Moved by the coordinator: {name} joined")
+        fresh.save(update_fields=["unmatched"])
+        _sync_locks(fresh)
+        _refresh_metrics(fresh)
+    return fresh
+
+
+def _refresh_metrics(run: MatchRun) -> None:
+    scores = [g.score for g in run.groups.all()]
+    placed = sum(len(g.member_ids) for g in run.groups.all())
+    total = float(sum(scores))
+    run.metrics = {
+        **run.metrics,
+        "total": round(total, 4),
+        "mean": round(total / len(scores), 4) if scores else 0.0,
+        "min": round(min(scores), 4) if scores else 0.0,
+        "coverage": round(placed / run.size, 4) if run.size else 1.0,
+    }
+    run.save(update_fields=["metrics"])
+
+
+def match_run_mark_reviewed(*, run: MatchRun, by: User | None) -> MatchRun:
+    with transaction.atomic():
+        fresh = _editable(run.pk)
+        fresh.status = MatchRun.Status.REVIEWED
+        fresh.save(update_fields=["status"])
+    audit_record(action=AuditEvent.Action.OTHER, actor=by, target=fresh, event="match_reviewed")
+    return fresh
+
+
+# ---------------------------------------------------------------------- publish
+def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) -> list[Partnership]:
+    """Turn every group into a proposed partnership, all in one transaction or none.
+
+    The run row is locked (``select_for_update``) and claimed with a conditional update, so
+    two coordinators publishing at once create exactly one set. Each member is emailed after
+    the commit with the shared reasons only.
+    """
+    with transaction.atomic():
+        locked = (
+            MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
+        )
+        claimed = MatchRun.objects.filter(pk=run.pk, status__in=MatchRun.EDITABLE).update(
+            status=MatchRun.Status.PUBLISHED, published_at=timezone.now(), published_by=by
+        )
+        if not claimed:
+            raise ValidationError("This run cannot be published (it is not a draft or reviewed).")
+        groups = list(locked.groups.all())
+        if not groups:
+            raise ValidationError("This run proposed no groups.")
+        if any(g.violations for g in groups):
+            raise ValidationError("A group breaks a rule; fix it or re-run before publishing.")
+        cohort = locked.cohort
+        now = timezone.now()
+        respond_by = now + dt.timedelta(days=cohort.response_days)
+        users = {
+            u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])
+        }
+        created = []
+        try:
+            for group in groups:
+                created.append(_propose(cohort, group, users, now, respond_by, notify=notify))
+        except IntegrityError:
+            raise ValidationError(
+                "Someone in this run is already in a live partnership of the cohort; "
+                "start a new run for the rematch pool."
+            ) from None
+        audit_record(
+            action=AuditEvent.Action.OTHER,
+            actor=by,
+            target=locked,
+            event="match_published",
+            partnerships=len(created),
+        )
+    return created
+
+
+def _propose(
+    cohort: Cohort,
+    group: MatchGroup,
+    users: dict[int, User],
+    now: dt.datetime,
+    respond_by: dt.datetime,
+    *,
+    notify: bool,
+) -> Partnership:
+    size = len(group.member_ids)
+    kind = (
+        Partnership.Kind.PAIR
+        if size == 2
+        else Partnership.Kind.TRIAD
+        if size == 3
+        else Partnership.Kind.CIRCLE
+    )
+    with transaction.atomic():
+        partnership = Partnership.objects.create(
+            cohort=cohort, kind=kind, status=Partnership.Status.PROPOSED, respond_by=respond_by
+        )
+        PartnershipMember.objects.bulk_create(
+            PartnershipMember(partnership=partnership, user_id=m, cohort=cohort, joined_at=now)
+            for m in group.member_ids
+        )
+    group.partnership = partnership
+    group.save(update_fields=["partnership"])
+    if notify:
+        proposal_emails(partnership=partnership, users=[users[m] for m in group.member_ids])
+    return partnership
+
+
+def proposal_emails(
+    *,
+    partnership: Partnership,
+    users: Sequence[User],
+    reasons_shown: Sequence[str] | None = None,
+    recipients: Sequence[User] | None = None,
+) -> None:
+    """Tell each member a match is proposed: partners' shared profile fields and the reasons."""
+    group = MatchGroup.objects.filter(partnership=partnership).first()
+    shown = list(reasons_shown if reasons_shown is not None else (group.reasons if group else []))
+    profiles = {
+        p.user_id: p
+        for p in Profile.objects.filter(
+            program=partnership.cohort.program, user_id__in=[u.pk for u in users]
+        )
+    }
+    link = reverse("rounds:proposal", args=[partnership.pk])
+    for user in recipients if recipients is not None else users:
+        partners = [
+            {"name": other.get_full_name(), "profile": profiles.get(other.pk)}
+            for other in users
+            if other.pk != user.pk
+        ]
+        send_email_on_commit(
+            to=[user.email],
+            template="rounds/email/match_proposed",
+            context={
+                "recipient": user,
+                "cohort": partnership.cohort,
+                "partners": partners,
+                "reasons": shown,
+                "respond_by": partnership.respond_by,
+                "link": link,
+            },
+        )
+
+
+# ---------------------------------------------------------------------- late joiners
+def placement_options(*, cohort: Cohort, user: User) -> list[dict[str, Any]]:
+    """Live partnerships of the cohort this person could join, best fit first, with scores."""
+    profile = (
+        Profile.objects.filter(program=cohort.program, user=user).select_related("user").first()
+    )
+    stage = cohort.program.stage_index(profile.stage) if profile and profile.stage else None
+    if profile is None or stage is None:
+        raise ValidationError("This person has no career stage on the program's ladder yet.")
+    if PartnershipMember.objects.filter(cohort=cohort, user=user, is_current=True).exists():
+        raise ValidationError("This person is already in a live partnership of the cohort.")
+    limit = 3 if cohort.mode != Cohort.Mode.CIRCLES else MatchConfig().max_group
+    partnerships = [
+        p
+        for p in cohort.partnerships.filter(status__in=Partnership.LIVE_STATUSES).prefetch_related(
+            "members"
+        )
+        if len([m for m in p.members.all() if m.is_current]) < limit
+    ]
+    member_ids = {m.user_id for p in partnerships for m in p.members.all() if m.is_current}
+    profiles = {
+        p.user_id: p
+        for p in Profile.objects.filter(
+            program=cohort.program, user_id__in=member_ids
+        ).select_related("user")
+    }
+    participants = [selectors.participant_from_profile(profile, stage)]
+    for _user_id, other in sorted(profiles.items()):
+        other_stage = cohort.program.stage_index(other.stage) if other.stage else None
+        if other_stage is not None:
+            participants.append(selectors.participant_from_profile(other, other_stage))
+    ids = {int(p.id) for p in participants}
+    forbidden = selectors.forbidden_pairs(cohort, ids)
+    run = MatchRun(
+        cohort=cohort,
+        mode=cohort.mode,
+        weights=dict(cohort.match_weights),
+        allow_previous_partners=cohort.allow_previous_partners,
+        participants=[participant_to_json(p) for p in participants],
+        forbidden=[[f.a, f.b, f.kind] for f in forbidden],
+    )
+    scorer = GroupScorer(run)
+    options = []
+    for partnership in partnerships:
+        current = [m.user_id for m in partnership.members.all() if m.is_current]
+        if not all(m in ids for m in current):
+            continue
+        scored = scorer.score([*current, user.pk])
+        options.append({"partnership": partnership, "members": current, **scored})
+    options.sort(key=lambda o: (bool(o["violations"]), -o["score"]))
+    return options
+
+
+def late_joiner_place(
+    *, cohort: Cohort, user: User, partnership_id: int, by: User | None
+) -> Partnership:
+    """Add a late joiner to a live partnership (a pair becomes a triad); they must accept."""
+    options = {o["partnership"].pk: o for o in placement_options(cohort=cohort, user=user)}
+    option = options.get(partnership_id)
+    if option is None:
+        raise ValidationError("That partnership cannot take another member.")
+    if option["violations"]:
+        raise ValidationError("That placement breaks a rule: " + "; ".join(option["violations"]))
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().get(pk=partnership_id)
+        if not partnership.is_live:
+            raise ValidationError("That partnership has ended.")
+        now = timezone.now()
+        PartnershipMember.objects.create(partnership=partnership, user=user, cohort=cohort)
+        size = partnership.members.filter(is_current=True).count()
+        partnership.kind = Partnership.Kind.TRIAD if size == 3 else Partnership.Kind.CIRCLE
+        if partnership.status == Partnership.Status.PROPOSED:
+            partnership.respond_by = max(
+                partnership.respond_by or now, now + dt.timedelta(days=cohort.response_days)
+            )
+        partnership.save(update_fields=["kind", "respond_by"])
+        audit_record(
+            action=AuditEvent.Action.OTHER, actor=by, target=partnership, event="late_joiner_placed"
+        )
+        members = [
+            m.user for m in partnership.members.filter(is_current=True).select_related("user")
+        ]
+        proposal_emails(
+            partnership=partnership,
+            users=members,
+            reasons_shown=option["reasons"],
+            recipients=[user],
+        )
+    return partnership
+
+
+# ---------------------------------------------------------------------- cohort settings
+def cohort_match_settings_update(
+    *,
+    cohort: Cohort,
+    weights: dict[str, float],
+    response_days: int,
+    allow_previous_partners: bool,
+) -> Cohort:
+    """Save how the cohort's runs score and how long people have to answer."""
+    from tandem.engine import Weights
+
+    problems = Weights(**weights).problems()
+    if problems:
+        raise ValidationError("; ".join(problems))
+    if not 1 <= response_days <= 60:
+        raise ValidationError({"response_days": "Give between 1 and 60 days."})
+    cohort.match_weights = weights
+    cohort.response_days = response_days
+    cohort.allow_previous_partners = allow_previous_partners
+    cohort.save(update_fields=["match_weights", "response_days", "allow_previous_partners"])
+    return cohort

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "tandem.surveys"
+    label = "surveys"
+    verbose_name = "Surveys"
+
+    def ready(self) -> None:
+        # Tasks register their periodic schedule on import; answers join the person's data.
+        from tandem.surveys import tasks  # noqa: F401
+        from tandem.surveys.personal_data import register_personal_data
+
+        register_personal_data()
