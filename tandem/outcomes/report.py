@@ -45,10 +45,14 @@ def register_survey_provider(provider: SurveyProvider) -> None:
 class WaveScore(Protocol):
     """One person's score on one survey wave (the shape of the surveys app's SurveyScore)."""
 
-    user_id: int
-    survey_id: int
-    offset_months: int
-    score: float | None
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def survey_id(self) -> int: ...
+    @property
+    def offset_months(self) -> int: ...
+    @property
+    def score(self) -> float | None: ...
 
 
 def pre_post_scores(wave_scores: Iterable[WaveScore]) -> SurveyScores:

@@ -194,3 +194,33 @@ def test_pre_post_scores_take_the_earliest_and_latest_wave_of_the_best_covered_s
         Wave(4, 30, 0, 5.0),  # a survey with a single wave has no change to show
     ]
     assert pre_post_scores(scores) == {1: (2.0, 4.5), 3: (1.0, 1.5)}
+
+
+def test_the_report_reads_baseline_and_follow_up_from_the_cohorts_survey(evaluated, cast):
+    from tandem.surveys import services as surveys
+    from tests.surveys.builders import build_instrument
+
+    cohort, participants, others = evaluated
+    survey = surveys.survey_create(
+        program=cast.program,
+        cohort=cohort,
+        instrument=build_instrument(cast.program),
+        offsets_months=[0, 12],
+        created_by=cast.coord,
+    )
+    today = timezone.localdate()
+    baseline, follow_up = survey.waves.order_by("offset_months")
+    for wave, lift in ((baseline, 0), (follow_up, 1)):
+        surveys.wave_update(wave=wave, label=wave.label, opens_on=today, closes_on=today)
+        for people, gain in ((participants, lift), (others, 0)):
+            for user in people:
+                answers = {"a": 3 + gain, "b": 3, "c": 3, "d": 5}
+                surveys.response_submit(wave=wave, user=user, answers=answers)
+    report = evaluation_report(cohort)
+    assert report.has_survey_data
+    participants_row, comparison_row = report.survey_rows
+    assert participants_row.change is not None
+    assert participants_row.change.n == 24
+    assert participants_row.change.mean > 0
+    assert comparison_row.change is not None
+    assert comparison_row.change.mean == pytest.approx(0)
