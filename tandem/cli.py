@@ -17,6 +17,8 @@ VERBS = {
     "match": "match a roster CSV offline, or a cohort with --cohort SLUG",
     "solve": "maximum-weight matching of your own scored pairs (a,b,weight CSV)",
     "export": "de-identified research export of a cohort (--cohort SLUG --format csv|redcap)",
+    "report": "write a cohort's evaluation report as HTML (--cohort SLUG [--out FILE])",
+    "import-outcomes": "import an outcomes CSV into a program (all rows or none)",
     "tick": "queue due periodic jobs (for cron, when workers run with --no-schedule)",
     "rotate-keys": "re-encrypt private content under the newest field key",
     "backup": "back up the database; the encryption keys go to a separate file",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include((participant_urlpatterns, "participant"))),
     path("programs/", include("tandem.programs.urls")),
     path("programs/", include((workspace_staff_urlpatterns, "workspace_staff"))),
+    path("", include("tandem.outcomes.urls")),
     path("partnerships/", include("tandem.workspace.urls")),
     path("account/notifications/", include("tandem.notifications.urls")),
     path("", include("tandem.wellbeing.urls")),

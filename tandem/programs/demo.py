@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
+from tandem.outcomes.demo import seed_outcomes
 from tandem.programs import services
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
 from tandem.research.demo import seed_research
@@ -305,6 +306,7 @@ def load_demo(*, seed: int = 2026) -> Program:
 
     seed_surveys(cohort)
     seed_research(cohort, list(users.values()))
+    seed_outcomes(program)
     return program
 
 

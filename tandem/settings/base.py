@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.surveys",
     "tandem.insights",
     "tandem.research",
+    "tandem.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -116,6 +116,30 @@ def _study(w: Any) -> dict[str, Any]:
     return _cohort(w)
 
 
+def _alice_profile(w: Any) -> dict[str, Any]:
+    return {**_program(w), "profile_id": w.cast.alice.profiles.get().pk}
+
+
+def _grant(w: Any) -> Any:
+    from tandem.outcomes.models import Grant
+
+    grant, _ = Grant.objects.get_or_create(
+        profile=w.cast.alice.profiles.get(), funder="NIH", role="pi", year=2025
+    )
+    return grant
+
+
+def _outcome_import(w: Any) -> Any:
+    from tandem.outcomes.csv_import import outcome_import_preview
+
+    return outcome_import_preview(
+        program=w.cast.program,
+        uploaded_by=w.cast.coord,
+        filename="outcomes.csv",
+        content="person,kind,year,funder,role\nalice@example.org,grant,2025,NIH,pi\n",
+    )
+
+
 PAGES: dict[str, Page] = {
     "home": Page(expect=expect(200, anon=200)),
     # participant
@@ -341,6 +365,23 @@ PAGES: dict[str, Page] = {
     "research:protocol": Page(kwargs=_cohort, expect=MANAGE),
     "research:randomise": Page(kwargs=_study, method="post", expect=MANAGERS_ACT),
     "research:consent": Page(kwargs=_study, expect=only(MEMBERS_OF_PROGRAM)),
+    # outcomes registry (coordinators only) and the evaluation report (researchers too)
+    "outcomes:programs": Page(expect=expect(200)),
+    "outcomes:registry": Page(kwargs=_program, expect=MANAGE),
+    "outcomes:import_upload": Page(kwargs=_program, expect=MANAGE),
+    "outcomes:import_preview": Page(
+        kwargs=lambda w: {**_program(w), "import_id": _outcome_import(w).pk}, expect=MANAGE
+    ),
+    "outcomes:person": Page(kwargs=_alice_profile, expect=MANAGE),
+    "outcomes:add": Page(kwargs=_alice_profile, data=lambda w: {"kind": "grant"}, expect=MANAGE),
+    "outcomes:delete": Page(
+        kwargs=_alice_profile,
+        method="post",
+        data=lambda w: {"kind": "grant", "outcome_id": _grant(w).pk},
+        expect=MANAGERS_ACT,
+    ),
+    "outcomes:publications_upload": Page(kwargs=_alice_profile, expect=MANAGE),
+    "outcomes:report": Page(kwargs=_cohort, expect=only({**MANAGERS, "rhea": 200})),
     # the person's own account
     "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),

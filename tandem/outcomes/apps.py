@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "tandem.outcomes"
+    label = "outcomes"
+    verbose_name = "Outcomes"
+
+    def ready(self) -> None:
+        # The report's pre/post section reads survey scores; surveys never import outcomes.
+        from tandem.outcomes.report import register_survey_provider
+        from tandem.outcomes.survey_scores import surveys_pre_post
+
+        register_survey_provider(surveys_pre_post)

@@ -1,0 +1,19 @@
+"""The cohort's evaluation report, for the program's coordinators and researchers (404 else)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tandem.core.http import AuthedRequest
+from tandem.outcomes import policies
+from tandem.outcomes.rendering import report_context
+from tandem.outcomes.report import evaluation_report
+
+
+@login_required
+def report(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
+    cohort = policies.access_report_cohort(request.user, slug, cohort_slug)
+    context = report_context(evaluation_report(cohort))
+    return render(request, "outcomes/report_page.html", context)

@@ -1,0 +1,226 @@
+"""The evaluation report: groups, suppression, survey section, who may read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.outcomes import report as report_module
+from tandem.outcomes import services
+from tandem.outcomes.groups import NON_PARTICIPANTS, comparison_groups
+from tandem.outcomes.report import evaluation_report, pre_post_scores, register_survey_provider
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evaluated(cast):
+    """The cast's cohort, two years old, with 24 participants (12 pairs) and 20 others."""
+    cohort = cast.cohort
+    today = timezone.localdate()
+    cohort.starts_on = today - dt.timedelta(days=730)
+    cohort.save(update_fields=["starts_on"])
+    participants = [factories.participant(cohort) for _ in range(24)]
+    for first, second in zip(participants[::2], participants[1::2], strict=True):
+        factories.partnership(cohort, [first, second])
+    others = [factories.participant(cohort) for _ in range(20)]
+    program = cast.program
+    for index, user in enumerate(participants):
+        profile = user.profiles.get(program=program)
+        if index < 3:
+            services.departure_record(
+                profile=profile, left_on=today - dt.timedelta(days=200 + index), reason="personal"
+            )
+        if index < 12:
+            services.rank_change_record(
+                profile=profile,
+                from_rung="PGY2",
+                to_rung="PGY3",
+                changed_on=today - dt.timedelta(days=300),
+            )
+        services.publication_record(profile=profile, title=f"Paper {index}", year=today.year)
+    for index, user in enumerate(others):
+        profile = user.profiles.get(program=program)
+        if index < 8:
+            services.departure_record(
+                profile=profile, left_on=today - dt.timedelta(days=100 + 30 * index), reason="other"
+            )
+        if index < 5:
+            services.rank_change_record(
+                profile=profile,
+                from_rung="PGY2",
+                to_rung="PGY3",
+                changed_on=today - dt.timedelta(days=300),
+            )
+        if index < 4:
+            services.grant_record(profile=profile, funder="NIH", role="pi", year=today.year)
+    return cohort, participants, others
+
+
+def test_participants_are_the_matched_and_the_comparison_everyone_else(evaluated, cast):
+    cohort, participants, others = evaluated
+    factories.partnership(cohort, [others[0], others[1]], status="declined")
+    exposed, comparison, label = comparison_groups(cohort)
+    exposed_users = {profile.user for profile in exposed}
+    comparison_users = {profile.user for profile in comparison}
+    assert exposed_users == {*participants, cast.alice, cast.bob}
+    assert cast.carol in comparison_users
+    assert others[0] not in comparison_users  # a declined match is in neither group
+    assert others[0] not in exposed_users
+    assert label == NON_PARTICIPANTS
+
+
+def test_the_report_estimates_retention_promotion_and_productivity(evaluated):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    assert report.analysable
+    assert report.participants.n == 26  # 24 plus alice and bob
+    assert report.comparison.n == 21  # 20 others plus carol
+    assert report.participants.events == 3
+    assert report.comparison.events == 8
+    curve = report.curves["Participants"]
+    assert curve.steps[-1].survival == pytest.approx(23 / 26, abs=1e-9)
+    assert report.log_rank is not None
+    assert 0 < report.log_rank.p_value < 1
+    assert report.promotion["Participants"].value == pytest.approx(12 / 26)
+    assert report.promotion_difference is not None
+    assert [row.count for row in report.publication_rates] == [24, 0]
+    assert [row.count for row in report.grant_rates] == [0, 4]
+    assert report.grant_ratio is not None
+    assert (report.grant_ratio.value, report.grant_ratio.lower) == (0.0, 0.0)
+    assert report.power is not None
+    assert report.power.cohens_h is not None
+
+
+def test_counts_of_one_to_ten_people_are_suppressed(evaluated):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    table = report.retention_counts
+    assert table is not None
+    shown = [value for row in table.cells for value in row]
+    assert all(value is None or value == 0 or value > 10 for value in shown)
+    assert table.cells[0][1] is None  # three participants left
+
+
+def test_a_group_of_ten_or_fewer_is_not_analysed(cast):
+    cohort = cast.cohort
+    cohort.starts_on = timezone.localdate() - dt.timedelta(days=400)
+    cohort.save(update_fields=["starts_on"])
+    report = evaluation_report(cohort)
+    assert not report.analysable
+    assert report.curves == {}
+    assert report.group_sizes is not None
+    assert report.group_sizes.cells == ((None,), (None,))
+
+
+def test_the_survey_section_shows_no_survey_data_without_a_provider(evaluated, cast, client_for):
+    cohort, _, _ = evaluated
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.coord).get(url).content.decode()
+    assert "No survey data" in body
+    assert "<svg" in body
+    assert "Log-rank test" in body
+
+
+def test_the_survey_section_uses_scores_from_a_provider(evaluated, cast, monkeypatch):
+    cohort, participants, others = evaluated
+    monkeypatch.setattr(report_module, "_survey_providers", [])
+    scores = {user.pk: (3.0, 3.0 + (index % 3)) for index, user in enumerate(participants)}
+    scores.update({user.pk: (3.0, 3.0 + (index % 2) * 0.5) for index, user in enumerate(others)})
+    register_survey_provider(lambda asked: scores if asked == cohort else None)
+    report = evaluation_report(cohort)
+    assert report.has_survey_data
+    participants_row = report.survey_rows[0]
+    assert participants_row.change is not None
+    assert participants_row.change.n == 24
+    assert participants_row.change.mean == pytest.approx(sum(i % 3 for i in range(24)) / 24)
+    assert report.survey_difference is not None
+
+
+def test_coordinators_and_researchers_read_the_report_and_others_get_404(cast, client_for):
+    url = reverse("outcomes:report", args=[cast.program.slug, cast.cohort.slug])
+    assert client_for(cast.coord).get(url).status_code == 200
+    assert client_for(cast.rhea).get(url).status_code == 200
+    assert client_for(cast.olga).get(url).status_code == 200
+    assert client_for(cast.other_coord).get(url).status_code == 404
+    assert client_for(cast.alice).get(url).status_code == 404
+    assert client_for(cast.dave).get(url).status_code == 404
+
+
+def test_the_report_names_no_one(evaluated, cast, client_for):
+    cohort, participants, _ = evaluated
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.rhea).get(url).content.decode()
+    for user in [*participants, cast.alice, cast.carol]:
+        assert user.email not in body
+        assert user.full_name not in body
+
+
+def test_numbers_at_risk_are_hidden_when_a_drop_between_them_is_a_small_count(evaluated):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    participants_at_risk = [point.cells[0][1] for point in report.time_points]
+    # 26 at the start; 3 left around month 17, a drop of 1 to 10 people.
+    assert participants_at_risk[0] == 26
+    assert all(value is None for value in participants_at_risk[1:])
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A score as the surveys app reports it (user, survey, wave offset, score)."""
+
+    user_id: int
+    survey_id: int
+    offset_months: int
+    score: float | None
+
+
+def test_pre_post_scores_take_the_earliest_and_latest_wave_of_the_best_covered_survey():
+    scores = [
+        Wave(1, 10, 0, 2.0),
+        Wave(1, 10, 6, 3.0),
+        Wave(1, 10, 12, 4.5),
+        Wave(2, 10, 0, 3.0),
+        Wave(2, 10, 12, None),  # incomplete at follow-up: left out
+        Wave(3, 10, 0, 1.0),
+        Wave(3, 10, 12, 1.5),
+        Wave(1, 20, 0, 9.0),  # another survey with fewer people at both ends
+        Wave(1, 20, 6, 8.0),
+        Wave(4, 30, 0, 5.0),  # a survey with a single wave has no change to show
+    ]
+    assert pre_post_scores(scores) == {1: (2.0, 4.5), 3: (1.0, 1.5)}
+
+
+def test_the_report_reads_baseline_and_follow_up_from_the_cohorts_survey(evaluated, cast):
+    from tandem.surveys import services as surveys
+    from tests.surveys.builders import build_instrument
+
+    cohort, participants, others = evaluated
+    survey = surveys.survey_create(
+        program=cast.program,
+        cohort=cohort,
+        instrument=build_instrument(cast.program),
+        offsets_months=[0, 12],
+        created_by=cast.coord,
+    )
+    today = timezone.localdate()
+    baseline, follow_up = survey.waves.order_by("offset_months")
+    for wave, lift in ((baseline, 0), (follow_up, 1)):
+        surveys.wave_update(wave=wave, label=wave.label, opens_on=today, closes_on=today)
+        for people, gain in ((participants, lift), (others, 0)):
+            for user in people:
+                answers = {"a": 3 + gain, "b": 3, "c": 3, "d": 5}
+                surveys.response_submit(wave=wave, user=user, answers=answers)
+    report = evaluation_report(cohort)
+    assert report.has_survey_data
+    participants_row, comparison_row = report.survey_rows
+    assert participants_row.change is not None
+    assert participants_row.change.n == 24
+    assert participants_row.change.mean > 0
+    assert comparison_row.change is not None
+    assert comparison_row.change.mean == pytest.approx(0)

@@ -1,0 +1,128 @@
+"""The report's statistics against numbers worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tandem.outcomes import stats
+
+Z = 1.959964  # the 97.5th percentile of the standard normal distribution
+
+
+def test_kaplan_meier_and_greenwood_interval_match_a_hand_worked_example():
+    # Five people followed for 1..5 months; departures at 1, 3 and 4, censored at 2 and 5.
+    #
+    #  t  at risk  left  S(t)                    Greenwood sum  Σ d/(n(n−d))
+    #  1     5      1    4/5         = 0.8000    1/(5·4)         = 0.05
+    #  2     4      0    0.8000 (one censored)   0.05
+    #  3     3      1    0.8 · 2/3   = 0.5333    0.05 + 1/(3·2)  = 0.216667
+    #  4     2      1    0.5333 · 1/2 = 0.2667   0.216667 + 1/(2·1) = 0.716667
+    #
+    # The log(−log) interval: σ = √(Σ / (ln S)²), bounds exp(−exp(ln(−ln S) ± z·σ)).
+    # At t = 1: ln 0.8 = −0.223144; σ = √(0.05 / 0.049793) = 1.002076;
+    #   ln(0.223144) = −1.499940; −1.499940 + 1.959964·1.002076 = 0.464093 → exp = 1.590571,
+    #   lower = exp(−1.590571) = 0.2038;  −1.499940 − 1.964033 = −3.463973 → exp = 0.031305,
+    #   upper = exp(−0.031305) = 0.9692.
+    # At t = 3: ln 0.5333 = −0.628609; σ = √(0.216667 / 0.395149) = 0.740484;
+    #   ln(0.628609) = −0.464246; ± 1.451322 → lower exp(−exp(0.987076)) = 0.0683,
+    #   upper exp(−exp(−1.915568)) = 0.8631.
+    # At t = 4: ln 0.2667 = −1.321756; σ = √(0.716667 / 1.747039) = 0.640483;
+    #   ln(1.321756) = 0.278961; ± 1.255323 → lower exp(−exp(1.534284)) = 0.0097,
+    #   upper exp(−exp(−0.976362)) = 0.6861.
+    curve = stats.kaplan_meier([1, 2, 3, 4, 5], [True, False, True, True, False])
+    by_time = {step.time: step for step in curve.steps}
+    expected = {
+        1.0: (5, 0.8000, 0.2038, 0.9692),
+        2.0: (4, 0.8000, 0.2038, 0.9692),
+        3.0: (3, 0.5333, 0.0683, 0.8631),
+        4.0: (2, 0.2667, 0.0097, 0.6861),
+    }
+    for time, (at_risk, survival, lower, upper) in expected.items():
+        step = by_time[time]
+        assert step.at_risk == at_risk
+        assert step.survival == pytest.approx(survival, abs=1e-4)
+        assert step.lower == pytest.approx(lower, abs=1e-4)
+        assert step.upper == pytest.approx(upper, abs=1e-4)
+    # The same numbers from the formulas in the comment, so the comment cannot drift.
+    greenwood = 0.05
+    log_s = math.log(0.8)
+    sigma = math.sqrt(greenwood / log_s**2)
+    assert math.exp(-math.exp(math.log(-log_s) + Z * sigma)) == pytest.approx(0.2038, abs=1e-4)
+    assert curve.at(3.5) is by_time[3.0]
+
+
+def test_poisson_rate_interval_matches_the_exact_garwood_interval():
+    # 5 publications over 10 person-years. Exact 95% bounds for a count of 5 (chi-square
+    # tables): lower χ²(0.025; 10)/2 = 3.2470/2 = 1.6235, upper χ²(0.975; 12)/2 = 23.3367/2 =
+    # 11.6683; divided by 10 person-years: 0.16235 to 1.16683 per person-year.
+    rate = stats.poisson_rate(5, 10.0)
+    assert rate.value == pytest.approx(0.5)
+    assert rate.lower == pytest.approx(0.16235, abs=1e-4)
+    assert rate.upper == pytest.approx(1.16683, abs=1e-4)
+
+
+def test_a_rate_of_zero_has_a_zero_lower_bound():
+    # Count 0: lower 0, upper χ²(0.975; 2)/2 = 7.3778/2 = 3.6889 per 1 person-year.
+    rate = stats.poisson_rate(0, 1.0)
+    assert rate.lower == 0
+    assert rate.upper == pytest.approx(3.6889, abs=1e-3)
+
+
+def test_wilson_interval_of_a_proportion_matches_the_formula():
+    # 3 of 10: centre (p + z²/2n)/(1 + z²/n) = (0.3 + 0.192073)/1.384146 = 0.355506;
+    # half-width z·√(p(1−p)/n + z²/4n²)/(1 + z²/n) = 1.959964·0.174939/1.384146 = 0.247715;
+    # so 0.355506 ∓ 0.247715 = 0.1078 to 0.6032.
+    estimate = stats.proportion(3, 10)
+    assert estimate.lower == pytest.approx(0.1078, abs=1e-4)
+    assert estimate.upper == pytest.approx(0.6032, abs=1e-4)
+
+
+def test_rate_ratio_interval_matches_the_exact_conditional_interval():
+    # 10 events in 10 person-years against 5 in 10: RR = 2. Given 15 events, group a's share
+    # is binomial; Clopper–Pearson for 10/15: lower Beta(0.025; 10, 6) = 0.383804, upper
+    # Beta(0.975; 11, 5) = 0.881759. RR = p/(1−p) · (10/10): 0.383804/0.616196 = 0.62286,
+    # 0.881759/0.118241 = 7.4573.
+    ratio = stats.rate_ratio(10, 10.0, 5, 10.0)
+    assert ratio is not None
+    assert ratio.value == pytest.approx(2.0)
+    assert ratio.lower == pytest.approx(0.62286, abs=1e-4)
+    assert ratio.upper == pytest.approx(7.4573, abs=1e-3)
+
+
+def test_rate_ratio_with_no_events_in_the_first_group_has_a_finite_upper_bound():
+    # 0 against 4 events, equal exposure: upper p = 1 − 0.025^(1/4) = 1 − 0.397635 = 0.602365,
+    # RR upper = 0.602365 / 0.397635 = 1.5149.
+    ratio = stats.rate_ratio(0, 20.0, 4, 20.0)
+    assert ratio is not None
+    assert (ratio.value, ratio.lower) == (0.0, 0.0)
+    assert ratio.upper == pytest.approx(1.5149, abs=1e-3)
+    assert stats.rate_ratio(3, 10.0, 0, 10.0) is None
+
+
+def test_risk_difference_is_inconclusive_for_six_against_three_of_twenty():
+    difference = stats.risk_difference(6, 20, 3, 20)
+    assert difference.value == pytest.approx(0.15)
+    assert difference.lower < 0 < difference.upper
+
+
+def test_the_minimum_detectable_effect_shrinks_as_groups_grow():
+    small = stats.minimum_detectable_effect(20, 20)
+    large = stats.minimum_detectable_effect(200, 200)
+    assert small.cohens_h is not None
+    assert large.cohens_h is not None
+    # Two groups of 20: h = (z₀.₉₇₅ + z₀.₈) · √(2/20) = (1.959964 + 0.841621) · 0.316228 = 0.8859
+    assert small.cohens_h == pytest.approx(0.8859, abs=1e-3)
+    assert large.cohens_h < small.cohens_h
+    assert stats.minimum_detectable_effect(1, 20).cohens_h is None
+
+
+def test_the_mean_change_interval_uses_the_t_distribution():
+    # Changes 1, 2, 3, 4: mean 2.5, sd 1.290994, se 0.645497, t(0.975; 3) = 3.182446,
+    # half-width 2.054260.
+    change = stats.mean_change([1, 2, 3, 4])
+    assert change is not None
+    assert change.mean == pytest.approx(2.5)
+    assert change.lower == pytest.approx(0.445740, abs=1e-5)
+    assert change.upper == pytest.approx(4.554260, abs=1e-5)
