@@ -32,6 +32,7 @@ POSTGRES = os.environ.get("TANDEM_LOAD_POSTGRES", "postgres://postgres@127.0.0.1
 TARGET_P95_MS = {"read": 150.0, "write": 300.0}
 FULL = {"participants": 10_000, "users": 50, "seconds": 120}
 SMOKE = {"participants": 500, "users": 10, "seconds": 20}
+WARM_UP_SECONDS = 10
 
 
 def say(message: str) -> None:
@@ -88,6 +89,35 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 90
             pass
         time.sleep(0.5)
     raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s.")
+
+
+def run_locust(env: dict[str, str], url: str, users: int, seconds: int, results: Path) -> None:
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "load" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(1, users // 5)),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        url,
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    subprocess.run(
+        command,
+        env={**env, "TANDEM_LOAD_RESULTS": str(results)},
+        cwd=ROOT,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -156,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         env = environment(database, port, data_dir, plan["participants"])
         results = Path(data_dir) / "results.json"
         server: subprocess.Popen[bytes] | None = None
+        log = open(Path(data_dir) / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
         say(f"Creating the database {database}")
         postgres_admin(f'CREATE DATABASE "{database}"')
         try:
@@ -171,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
                 check=True,
             )
             say(f"Serving with gunicorn (2 workers) on {url}")
-            log = open(Path(data_dir) / "gunicorn.log", "wb")  # noqa: SIM115 - closed with server
             server = subprocess.Popen(
                 [str(BIN / "tandem"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
                 env=env,
@@ -180,32 +210,11 @@ def main(argv: list[str] | None = None) -> int:
                 stderr=subprocess.STDOUT,
             )
             wait_until_up(f"{url}/accounts/login/", server)
+            # Not counted: both workers load their code and compile templates on first use.
+            say(f"Warming up: {plan['users']} users for {WARM_UP_SECONDS} s (not counted)")
+            run_locust(env, url, plan["users"], WARM_UP_SECONDS, Path(data_dir) / "warm-up.json")
             say(f"Locust: {plan['users']} users for {plan['seconds']} s")
-            subprocess.run(
-                [
-                    str(BIN / "locust"),
-                    "-f",
-                    str(ROOT / "load" / "locustfile.py"),
-                    "--headless",
-                    "--users",
-                    str(plan["users"]),
-                    "--spawn-rate",
-                    str(max(1, plan["users"] // 5)),
-                    "--run-time",
-                    f"{plan['seconds']}s",
-                    "--stop-timeout",
-                    "10",
-                    "--host",
-                    url,
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                env={**env, "TANDEM_LOAD_RESULTS": str(results)},
-                cwd=ROOT,
-                check=False,
-                stdout=subprocess.DEVNULL,
-            )
+            run_locust(env, url, plan["users"], plan["seconds"], results)
         finally:
             if server is not None:
                 server.terminate()
@@ -213,9 +222,11 @@ def main(argv: list[str] | None = None) -> int:
                     server.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     server.kill()
+                    server.wait()
                 if server.returncode not in (0, -15):
                     tail = (Path(data_dir) / "gunicorn.log").read_text(errors="replace")[-3000:]
                     print(tail)
+            log.close()
             say(f"Dropping the database {database}")
             postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if not results.exists():
