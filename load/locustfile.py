@@ -13,6 +13,7 @@ import json
 import os
 import random
 import re
+import time
 from typing import Any
 
 from locust import HttpUser, between, events, task
@@ -40,23 +41,38 @@ OWN_OPTION = re.compile(r'<option value="(\d+)" selected>')
 _people = itertools.count()
 _rng = random.Random(2026)
 recorded: list[dict[str, Any]] = []
+# When the last simulated person finished signing in: the steady state the targets apply to.
+signed_in: list[float] = []
+ready_at: list[float] = []
 
 
 @events.request.add_listener
-def record(name: str, response_time: float, exception: Exception | None, **_: Any) -> None:
-    recorded.append({"name": name, "ms": response_time, "ok": exception is None})
+def record(
+    name: str, response_time: float, exception: Exception | None, start_time: float, **_: Any
+) -> None:
+    recorded.append(
+        {"name": name, "ms": response_time, "ok": exception is None, "start": start_time}
+    )
 
 
 @events.quitting.add_listener
 def save(**_: Any) -> None:
     if RESULTS_PATH:
         with open(RESULTS_PATH, "w") as results:
-            json.dump(recorded, results)
+            json.dump(
+                {"ready_at": ready_at[0] if ready_at else None, "requests": recorded}, results
+            )
 
 
 class Person(HttpUser):
     abstract = True
     wait_time = between(1, 4)
+
+    def started(self) -> None:
+        signed_in.append(time.time())
+        runner = self.environment.runner
+        if not ready_at and runner is not None and len(signed_in) >= runner.target_user_count:
+            ready_at.append(signed_in[-1])
 
     def sign_in(self, email: str) -> None:
         self.client.get("/accounts/login/", name="sign-in: form")
@@ -101,6 +117,7 @@ class Participant(Person):
         self.workspace = f"/partnerships/{found.group(1)}/" if found else "/partnerships/0/"
         owner = OWN_OPTION.search(self.read(self.workspace + "actions/", "action items"))
         self.user_id = owner.group(1) if owner else "0"
+        self.started()
 
     @task(3)
     def home(self) -> None:
@@ -162,6 +179,7 @@ class Coordinator(Person):
         self.program_index = number % program_count(PARTICIPANTS)
         self.sign_in(coordinator_email(self.program_index, number % COORDINATORS_PER_PROGRAM))
         self.program = program_slug(self.program_index)
+        self.started()
 
     @task(2)
     def program_page(self) -> None:
