@@ -131,7 +131,7 @@ def kind_of(name: str) -> str:
     return name.split(":", 1)[0]
 
 
-def report(results: dict[str, object], seconds: int) -> bool:
+def report(results: dict[str, object], seconds: int, *, enforce_latency: bool = True) -> bool:
     """Print the table of the steady state (every user signed in); True when targets are met."""
     everything: list[dict[str, object]] = results["requests"]  # type: ignore[assignment]
     ready_at = results["ready_at"]
@@ -151,6 +151,7 @@ def report(results: dict[str, object], seconds: int) -> bool:
     print(header)
     print("-" * len(header))
     passed = True
+    over: list[str] = []
     for name, entries in groups.items():
         times = [float(e["ms"]) for e in entries]  # type: ignore[arg-type]
         failures = sum(1 for e in entries if not e["ok"])
@@ -159,11 +160,14 @@ def report(results: dict[str, object], seconds: int) -> bool:
             print("-" * len(header))
             target = TARGET_P95_MS.get(name.split()[1].rstrip("s"))
             if target is not None and p95 > target:
-                passed = False
+                over.append(f"{name}: p95 {p95:.0f} ms is over the {target:.0f} ms target")
+                passed = passed and not enforce_latency
         if failures:
             passed = False
         median = statistics.median(times) if times else 0.0
         print(f"{name:<36} {len(entries):>8} {median:>8.0f} {p95:>8.0f} {failures:>8}")
+    for line in over:
+        print(line)
     ramp_failures = sum(1 for e in ramp_up if not e["ok"])
     passed = passed and not ramp_failures
     print(
@@ -174,8 +178,7 @@ def report(results: dict[str, object], seconds: int) -> bool:
     print(
         f"Targets: p95 ≤ {TARGET_P95_MS['read']:.0f} ms for reads, "
         f"≤ {TARGET_P95_MS['write']:.0f} ms for writes, no failures "
-        "(sign-in is reported but not timed against a target: its password hash is slow on "
-        "purpose, once per session)."
+        "in the steady state."
     )
     return passed
 
@@ -186,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int)
     parser.add_argument("--users", type=int)
     parser.add_argument("--seconds", type=int)
+    parser.add_argument(
+        "--strict", action="store_true", help="Hold a smoke run to the latency targets too."
+    )
     options = parser.parse_args(argv)
     plan = dict(SMOKE if options.smoke else FULL)
     for key in plan:
@@ -256,7 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{title}: {plan['participants']:,} participants, {plan['users']} users, "
         f"{plan['seconds']} s, gunicorn 2 workers, PostgreSQL\n"
     )
-    passed = report(measured, plan["seconds"])
+    # A 20-second smoke run gives a few dozen timed requests: its p95 is the second-slowest
+    # one, noise on a shared machine. It fails on errors; its latency verdict is advisory.
+    enforce_latency = options.strict or not options.smoke
+    passed = report(measured, plan["seconds"], enforce_latency=enforce_latency)
+    if not enforce_latency:
+        print("(smoke run: latency targets reported, not enforced; errors are)")
     if errors:
         print(f"\nThe server logged {len(errors)} errors, first: {errors[0]}")
         passed = False
