@@ -1,5 +1,5 @@
 # The same commands CI runs; each installs what it needs into .venv first.
-.PHONY: run test lint bench
+.PHONY: run test lint bench load
 
 run:
 	python3 dev.py run
@@ -12,3 +12,6 @@ lint:
 
 bench:
 	python3 dev.py bench
+
+load:
+	python3 dev.py load

@@ -5,6 +5,8 @@
     python3 dev.py test    install Tandem with its test tools and run the whole test suite
     python3 dev.py lint    ruff (lint and format check) and mypy
     python3 dev.py bench   the benchmark scripts
+    python3 dev.py load    load test on PostgreSQL (10,000 participants, 50 users, 2 minutes);
+                           --smoke for the 20-second version CI runs
 
 Each command creates .venv when it is missing and reinstalls only when pyproject.toml changed.
 """
@@ -98,6 +100,9 @@ def main() -> None:
     elif verb == "bench":
         ensure_installed("dev")
         run(PYTHON, "bench/run_all.py", *extra_args)
+    elif verb == "load":
+        ensure_installed("load")
+        run(PYTHON, "load/run.py", *extra_args)
     else:
         print(__doc__)
         sys.exit(0 if verb in ("help", "-h", "--help") else 2)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 
-from tandem.core.api import BrowserSessionAuth, TokenAuth
+from tandem.core.api import BrowserSessionAuth, TandemAPI, TokenAuth
 from tandem.programs.api import router as programs_router
 from tandem.rounds.api import router as rounds_router
 from tandem.surveys.api import router as surveys_router
 from tandem.wellbeing.api import router as wellbeing_router
 from tandem.workspace.api import router as workspace_router
 
-api = NinjaAPI(
+api = TandemAPI(
     title="Tandem API",
     version="1",
     description="Peer mentoring programs: profiles, programs, cohorts and enrolments.",

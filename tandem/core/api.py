@@ -1,10 +1,18 @@
-"""Authentication for the API: the browser's session, or a personal bearer token."""
+"""The API's shared plumbing: authentication (the browser's session, or a personal bearer
+token) and the error answers every operation documents in the OpenAPI schema."""
 
 from __future__ import annotations
 
+from http.client import responses as reason_phrases
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Field, NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
+from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from tandem.accounts.models import User
@@ -34,3 +42,94 @@ class BrowserSessionAuth(SessionAuth):
 
 def api_user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
+
+
+class ErrorOut(Schema):
+    """Every error answer: a message, the validation errors by field, or pydantic's list."""
+
+    detail: str | dict[str, list[str]] | list[dict[str, Any]]
+
+
+# Answers that come from the shared machinery rather than from one endpoint: authentication,
+# the MFA, CSRF, agreement and role rules (403), the access_* helpers (404) and input
+# validation (422). Documenting them lets clients, and the schema fuzz test, rely on them.
+ERROR_DESCRIPTIONS = {
+    400: "The body is not a JSON object.",
+    401: "Not signed in, or the token is unknown or revoked.",
+    403: "Refused: two-factor enrolment, the CSRF token, a signed agreement or an open "
+    "partnership is missing, or the role does not allow it.",
+    404: "Nothing of that name that you may see.",
+    422: "The request's parameters or body are not valid.",
+}
+
+
+class _ErrorResponse(Schema):
+    """ninja's wrapping of a response model, so the schema refers to ErrorOut by name."""
+
+    response: ErrorOut
+
+
+class _DocumentedErrorsSchema(OpenAPISchema):
+    def responses(self, operation: Operation) -> dict[int, dict[str, Any]]:
+        result = super().responses(operation)
+        sources = {model.__ninja_param_source__ for model in operation.models}
+        codes = [401, 403] if operation.auth_callbacks else []
+        if "path" in sources:
+            codes.append(404)
+        if sources:
+            codes.append(422)
+        if "body" in sources:
+            codes.append(400)
+        # ninja types this for parameter models, but it renders any pydantic model.
+        error = self._create_schema_from_model(_ErrorResponse, mode="serialization")[0]  # type: ignore[type-var]
+        for code in codes:
+            result.setdefault(
+                code,
+                {
+                    "description": f"{reason_phrases[code]}: {ERROR_DESCRIPTIONS[code]}",
+                    "content": {self.api.renderer.media_type: {"schema": error}},
+                },
+            )
+        return result
+
+
+class JsonObjectParser(Parser):
+    """Request bodies must be JSON objects.
+
+    ninja reads any other JSON value (a list, a number) as an object whose fields are all
+    missing, so `PUT /me/profiles/…` with `[]` used to reset the whole profile to defaults.
+    ninja answers 400 to the ValueError.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
+
+class TandemAPI(NinjaAPI):
+    """A NinjaAPI that takes JSON objects as bodies and whose schema documents the error
+    answers of every operation."""
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("parser", JsonObjectParser())
+        super().__init__(**options)
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _DocumentedErrorsSchema(self, path_prefix)
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """ninja's limit and offset with upper bounds (NINJA_PAGINATION_CLASS names this class).
+
+    Unbounded, `?offset=10**30` reached the database and failed there with a 500.
+    """
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=1_000_000_000)

@@ -278,6 +278,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "tandem.core.api.BoundedPagination"
 
 LOGGING = {
     "version": 1,
