@@ -28,9 +28,8 @@ from load.fill import (
     program_slug,
 )
 
-# The cohort overview stands in for the coordinator dashboard being built under
-# /programs/<slug>/…/insights; point this at the dashboard's URL once it is merged.
-COORDINATOR_DASHBOARD_URL = "/programs/{program}/cohorts/{cohort}/"
+# The coordinator's insights dashboard of a cohort: funnel, cadence and check-in list.
+COORDINATOR_DASHBOARD_URL = "/programs/{program}/cohorts/{cohort}/insights/"
 
 PARTICIPANTS = int(os.environ.get("TANDEM_LOAD_PARTICIPANTS", "10000"))
 RESULTS_PATH = os.environ.get("TANDEM_LOAD_RESULTS", "")
@@ -189,7 +188,12 @@ class Coordinator(Person):
     def dashboard(self) -> None:
         cohort = _rng.choice(COHORT_SLUGS)
         url = COORDINATOR_DASHBOARD_URL.format(program=self.program, cohort=cohort)
-        self.read(url, "cohort overview (dashboard)")
+        self.read(url, "cohort dashboard")
+
+    @task(1)
+    def cohort_overview(self) -> None:
+        cohort = _rng.choice(COHORT_SLUGS)
+        self.read(f"/programs/{self.program}/cohorts/{cohort}/", "cohort overview")
 
     @task(1)
     def cohort_partnerships(self) -> None:
