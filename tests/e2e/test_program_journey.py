@@ -14,12 +14,14 @@ de-identified export, which holds the consenting people only and no name or emai
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -58,7 +60,7 @@ def sign_agreement(journey, partnership, email):
     page.get_by_role("button", name="I agree — sign").click()
 
 
-def peers_work_together(journey, partnership, first, second):
+def peers_work_together(journey, partnership, first, second, *, meeting_on="2030-03-14"):
     """Both sign; ``first`` writes, plans and checks in; ``second`` reads and ends it."""
     page = journey.page
     sign_agreement(journey, partnership, first.email)
@@ -90,7 +92,7 @@ def peers_work_together(journey, partnership, first, second):
     journey.check("goal set against the main thing")
 
     open_tab(journey, "Meetings")
-    page.get_by_label(re.compile(r"^Date")).fill("2030-03-14")
+    page.get_by_label(re.compile(r"^Date")).fill(meeting_on)
     page.get_by_label("Start time").fill("17:30")
     page.get_by_label("Place or video link").fill("Cafeteria, level 2")
     page.get_by_role("button", name="Schedule").click()
@@ -520,7 +522,9 @@ def test_a_cohort_goes_from_roster_to_research_export(journey, tmp_path):
     journey.sign_out()
     pair.refresh_from_db()
     assert pair.status == Partnership.Status.ACTIVE
-    peers_work_together(journey, pair, first, second)
+    # They meet in a fortnight, well inside the cohort's year.
+    meeting_on = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    peers_work_together(journey, pair, first, second, meeting_on=meeting_on)
 
     # 4. The coordinator reads the cohort's dashboard: the funnel, and nothing anyone wrote.
     journey.sign_in("coord@example.org", factories.PASSWORD)
