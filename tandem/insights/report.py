@@ -158,7 +158,8 @@ class Cadence:
                 for index, label in enumerate(_meeting_labels())
             ],
             y_label="Meetings",
-            note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+            note="Months of the cohort only. Counts of 1 to 10, and counts that would reveal "
+            "them, are left out.",
         )
 
 
@@ -178,7 +179,10 @@ def cadence(cohort: Cohort, *, today: dt.date | None = None) -> Cadence:
     today = today or timezone.localdate()
     with selectors.without_jit():
         by_month = selectors.meetings_by_month(cohort)
-    first = min([cohort.starts_on.replace(day=1), *by_month])
+    # The cohort's own months: a meeting booked years ahead must not stretch the chart.
+    opens, closes = cohort.starts_on.replace(day=1), cohort.ends_on.replace(day=1)
+    by_month = {month: counts for month, counts in by_month.items() if opens <= month <= closes}
+    first = opens
     last = max([min(today, cohort.ends_on).replace(day=1), *by_month])
     months = _months(first, last) if first <= today or by_month else []
     if not months:

@@ -157,3 +157,22 @@ def test_page_lists_the_quietest_partnerships_first_and_counts_them_all():
     assert len(checkins.rows) == 3
     assert checkins.is_partial
     assert len(report.checkin_list(cohort, weeks=6).rows) == 4
+
+
+def test_meetings_per_month_covers_the_cohorts_months_even_when_one_is_booked_years_ahead():
+    cohort = started_cohort(days_ago=40)
+    build(cohort, Shape(met=12))
+    pair = Partnership.objects.filter(cohort=cohort).first()
+    Meeting.objects.create(
+        partnership=pair,
+        number=2,
+        starts_at=timezone.now() + dt.timedelta(days=4 * 365),
+        status=Meeting.Status.SCHEDULED,
+    )
+    table = report.cadence(cohort).table
+    day, today, expected = cohort.starts_on, timezone.localdate(), []
+    while day <= today:
+        if f"{day:%b %Y}" not in expected:
+            expected.append(f"{day:%b %Y}")
+        day += dt.timedelta(days=1)
+    assert list(table.row_labels) == expected
