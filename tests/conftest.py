@@ -87,3 +87,12 @@ def client_for(db: None) -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+# The browser journeys' harness: one session-wide browser for every module that drives one
+# (two Playwright instances in one process cannot run side by side).
+from tests.e2e.harness import (  # noqa: E402
+    browser,  # noqa: F401
+    journey,  # noqa: F401
+    pytest_collection_modifyitems,  # noqa: F401
+)

@@ -8,14 +8,13 @@ from playwright.sync_api import expect
 
 from tandem.research.models import ResearchConsent
 from tests import factories
-from tests.e2e.conftest import browser, journey  # noqa: F401 - the harness's fixtures
 from tests.insights.helpers import Shape, build
 from tests.research.helpers import protocol_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_coordinator_reads_the_cohort_dashboard(journey):  # noqa: F811
+def test_a_coordinator_reads_the_cohort_dashboard(journey):
     program = factories.ProgramFactory(slug="riverside", name="Riverside Peers")
     cohort = factories.CohortFactory(program=program, slug="fall", name="Fall cohort")
     build(cohort, Shape(invited_only=12, enrolled=3, profile=14, matched=16, signed=12, met=20))
@@ -34,7 +33,7 @@ def test_a_coordinator_reads_the_cohort_dashboard(journey):  # noqa: F811
     journey.check("program dashboard")
 
 
-def test_a_participant_consents_and_a_researcher_finds_the_export(journey):  # noqa: F811
+def test_a_participant_consents_and_a_researcher_finds_the_export(journey):
     program = factories.ProgramFactory(slug="riverside", name="Riverside Peers")
     cohort = factories.CohortFactory(program=program, slug="fall", name="Fall cohort")
     alice = factories.participant(cohort, email="alice@example.org", full_name="Alice Adams")

@@ -1,6 +1,6 @@
 """Browser journeys: a coordinator records outcomes and reads the evaluation report, and a
 researcher reads it too; every page is checked with axe-core and for CSP violations, at
-desktop and phone sizes (the fixtures are the e2e suite's)."""
+desktop and phone sizes (the harness of tests/e2e)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ from playwright.sync_api import expect
 from tandem.outcomes import services
 from tandem.outcomes.models import Publication
 from tests import factories
-from tests.e2e import conftest as e2e
-
-# The e2e suite's fixtures (its conftest covers only its own folder).
-browser = e2e.browser
-journey = e2e.journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,6 @@ import pytest
 from tandem.surveys import services
 from tandem.surveys.models import Instrument, Survey, SurveyWave
 from tests import factories
-from tests.e2e.conftest import browser, journey  # noqa: F401 - browser journeys reuse these
 from tests.surveys.builders import build_instrument
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tandem.surveys import services
 from tandem.surveys.models import Instrument, Response, Survey
 from tests import factories
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.harness import CHROMIUM
 from tests.surveys.builders import build_instrument
 
 pytestmark = [
