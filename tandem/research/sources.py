@@ -12,6 +12,7 @@ from collections.abc import Mapping, Set
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tandem.outcomes.models import Departure, FellowshipMatch, Grant, Publication, RankChange
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Enrollment, Profile
 from tandem.research import kanon
@@ -276,3 +277,101 @@ def _survey_values(cohort: Cohort, people: Set[int]) -> dict[int, dict[str, obje
 
 
 register_source("surveys", _survey_values, columns_for=_survey_columns)
+
+
+def months_band(width: int) -> kanon.Generaliser:
+    """Whole months grouped into bands of ``width`` ("12-17"), a coarser level of follow-up."""
+
+    def generalise(value: str, counts: Mapping[str, int]) -> str:
+        if not value.isdigit():
+            return value
+        low = int(value) // width * width
+        return f"{low}-{low + width - 1}"
+
+    return generalise
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return max(0, (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day))
+
+
+def _outcome_values(cohort: Cohort, people: Set[int]) -> dict[int, dict[str, object]]:
+    """Outcomes after the cohort began, as counts, categories and whole months (no dates)."""
+    start, today = cohort.starts_on, timezone.localdate()
+    values: dict[int, dict[str, object]] = {
+        person: {
+            "departure": "none",
+            "months_followed": _months_between(start, today),
+            "promotions": 0,
+            "fellowship_matched": False,
+            "publications": 0,
+            "grants": 0,
+        }
+        for person in people
+    }
+    in_program = {"profile__program_id": cohort.program_id}
+    departures = Departure.objects.filter(**in_program, left_on__gte=start)
+    for user_id, left_on, reason in departures.values_list("profile__user_id", "left_on", "reason"):
+        if user_id in values:
+            completed = reason == Departure.Reason.COMPLETED
+            values[user_id]["departure"] = "completed training" if completed else "left"
+            values[user_id]["months_followed"] = _months_between(start, left_on)
+    counted = (
+        ("promotions", RankChange.objects.filter(**in_program, changed_on__gte=start)),
+        ("publications", Publication.objects.filter(**in_program, year__gte=start.year)),
+        ("grants", Grant.objects.filter(**in_program, year__gte=start.year)),
+    )
+    for column, queryset in counted:
+        rows = queryset.values("profile__user_id").annotate(n=Count("pk")).order_by()
+        for user_id, count in rows.values_list("profile__user_id", "n"):
+            if user_id in values:
+                values[user_id][column] = count
+    fellows = FellowshipMatch.objects.filter(**in_program, year__gte=start.year)
+    for user_id in fellows.values_list("profile__user_id", flat=True):
+        if user_id in values:
+            values[user_id]["fellowship_matched"] = True
+    return values
+
+
+register_source(
+    "outcomes",
+    _outcome_values,
+    columns=[
+        Column(
+            "departure",
+            "Departure",
+            "category",
+            "Whether the person left the program or institution after the cohort began: none, "
+            "completed training (as planned; not attrition), or left (attrition).",
+            choices=("none", "completed training", "left"),
+        ),
+        Column(
+            "months_followed",
+            "Months followed",
+            "category",
+            "Whole months from the cohort's start to the departure, or to the export when none "
+            "(the time scale for retention analyses; no dates are exported).",
+            hierarchy=(kanon.exact, months_band(6), months_band(12), kanon.suppressed),
+        ),
+        Column(
+            "promotions",
+            "Promotions",
+            "integer",
+            "Academic rank changes recorded on or after the cohort's start.",
+        ),
+        Column(
+            "fellowship_matched",
+            "Fellowship match",
+            "category",
+            "Whether a fellowship match was recorded from the cohort's start year on.",
+            choices=("yes", "no"),
+        ),
+        Column(
+            "publications",
+            "Publications",
+            "integer",
+            "Publications recorded with a year from the cohort's start year on.",
+        ),
+        Column("grants", "Grants", "integer", "Grants recorded from the cohort's start year on."),
+    ],
+)
