@@ -12,3 +12,7 @@ class OutcomesConfig(AppConfig):
         from tandem.outcomes.survey_scores import surveys_pre_post
 
         register_survey_provider(surveys_pre_post)
+
+        from tandem.outcomes.personal_data import register_personal_data
+
+        register_personal_data()

@@ -9,3 +9,6 @@ class ResearchConfig(AppConfig):
     def ready(self) -> None:
         # The export's own column sources register on import; other apps add theirs the same way.
         from tandem.research import sources  # noqa: F401
+        from tandem.research.personal_data import register_personal_data
+
+        register_personal_data()

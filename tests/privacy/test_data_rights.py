@@ -205,3 +205,27 @@ def test_deleting_removes_the_persons_check_ins(cast, client_for):
     wellbeing.pulse_record(user=cast.bob, burnout=1, supported=5, word="steady")
     client_for(cast.alice).post(reverse("privacy:delete"), {"confirmation": PASSWORD})
     assert [pulse.word for pulse in Pulse.objects.all()] == ["steady"]
+
+
+def test_the_download_holds_the_outcomes_recorded_about_the_person_and_their_consents(cast):
+    from tandem.outcomes.models import Publication
+    from tandem.privacy.services import personal_data_collect, personal_data_zip
+    from tandem.research.models import ResearchConsent
+    from tandem.research.services import research_consent_record
+    from tests.research.helpers import protocol_for
+
+    profile = cast.alice.profiles.get()
+    Publication.objects.create(profile=profile, title="Night shifts and sleep", year=2026)
+    Publication.objects.create(profile=cast.bob.profiles.get(), title="Bob's own paper", year=2026)
+    protocol = protocol_for(cast.cohort)
+    for decision in (ResearchConsent.Decision.CONSENTED, ResearchConsent.Decision.WITHDRAWN):
+        research_consent_record(protocol=protocol, user=cast.alice, decision=decision)
+
+    data = personal_data_collect(cast.alice)
+    assert [p["title"] for p in data["sections"]["outcomes"]["publications"]] == [
+        "Night shifts and sleep"
+    ]
+    decisions = [row["decision"] for row in data["sections"]["research"]["consent_decisions"]]
+    assert decisions == ["Consented", "Withdrew"]
+    with zipfile.ZipFile(io.BytesIO(personal_data_zip(data))) as archive:
+        assert any("publications" in name for name in archive.namelist())
