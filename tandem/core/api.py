@@ -54,7 +54,7 @@ class ErrorOut(Schema):
 # the MFA, CSRF, agreement and role rules (403), the access_* helpers (404) and input
 # validation (422). Documenting them lets clients, and the schema fuzz test, rely on them.
 ERROR_DESCRIPTIONS = {
-    400: "The body is not a JSON object.",
+    400: "The body is not a JSON object, or its text holds a NUL character.",
     401: "Not signed in, or the token is unknown or revoked.",
     403: "Refused: two-factor enrolment, the CSRF token, a signed agreement or an open "
     "partnership is missing, or the role does not allow it.",
@@ -98,14 +98,27 @@ class JsonObjectParser(Parser):
 
     ninja reads any other JSON value (a list, a number) as an object whose fields are all
     missing, so `PUT /me/profiles/…` with `[]` used to reset the whole profile to defaults.
-    ninja answers 400 to the ValueError.
+    Text holding a NUL character is refused too. ninja answers 400 to the ValueError.
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the request body must be a JSON object")
+        # No database stores NUL in text (PostgreSQL refuses it), and no person types one.
+        if _holds_nul(data):
+            raise ValueError("text in the request body may not contain NUL characters")
         return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class TandemAPI(NinjaAPI):

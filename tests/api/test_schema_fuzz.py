@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from ninja.responses import NinjaJSONEncoder
@@ -50,7 +52,16 @@ def world(cast):
         "participant": api_token_create(user=cast.alice, name="fuzz")[1],
         "coordinator": api_token_create(user=cast.coord, name="fuzz")[1],
     }
-    return real_ids, tokens
+    # Requests go straight to the WSGI app, whose end-of-request handler would close the
+    # test's own database connection (a no-op on in-memory SQLite, fatal on PostgreSQL);
+    # Django's test client unhooks it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield real_ids, tokens
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def served_schema() -> dict[str, Any]:
@@ -114,6 +125,17 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(cast):
     profile = client.get("/api/v1/me/profiles/riverside").json()
     assert profile["main_thing"] == "Publish my first first-author paper."
     assert profile["offers"] == ["research", "teaching"]
+
+
+def test_text_with_a_nul_character_is_refused_and_changes_nothing(cast):
+    """Found by the fuzzing on PostgreSQL, which cannot store NUL in text: it was a 500."""
+    _, secret = api_token_create(user=cast.alice, name="script")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    body = {"main_thing": "Publish\u0000 a paper", "offers": ["research\u0000"]}
+    response = client.put("/api/v1/me/profiles/riverside", body, content_type="application/json")
+    assert response.status_code == 400
+    profile = client.get("/api/v1/me/profiles/riverside").json()
+    assert profile["main_thing"] == "Publish my first first-author paper."
 
 
 def test_every_operation_documents_its_error_answers():

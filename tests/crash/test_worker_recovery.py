@@ -125,6 +125,9 @@ def test_a_run_another_task_still_owns_is_not_failed(running_run, cast, dead_pid
         services.match_run_retry(run=running_run, by=cast.coord)
 
 
+# The worker closes stale connections between tasks, as it must in production; inside a test
+# transaction that would close the test's own connection, so this test commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_command_recovers_before_it_runs_tasks(running_run, dead_pid, capsys, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     task = task_row(
