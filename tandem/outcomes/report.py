@@ -353,10 +353,15 @@ def _promotion(report: EvaluationReport) -> None:
         row_labels=[group.label for group in groups],
         column_labels=["Promoted", "Not promoted"],
     )
-    for count, group in zip(promoted, groups, strict=True):
-        report.promotion[group.label] = stats.proportion(count, group.n)
+    # A share of a group whose size is shown gives its count away: where a count is hidden,
+    # so are the share and the difference built on it.
+    shown = [None not in row for row in report.promotion_counts.cells]
+    for count, group, visible in zip(promoted, groups, shown, strict=True):
+        if visible:
+            report.promotion[group.label] = stats.proportion(count, group.n)
     a, b = groups
-    report.promotion_difference = stats.risk_difference(promoted[0], a.n, promoted[1], b.n)
+    if all(shown):
+        report.promotion_difference = stats.risk_difference(promoted[0], a.n, promoted[1], b.n)
 
 
 def _rates(report: EvaluationReport, what: str) -> tuple[list[RateRow], stats.Estimate | None]:

@@ -62,6 +62,23 @@ def evaluated(cast):
     return cohort, participants, others
 
 
+def test_promotion_shares_and_their_difference_show_when_no_count_is_hidden(evaluated, cast):
+    cohort, _, others = evaluated
+    # Everyone in the comparison promoted: 21 and 0, neither a count of 1 to 10.
+    for user in [*others[5:], cast.carol]:
+        services.rank_change_record(
+            profile=user.profiles.get(program=cast.program),
+            from_rung="PGY2",
+            to_rung="PGY3",
+            changed_on=timezone.localdate() - dt.timedelta(days=400),  # before any departure
+        )
+    report = evaluation_report(cohort)
+    assert None not in report.promotion_counts.cells[1], report.promotion_counts
+    assert report.promotion["Participants"].value == pytest.approx(12 / 26)
+    assert report.promotion["Comparison"].value == pytest.approx(1.0)
+    assert report.promotion_difference.value == pytest.approx(12 / 26 - 1.0)
+
+
 def test_participants_are_the_matched_and_the_comparison_everyone_else(evaluated, cast):
     cohort, participants, others = evaluated
     factories.partnership(cohort, [others[0], others[1]], status="declined")
@@ -87,8 +104,11 @@ def test_the_report_estimates_retention_promotion_and_productivity(evaluated):
     assert curve.steps[-1].survival == pytest.approx(23 / 26, abs=1e-9)
     assert report.log_rank is not None
     assert 0 < report.log_rank.p_value < 1
-    assert report.promotion["Participants"].value == pytest.approx(12 / 26)
-    assert report.promotion_difference is not None
+    # 5 of 21 promoted in the comparison is a count of 1 to 10: the share (which with a known
+    # group size would reveal it), its complement and the difference are all withheld.
+    assert report.promotion_counts.cells[1] == (None, None)
+    assert report.promotion == {}
+    assert report.promotion_difference is None
     assert [row.count for row in report.publication_rates] == [24, 0]
     assert [row.count for row in report.grant_rates] == [0, 4]
     assert report.grant_ratio is not None
