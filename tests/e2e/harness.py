@@ -11,12 +11,14 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -40,6 +42,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# On in-memory SQLite the live server's request threads share the test's one database
+# connection; a page that loads several charts at once sent parallel queries down it and could
+# hang the run. The server still accepts many connections but handles one request at a time.
+_ONE_REQUEST_AT_A_TIME = threading.Lock()
+_create_server = LiveServerThread._create_server
+
+
+def _serialised_server(self: LiveServerThread, connections_override: Any = None) -> Any:
+    server = _create_server(self, connections_override=connections_override)
+    set_app = server.set_app
+
+    def set_serialised_app(application: Any) -> None:
+        def serialised(environ: Any, start_response: Any) -> Any:
+            with _ONE_REQUEST_AT_A_TIME:
+                return application(environ, start_response)
+
+        set_app(serialised)
+
+    server.set_app = set_serialised_app
+    return server
+
+
+LiveServerThread._create_server = _serialised_server  # type: ignore[method-assign]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves (to set up data) are still synchronous and safe here.
