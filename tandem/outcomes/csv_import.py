@@ -119,6 +119,10 @@ def parse_outcomes(
     """Valid rows and every error (line, column, message); writes nothing."""
     today = today or timezone.localdate()
     errors: list[dict[str, Any]] = []
+    if "\x00" in content:
+        # No database stores NUL in text (PostgreSQL refuses it); it means a binary file.
+        line = content[: content.index("\x00")].count("\n") + 1
+        return [], [_error(line, "", "the file holds a NUL character; is it really a CSV?")]
     reader = csv.reader(io.StringIO(content.removeprefix("\ufeff"), newline=""))
     try:
         header = [cell.strip().lower() for cell in next(reader)]

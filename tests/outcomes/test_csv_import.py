@@ -177,3 +177,13 @@ def test_any_file_is_either_applied_whole_or_refused_with_located_errors(
     else:
         plan = outcome_import_apply(outcome_import=preview, by=cast.coord)
         assert sum(_counts()) - sum(before) == plan.count("created")
+
+
+def test_a_file_holding_a_nul_character_is_refused_with_its_line(cast):
+    """Found on PostgreSQL, which cannot store NUL in text: it used to fail as a server error."""
+    from tandem.outcomes.csv_import import parse_outcomes
+
+    rows, errors = parse_outcomes(cast.program, "roster_id,kind\nA1,publication\x00\n")
+    assert rows == []
+    assert errors[0]["line"] == 2
+    assert "NUL" in errors[0]["message"]
