@@ -338,7 +338,8 @@ def outcome_import_preview(
         program=program,
         uploaded_by=uploaded_by,
         filename=filename,
-        content=content,
+        # A file with NUL is refused by the plan; keep it storable (PostgreSQL refuses NUL).
+        content=content.replace("\x00", "\ufffd"),
         summary=plan.as_summary(),
     )
 
