@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 
 from tandem.accounts.models import User
+from tandem.core.forms import LongSelect
 from tandem.workspace.models import Goal, Meeting
 from tandem.workspace.services.meetings import MAX_MINUTES, MIN_MINUTES, meeting_start
 
@@ -83,7 +84,7 @@ class MeetingForm(forms.Form):
     duration_minutes = forms.IntegerField(
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=60, label="Length (minutes)"
     )
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label="Time zone")
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label="Time zone", widget=LongSelect)
     location = forms.CharField(max_length=500, required=False, label="Place or video link")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
