@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from tandem.audit.forms import AuditFilterForm
 from tandem.audit.selectors import audit_events
 from tandem.core.http import AuthedRequest
+from tandem.core.pagination import page_of
 from tandem.programs.policies import is_operator
 
 PAGE_SIZE = 50
@@ -22,11 +22,9 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events(**{key: value for key, value in filters.items() if value})
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, events, PAGE_SIZE)
     return render(
         request,
         "audit/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query},
     )

@@ -30,8 +30,15 @@ def cohorts_with_counts(program: Program) -> QuerySet[Cohort]:
     )
 
 
-def enrollments_in(cohort: Cohort) -> QuerySet[Enrollment]:
-    return cohort.enrollments.select_related("user").order_by("user__full_name", "user__email")
+def enrollments_in(cohort: Cohort, matching: str = "") -> QuerySet[Enrollment]:
+    """The cohort's enrolments by name; with `matching`, only people whose name or email
+    contains it."""
+    enrollments = cohort.enrollments.select_related("user")
+    if matching:
+        enrollments = enrollments.filter(
+            Q(user__full_name__icontains=matching) | Q(user__email__icontains=matching)
+        )
+    return enrollments.order_by("user__full_name", "user__email", "pk")
 
 
 def profiles_by_user(program: Program, user_ids: list[int]) -> dict[int, Profile]:

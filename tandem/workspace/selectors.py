@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -371,18 +372,28 @@ class PartnershipRow:
         return self.partnership.get_status_display()
 
 
-def cohort_partnership_rows(cohort: Cohort) -> list[PartnershipRow]:
-    partnerships = list(
-        Partnership.objects.filter(cohort=cohort)
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=PartnershipMember.objects.select_related("user").order_by(
-                    "user__full_name"
-                ),
-            )
+def cohort_partnerships(cohort: Cohort, matching: str = "") -> QuerySet[Partnership]:
+    """The cohort's partnerships, active ones first; with `matching`, only those with a member
+    whose name or email contains it."""
+    partnerships = Partnership.objects.filter(cohort=cohort)
+    if matching:
+        partnerships = partnerships.filter(
+            pk__in=PartnershipMember.objects.filter(
+                Q(user__full_name__icontains=matching) | Q(user__email__icontains=matching)
+            ).values("partnership")
         )
-        .order_by("status", "pk")
+    return partnerships.order_by("status", "pk")
+
+
+def partnership_rows(partnerships: Iterable[Partnership]) -> list[PartnershipRow]:
+    """Counts and dates for each partnership (one page of a cohort's): never what members wrote."""
+    partnerships = list(partnerships)
+    prefetch_related_objects(
+        partnerships,
+        Prefetch(
+            "members",
+            queryset=PartnershipMember.objects.select_related("user").order_by("user__full_name"),
+        ),
     )
     ids = [partnership.pk for partnership in partnerships]
     held = {

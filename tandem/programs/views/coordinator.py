@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tandem.core.forms import add_service_errors
+from tandem.core.forms import SearchForm, add_service_errors
 from tandem.core.http import AuthedRequest
+from tandem.core.pagination import ROWS_PER_PAGE, page_of
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
 from tandem.programs import policies, selectors, services
 from tandem.programs.forms import (
@@ -153,9 +154,10 @@ def cohort_create(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = policies.access_cohort(request.user, slug, cohort_slug)
-    enrollments = list(selectors.enrollments_in(cohort))
-    profiles = selectors.profiles_by_user(cohort.program, [e.user_id for e in enrollments])
-    rows = [(enrollment, profiles.get(enrollment.user_id)) for enrollment in enrollments]
+    search = SearchForm(request.GET)
+    page, query = page_of(request, selectors.enrollments_in(cohort, search.terms()), ROWS_PER_PAGE)
+    profiles = selectors.profiles_by_user(cohort.program, [e.user_id for e in page])
+    rows = [(enrollment, profiles.get(enrollment.user_id)) for enrollment in page]
     return render(
         request,
         "programs/cohort_detail.html",
@@ -163,6 +165,10 @@ def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRe
             "program": cohort.program,
             "cohort": cohort,
             "rows": rows,
+            "page": page,
+            "query": query,
+            "search": search,
+            "enrolled": cohort.enrollments.count(),
             "invitations": cohort.invitations.filter(accepted_at__isnull=True),
             "invite_form": InviteParticipantsForm(),
             "join_url": request.build_absolute_uri(

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from tandem.core.forms import add_service_errors
+from tandem.core.forms import SearchForm, add_service_errors
 from tandem.core.http import AuthedRequest
+from tandem.core.pagination import ROWS_PER_PAGE, page_of
 from tandem.programs import policies
 from tandem.workspace import selectors, services
 from tandem.workspace.forms import AgreementTextForm
@@ -43,12 +44,19 @@ def agreement_template(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def cohort_partnerships(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = policies.access_cohort(request.user, slug, cohort_slug)
+    search = SearchForm(request.GET)
+    partnerships = selectors.cohort_partnerships(cohort, search.terms())
+    page, query = page_of(request, partnerships, ROWS_PER_PAGE)
     return render(
         request,
         "workspace/cohort_partnerships.html",
         {
             "program": cohort.program,
             "cohort": cohort,
-            "rows": selectors.cohort_partnership_rows(cohort),
+            "rows": selectors.partnership_rows(page),
+            "page": page,
+            "query": query,
+            "search": search,
+            "partnerships": cohort.partnerships.count(),
         },
     )
