@@ -14,6 +14,7 @@ from django.db.models import Count, Window
 from django.utils import timezone
 
 from tandem.core.charts import Chart, csv_text, stacked_bar_chart
+from tandem.core.pagination import ROWS_PER_PAGE
 from tandem.core.suppression import SUPPRESSED_MARK, SuppressedTable, suppress_table
 from tandem.insights import selectors
 from tandem.programs.models import Cohort
@@ -21,7 +22,8 @@ from tandem.workspace.models import Goal, Meeting
 
 NOT_YET = "not yet"
 DEFAULT_CHECKIN_WEEKS = 6
-SHOWN_CHECKIN_ROWS = 200
+# The page lists as many as the other long lists show on one page; the download has them all.
+SHOWN_CHECKIN_ROWS = ROWS_PER_PAGE
 
 
 def reached_counts(
