@@ -203,6 +203,10 @@ def _load(engine: str, dump: Path) -> None:
             ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *args, str(dump)],
             env,
         )
+        # pg_restore brings rows, not the planner's statistics: without them queries plan on
+        # guesses until autovacuum gets round to every table (and never when it is off).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
