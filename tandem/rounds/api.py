@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from tandem.core.api import api_user
@@ -25,7 +25,9 @@ router = Router()
 
 
 class RunIn(Schema):
-    seed: int = 0
+    # The page's bounds; a seed the database cannot store (below 0, or past 2**31 on
+    # PostgreSQL) used to be a 500.
+    seed: int = Field(0, ge=0, le=MatchRun.SEED_MAX)
 
 
 class RunOut(Schema):

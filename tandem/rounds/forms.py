@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from tandem.engine.defaults import COMPONENTS
+from tandem.rounds.models import MatchRun
 
 
 class MatchSettingsForm(forms.Form):
@@ -34,7 +35,7 @@ class RunStartForm(forms.Form):
     seed = forms.IntegerField(
         label="Seed",
         min_value=0,
-        max_value=2_000_000_000,
+        max_value=MatchRun.SEED_MAX,
         initial=0,
         required=False,
         help_text="The same seed and input always give the same groups.",

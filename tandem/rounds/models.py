@@ -27,6 +27,8 @@ class MatchRun(models.Model):
         PUBLISHED = "published", "Published"
 
     EDITABLE = (Status.DRAFT, Status.REVIEWED)
+    # Seeds run from 0 to this: within the positive integer column on every database.
+    SEED_MAX = 2_000_000_000
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="match_runs")
     parent = models.ForeignKey(

@@ -76,3 +76,18 @@ def test_a_participant_reads_and_accepts_a_proposal(
 
 def _members(partnership_id):
     return set(Partnership.objects.get(pk=partnership_id).members.values_list("user_id", flat=True))
+
+
+@pytest.mark.parametrize("seed", [-1, MatchRun.SEED_MAX + 1, 2**63])
+def test_a_seed_out_of_range_is_a_clear_422_and_starts_no_run(base, cast, client_for, seed):
+    """Found by the schema fuzzing: the database refused such a seed and the API answered 500."""
+    response = call(client_for(cast.coord), "POST", base, {"seed": seed})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "seed"]
+    assert not MatchRun.objects.exists()
+
+
+def test_the_largest_seed_starts_a_run(base, cast, client_for):
+    response = call(client_for(cast.coord), "POST", base, {"seed": MatchRun.SEED_MAX})
+    assert response.status_code == 201
+    assert response.json()["seed"] == MatchRun.SEED_MAX
