@@ -3,6 +3,7 @@ token) and the error answers every operation documents in the OpenAPI schema."""
 
 from __future__ import annotations
 
+import re
 from http.client import responses as reason_phrases
 from typing import Any
 
@@ -98,27 +99,38 @@ class JsonObjectParser(Parser):
 
     ninja reads any other JSON value (a list, a number) as an object whose fields are all
     missing, so `PUT /me/profiles/…` with `[]` used to reset the whole profile to defaults.
-    Text holding a NUL character is refused too. ninja answers 400 to the ValueError.
+    Text no database can store is refused too. ninja answers 400 to the ValueError.
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the request body must be a JSON object")
-        # No database stores NUL in text (PostgreSQL refuses it), and no person types one.
-        if _holds_nul(data):
-            raise ValueError("text in the request body may not contain NUL characters")
+        problem = _unstorable_text(data)
+        if problem:
+            raise ValueError(f"text in the request body may not contain {problem}")
         return data
 
 
-def _holds_nul(value: Any) -> bool:
+# NUL, which PostgreSQL refuses in text, and half a surrogate pair, which JSON can escape
+# ("\ud800") but no UTF-8 database can encode; nobody types either.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_text(value: Any) -> str:
+    """What makes some text in `value` unstorable, or "" when all of it can be stored."""
     if isinstance(value, str):
-        return "\x00" in value
+        found = _UNSTORABLE.search(value)
+        if found is None:
+            return ""
+        return "NUL characters" if found.group() == "\x00" else "unpaired surrogate characters"
     if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return ""
+    return next((problem for item in items if (problem := _unstorable_text(item))), "")
 
 
 class TandemAPI(NinjaAPI):

@@ -7,9 +7,11 @@ cohort while it is open; results only by the program's coordinators, and only su
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import BeforeValidator
 
 from tandem.core.api import api_user
 from tandem.programs import policies
@@ -47,8 +49,15 @@ class OpenSurveyOut(Schema):
     answers: dict[str, int | str]
 
 
+def _not_true_or_false(answer: Any) -> Any:
+    # pydantic's lax mode would read `true` as the answer 1 and `false` as 0.
+    if isinstance(answer, bool):
+        raise ValueError("an answer is a number or text, not true or false")
+    return answer
+
+
 class ResponseIn(Schema):
-    answers: dict[str, int | str | None]
+    answers: dict[str, Annotated[int | str | None, BeforeValidator(_not_true_or_false)]]
 
 
 class ResponseOut(Schema):

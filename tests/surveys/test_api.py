@@ -61,3 +61,23 @@ def test_coordinators_get_aggregates_without_any_text(world, cast, client_for):
     assert body["waves"][1]["mean"] is None
     for outsider in (cast.other_coord, cast.rhea, cast.alice):
         assert client_for(outsider).get(url).status_code == 404
+
+
+def test_true_or_false_is_not_read_as_an_answer_of_one_or_zero(world, cast, client_for):
+    """`true` used to be saved as the answer 1 ("No"), and `false` as 0."""
+    client = client_for(cast.alice)
+    url = f"/api/v1/me/surveys/{world.baseline.pk}/response"
+    for flag in (True, False):
+        for key in ("a", "d", "note"):
+            response = put(client, url, {"answers": {**answers(), key: flag}})
+            assert response.status_code == 422
+            assert response.json()["detail"][0]["loc"][-1] == key
+    assert not world.baseline.responses.exists()
+
+
+def test_text_with_a_lone_surrogate_is_refused(world, cast, client_for):
+    """JSON may escape half a surrogate pair; no database stores it, and it was a 500."""
+    url = f"/api/v1/me/surveys/{world.baseline.pk}/response"
+    response = put(client_for(cast.alice), url, {"answers": answers(note="Thanks \ud800")})
+    assert response.status_code == 400
+    assert not world.baseline.responses.exists()
