@@ -86,6 +86,9 @@ def _own_pending(
 ) -> PartnershipMember:
     mine = next((m for m in members if m.user_id == user.pk), None)
     if mine is None:
+        # A member who declined is no longer current, but they did answer.
+        if PartnershipMember.objects.filter(partnership=locked, user=user).exists():
+            raise ValidationError("You have already answered this proposal.")
         raise ValidationError("Only a member can answer this proposal.")
     if mine.response != PartnershipMember.Response.PENDING or not locked.is_live:
         raise ValidationError("You have already answered this proposal.")

@@ -163,6 +163,14 @@ def test_a_decline_sends_everyone_back_to_the_pool_with_priority(
     partnership.refresh_from_db()
     assert partnership.status == Partnership.Status.DECLINED
     assert not partnership.members.filter(is_current=True).exists()
+    for answer in (
+        partnership_services.partnership_decline,
+        partnership_services.partnership_accept,
+    ):
+        with pytest.raises(ValidationError, match="already answered"):
+            answer(partnership=partnership, member=first)
+    with pytest.raises(ValidationError, match="Only a member"):
+        partnership_services.partnership_decline(partnership=partnership, member=cast.dave)
     [message] = mail.outbox
     assert message.to == [second.email]
     assert first.display_name not in message.body
