@@ -3,13 +3,15 @@ token) and the error answers every operation documents in the OpenAPI schema."""
 
 from __future__ import annotations
 
+import json
 import re
 from http.client import responses as reason_phrases
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.conf import settings as ninja_settings
+from ninja.errors import HttpError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.pagination import LimitOffsetPagination
@@ -94,21 +96,25 @@ class _DocumentedErrorsSchema(OpenAPISchema):
         return result
 
 
+class UnacceptableBody(ValueError):
+    """A request body Tandem refuses; its message says why and quotes none of the body."""
+
+
 class JsonObjectParser(Parser):
     """Request bodies must be JSON objects.
 
     ninja reads any other JSON value (a list, a number) as an object whose fields are all
     missing, so `PUT /me/profiles/…` with `[]` used to reset the whole profile to defaults.
-    Text no database can store is refused too. ninja answers 400 to the ValueError.
+    Text no database can store is refused too. ninja answers 400 to the error.
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
-            raise ValueError("the request body must be a JSON object")
+            raise UnacceptableBody("the request body must be a JSON object")
         problem = _unstorable_text(data)
         if problem:
-            raise ValueError(f"text in the request body may not contain {problem}")
+            raise UnacceptableBody(f"text in the request body may not contain {problem}")
         return data
 
 
@@ -140,6 +146,19 @@ class TandemAPI(NinjaAPI):
     def __init__(self, **options: Any) -> None:
         options.setdefault("parser", JsonObjectParser())
         super().__init__(**options)
+        self.add_exception_handler(HttpError, self._http_error)
+
+    def _http_error(self, request: HttpRequest, exc: HttpError | type[HttpError]) -> HttpResponse:
+        """ninja's answer, except that a refused body also says why: ninja gives only "Cannot
+        parse request body" outside DEBUG. The reasons below name no content of the body."""
+        if not isinstance(exc, HttpError):  # ninja hands handlers the raised instance
+            raise TypeError(exc)
+        detail = str(exc)
+        reason = exc.__cause__
+        readable = isinstance(reason, UnacceptableBody | json.JSONDecodeError)
+        if readable and str(reason) not in detail:
+            detail = f"{detail}: {reason}"
+        return self.create_response(request, {"detail": detail}, status=exc.status_code)
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

@@ -217,13 +217,20 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(cast):
             "/api/v1/me/profiles/riverside", body, content_type="application/json"
         )
         assert response.status_code == 400
+        assert response.json() == {
+            "detail": "Cannot parse request body: the request body must be a JSON object"
+        }
     profile = client.get("/api/v1/me/profiles/riverside").json()
     assert profile["main_thing"] == "Publish my first first-author paper."
     assert profile["offers"] == ["research", "teaching"]
 
 
-@pytest.mark.parametrize("bad", ["\u0000", "\ud800"], ids=["nul", "lone-surrogate"])
-def test_text_no_database_can_store_is_refused_and_changes_nothing(cast, bad):
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [("\u0000", "NUL characters"), ("\ud800", "unpaired surrogate characters")],
+    ids=["nul", "lone-surrogate"],
+)
+def test_text_no_database_can_store_is_refused_and_changes_nothing(cast, bad, named):
     """Found by the fuzzing: PostgreSQL cannot store NUL, and no UTF-8 database half a
     surrogate pair (which JSON can escape); both were 500s."""
     _, secret = api_token_create(user=cast.alice, name="script")
@@ -237,9 +244,24 @@ def test_text_no_database_can_store_is_refused_and_changes_nothing(cast, bad):
             "/api/v1/me/profiles/riverside", body, content_type="application/json"
         )
         assert response.status_code == 400
+        assert response.json()["detail"] == (
+            f"Cannot parse request body: text in the request body may not contain {named}"
+        )
     profile = client.get("/api/v1/me/profiles/riverside").json()
     assert profile["main_thing"] == "Publish my first first-author paper."
     assert profile["offers"] == ["research", "teaching"]
+
+
+def test_malformed_json_is_refused_with_where_it_breaks_and_none_of_its_text(cast):
+    _, secret = api_token_create(user=cast.alice, name="script")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    body = '{"main_thing": "My secret plan", '
+    response = client.put("/api/v1/me/profiles/riverside", body, content_type="application/json")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("Cannot parse request body: Expecting property name")
+    assert "line 1 column 34 (char 33)" in detail
+    assert "secret" not in detail
 
 
 def test_every_operation_documents_its_error_answers():
