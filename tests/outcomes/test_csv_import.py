@@ -97,6 +97,7 @@ def test_a_file_with_one_bad_row_imports_nothing(cast, alice_profile, client_for
     body = preview.content.decode()
     assert "Nothing has been imported" in body
     assert "a publication needs a year" in body
+    assert f'<a class="button" href="{upload_url}">Upload a corrected file</a>' in body
     outcome_import = OutcomeImport.objects.get()
     with pytest.raises(ValidationError):
         outcome_import_apply(outcome_import=outcome_import, by=cast.coord)
