@@ -155,7 +155,8 @@ def cohort_create(request: AuthedRequest, slug: str) -> HttpResponse:
 def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = policies.access_cohort(request.user, slug, cohort_slug)
     search = SearchForm(request.GET)
-    page, query = page_of(request, selectors.enrollments_in(cohort, search.terms()), ROWS_PER_PAGE)
+    terms = search.terms()
+    page, query = page_of(request, selectors.enrollments_in(cohort, terms), ROWS_PER_PAGE)
     profiles = selectors.profiles_by_user(cohort.program, [e.user_id for e in page])
     rows = [(enrollment, profiles.get(enrollment.user_id)) for enrollment in page]
     return render(
@@ -168,7 +169,8 @@ def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRe
             "page": page,
             "query": query,
             "search": search,
-            "enrolled": cohort.enrollments.count(),
+            # The paginator has counted everyone already unless a search narrowed the list.
+            "enrolled": cohort.enrollments.count() if terms else page.paginator.count,
             "invitations": cohort.invitations.filter(accepted_at__isnull=True),
             "invite_form": InviteParticipantsForm(),
             "join_url": request.build_absolute_uri(

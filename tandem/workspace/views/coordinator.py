@@ -45,7 +45,8 @@ def agreement_template(request: AuthedRequest, slug: str) -> HttpResponse:
 def cohort_partnerships(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = policies.access_cohort(request.user, slug, cohort_slug)
     search = SearchForm(request.GET)
-    partnerships = selectors.cohort_partnerships(cohort, search.terms())
+    terms = search.terms()
+    partnerships = selectors.cohort_partnerships(cohort, terms)
     page, query = page_of(request, partnerships, ROWS_PER_PAGE)
     return render(
         request,
@@ -57,6 +58,7 @@ def cohort_partnerships(request: AuthedRequest, slug: str, cohort_slug: str) -> 
             "page": page,
             "query": query,
             "search": search,
-            "partnerships": cohort.partnerships.count(),
+            # The paginator has counted them all already unless a search narrowed the list.
+            "partnerships": cohort.partnerships.count() if terms else page.paginator.count,
         },
     )
