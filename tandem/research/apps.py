@@ -12,3 +12,7 @@ class ResearchConfig(AppConfig):
         from tandem.research.personal_data import register_personal_data
 
         register_personal_data()
+        from tandem.core import next_steps
+        from tandem.research import next_steps as research_next_steps
+
+        next_steps.register("research", research_next_steps.next_steps)

@@ -8,4 +8,8 @@ class RoundsConfig(AppConfig):
 
     def ready(self) -> None:
         # Tasks register their periodic schedule (stale runs, expired proposals) on import.
+        from tandem.core import next_steps
+        from tandem.rounds import next_steps as rounds_next_steps
         from tandem.rounds import tasks  # noqa: F401
+
+        next_steps.register("rounds", rounds_next_steps.next_steps)

@@ -12,3 +12,7 @@ class SurveysConfig(AppConfig):
         from tandem.surveys.personal_data import register_personal_data
 
         register_personal_data()
+        from tandem.core import next_steps
+        from tandem.surveys import next_steps as surveys_next_steps
+
+        next_steps.register("surveys", surveys_next_steps.next_steps)

@@ -14,3 +14,7 @@ class WellbeingConfig(AppConfig):
         # registered here, not in the workspace: wellbeing depends on the workspace, never the
         # other way round, so there is no import cycle.
         timeline.register_own_sources()
+        from tandem.core import next_steps
+        from tandem.wellbeing import next_steps as wellbeing_next_steps
+
+        next_steps.register("wellbeing", wellbeing_next_steps.next_steps)

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
+from tandem.core.next_steps import next_steps_for
 from tandem.programs import invitations, selectors, services
 from tandem.programs.forms import ProfileForm
 from tandem.programs.models import Cohort, Invitation
@@ -33,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_cohorts": selectors.open_cohorts_for(user),
             "coordinated": selectors.programs_coordinated_by(user),
             "researched": selectors.programs_researched_by(user),
+            "next_steps": next_steps_for(user, today=timezone.localdate()),
         },
     )
 
