@@ -163,12 +163,13 @@ FELLOWSHIPS = (
     "Surgical Oncology",
     "Infectious Diseases",
 )
+# The demo resident's own main thing, given to nobody else so their partner's always differs.
+RESIDENT_MAIN_THING = "Win a career development grant for my health equity research."
 MAIN_THINGS = (
     "Match into a cardiology fellowship with a strong research portfolio.",
     "Publish my first first-author paper on sepsis outcomes.",
     "Become a confident clinician educator who teaches at the bedside every week.",
     "Build a quality improvement project that reduces readmissions on our ward.",
-    "Win a career development grant for my health equity research.",
     "Find a sustainable balance between clinical work and a young family.",
     "Prepare for boards without burning out.",
     "Land a faculty position in academic pediatrics.",
@@ -286,6 +287,7 @@ def load_demo(*, seed: int = 2026) -> Program:
         services.enrollment_create(cohort=cohort, user=user, source=Enrollment.Source.ROSTER)
         pool = TOPIC_GROUPS["resident" if person.is_resident else "senior"]
         other = TOPIC_GROUPS["senior" if person.is_resident else "resident"]
+        main_thing = rng.choice(MAIN_THINGS)
         profile = services.profile_ensure(program=program, user=user)
         profile.roster_id = f"RUH{1000 + index}"
         profile.save(update_fields=["roster_id"])
@@ -296,7 +298,7 @@ def load_demo(*, seed: int = 2026) -> Program:
             institution="Riverside University Health",
             offers=rng.sample(other, 2) + rng.sample(pool, 1),
             seeks=rng.sample(pool, 3),
-            main_thing=rng.choice(MAIN_THINGS),
+            main_thing=RESIDENT_MAIN_THING if index == 0 else main_thing,
             specialty_preference=rng.choice(("any", "any", "same", "different")),
             availability=sorted(rng.sample(SLOTS, 3)),
         )

@@ -9,7 +9,7 @@ from tests.e2e.harness import LAYOUT_CHECK, VIEWPORTS
 
 pytestmark = pytest.mark.browser
 
-CARDS = '<style>.card{{border:1px solid;{card}}} .grid{{display:grid;gap:8px;{grid}}}</style>'
+CARDS = "<style>.card{{border:1px solid;{card}}} .grid{{display:grid;gap:8px;{grid}}}</style>"
 
 
 def problems(browser, body: str, viewport: str = "phone") -> list[str]:
@@ -48,8 +48,7 @@ def test_content_spilling_out_of_its_card_is_reported(browser):
 
 def test_overlapping_cards_are_reported(browser):
     body = CARDS.format(card="width:200px;height:100px", grid="") + (
-        '<div class="card" id="a">A</div>'
-        '<div class="card" id="b" style="margin-top:-50px">B</div>'
+        '<div class="card" id="a">A</div><div class="card" id="b" style="margin-top:-50px">B</div>'
     )
     found = problems(browser, body, "desktop")
     assert "div#a.card and div#b.card overlap" in found

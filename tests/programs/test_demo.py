@@ -50,3 +50,25 @@ def test_the_demo_command_loads_once_and_then_reuses_the_data(db):
     call_command("demo", no_serve=True, stdout=second)
     assert "Using the existing demo data" in second.getvalue()
     assert Enrollment.objects.count() == count
+
+
+def test_the_demo_residents_partner_has_a_main_thing_of_their_own(db):
+    from tandem.partnerships.models import Partnership
+
+    program = demo.load_demo()
+    resident = Profile.objects.get(program=program, user__email=demo.PARTICIPANT_EMAIL)
+    partnership = Partnership.objects.get(
+        members__user=resident.user, status=Partnership.Status.ACTIVE
+    )
+    partners = partnership.members.exclude(user=resident.user).values_list("user", flat=True)
+    for partner in Profile.objects.filter(program=program, user__in=partners):
+        assert partner.main_thing and partner.main_thing != resident.main_thing
+
+
+def test_the_demo_links_in_emails_point_where_it_serves(db, settings, monkeypatch):
+    monkeypatch.delenv("TANDEM_BASE_URL", raising=False)
+    settings.BASE_URL = (
+        "http://127.0.0.1:8000"  # through the fixture, so the test's change is undone
+    )
+    call_command("demo", no_serve=True, addrport="127.0.0.1:8123", stdout=io.StringIO())
+    assert settings.BASE_URL == "http://127.0.0.1:8123"

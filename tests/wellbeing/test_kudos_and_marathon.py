@@ -29,6 +29,15 @@ def test_a_member_sends_kudos_that_the_partner_reads(cast, client_for):
     assert "Your talk was clear and kind" in client_for(cast.bob).get(url).content.decode()
 
 
+def test_kudos_in_a_pair_read_as_between_the_two_partners(cast, client_for):
+    services.kudos_send(partnership=cast.partnership, sender=cast.alice, message="Well done")
+    url = reverse("wellbeing:kudos", args=[cast.partnership.pk])
+    assert "You to your partner" in client_for(cast.alice).get(url).content.decode()
+    bobs = client_for(cast.bob).get(url).content.decode()
+    assert f"{cast.alice.display_name} to you" in bobs
+    assert "everyone" not in bobs
+
+
 def test_kudos_are_ciphertext_and_short(cast):
     kudos = services.kudos_send(
         partnership=cast.partnership, sender=cast.alice, message="MKRAWKUDO"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             self.stdout.write("Loading the demo institution (about 80 participants)…")
             demo.load_demo()
         address = options["addrport"]
+        if "TANDEM_BASE_URL" not in os.environ:
+            # Links in e-mails and calendar files point where this demo actually serves.
+            settings.BASE_URL = f"http://{address}"
         self.stdout.write(
             self.style.SUCCESS(f"\nTandem demo: http://{address}/\n")
             + f"  coordinator: {demo.COORDINATOR_EMAIL} / {demo.DEMO_PASSWORD}\n"
