@@ -62,7 +62,8 @@ def test_the_demo_residents_partner_has_a_main_thing_of_their_own(db):
     )
     partners = partnership.members.exclude(user=resident.user).values_list("user", flat=True)
     for partner in Profile.objects.filter(program=program, user__in=partners):
-        assert partner.main_thing and partner.main_thing != resident.main_thing
+        assert partner.main_thing
+        assert partner.main_thing != resident.main_thing
 
 
 def test_the_demo_links_in_emails_point_where_it_serves(db, settings, monkeypatch):

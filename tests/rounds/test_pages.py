@@ -78,7 +78,8 @@ def test_a_coordinator_runs_moves_and_publishes_and_a_participant_accepts(
     options = coord.get(reverse("rounds:move", args=[run.pk, mover])).content.decode()
     assert "new score" in options
     assert "checked" not in options  # no group is chosen for the coordinator
-    assert 'name="group"' in options and "required" in options
+    assert 'name="group"' in options
+    assert "required" in options
     coord.post(reverse("rounds:move", args=[run.pk, mover]), {"group": second.pk})
     second.refresh_from_db()
     assert mover in second.member_ids
