@@ -16,3 +16,9 @@ class OutcomesConfig(AppConfig):
         from tandem.outcomes.personal_data import register_personal_data
 
         register_personal_data()
+
+        # Matching and rosters learn who has left without importing outcomes.
+        from tandem.core import standing
+        from tandem.outcomes.standing import departures
+
+        standing.register("outcomes", departures)

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.standing import departed
 from tandem.engine import ForbiddenPair, MatchConfig, Participant, Weights
 from tandem.engine.defaults import COMPONENTS, DEFAULT_WEIGHTS
 from tandem.partnerships.models import Partnership, PartnershipMember
@@ -48,7 +49,8 @@ def participants_for_matching(cohort: Cohort) -> MatchingInput:
     not already in a live (proposed or active) partnership of this cohort. Forbidden: evaluator
     lines and blocked pairs from the program's exclusions, and people who were partners in an
     earlier cohort of the program (the engine drops those when the cohort allows them).
-    People randomised to the waitlist arm of the cohort's study are left out, with that reason.
+    People randomised to the waitlist arm of the cohort's study, and people recorded as having
+    left the program or the institution, are left out, with that reason.
     """
     program = cohort.program
     live = PartnershipMember.objects.filter(cohort=cohort, is_current=True).values("user_id")
@@ -64,7 +66,11 @@ def participants_for_matching(cohort: Cohort) -> MatchingInput:
     participants: list[Participant] = []
     left_out: list[tuple[User, str]] = []
     waitlisted = waitlisted_user_ids(cohort)
+    gone = departed(program, [e.user_id for e in enrollments], today=timezone.localdate())
     for enrollment in enrollments:
+        if enrollment.user_id in gone:
+            left_out.append((enrollment.user, gone[enrollment.user_id]))
+            continue
         if enrollment.user_id in waitlisted:
             left_out.append((enrollment.user, "in the study's waitlist arm, matched after it"))
             continue
@@ -234,7 +240,8 @@ def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
     """Enrolled people of the cohort who are in no live partnership, priority first.
 
     Everyone whose proposal was not taken up (declined or expired) comes back with priority;
-    the coordinator is never told who declined. A cohort that has ended has no pool.
+    the coordinator is never told who declined. A cohort that has ended has no pool, and
+    people recorded as having left are not in it.
     """
     if cohort.ends_on < timezone.localdate():
         return []
@@ -251,8 +258,11 @@ def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
         .values_list("user_id", "partnership__status")
     ):
         last_status[user_id] = status
+    gone = departed(cohort.program, [e.user_id for e in enrollments], today=timezone.localdate())
     entries = []
     for enrollment in enrollments:
+        if enrollment.user_id in gone:
+            continue
         last = last_status.get(enrollment.user_id)
         if last == Partnership.Status.DECLINED:
             entry = PoolEntry(enrollment.user, "proposal not taken up", True)

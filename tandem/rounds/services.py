@@ -22,6 +22,7 @@ from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.mail import send_email_on_commit
+from tandem.core.standing import departed
 from tandem.engine import (
     Constraints,
     ForbiddenPair,
@@ -600,6 +601,9 @@ def placement_options(*, cohort: Cohort, user: User) -> list[dict[str, Any]]:
         raise ValidationError("This person has no career stage on the program's ladder yet.")
     if PartnershipMember.objects.filter(cohort=cohort, user=user, is_current=True).exists():
         raise ValidationError("This person is already in a live partnership of the cohort.")
+    gone = departed(cohort.program, [user.pk], today=timezone.localdate())
+    if user.pk in gone:
+        raise ValidationError(f"This person {gone[user.pk]}; they are not placed again.")
     limit = 3 if cohort.mode != Cohort.Mode.CIRCLES else MatchConfig().max_group
     partnerships = [
         p

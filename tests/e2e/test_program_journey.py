@@ -490,6 +490,7 @@ def test_a_cohort_goes_from_roster_to_research_export(journey, tmp_path):
     moved_name = heading.inner_text().removeprefix("Move ")
     expect(page.get_by_text("new score").first).to_be_visible()
     journey.check("move someone to another group")
+    page.get_by_role("radio").first.check()  # nothing is chosen for the coordinator
     page.get_by_role("button", name="Move").click()
     expect(page.get_by_text("both groups are locked")).to_be_visible()
     expect(page.get_by_role("heading", name="Proposed groups (11)")).to_be_visible()

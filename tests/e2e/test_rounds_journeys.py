@@ -39,6 +39,7 @@ def test_a_coordinator_runs_moves_and_publishes_and_a_participant_accepts(journe
     page.get_by_role("link", name="Move").first.click()
     expect(page.get_by_text("new score")).to_be_visible()
     journey.check("move someone")
+    page.get_by_role("radio").first.check()  # nothing is chosen for the coordinator
     page.get_by_role("button", name="Move").click()
     expect(page.get_by_text("both groups are locked")).to_be_visible()
     expect(page.get_by_role("heading", name="Proposed groups (1)")).to_be_visible()

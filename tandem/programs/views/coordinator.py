@@ -13,11 +13,13 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.forms import SearchForm, add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.core.pagination import ROWS_PER_PAGE, page_of
+from tandem.core.standing import departed
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
 from tandem.programs import policies, selectors, services
 from tandem.programs.forms import (
@@ -116,8 +118,16 @@ def staff_invite(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def people(request: AuthedRequest, slug: str) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    profiles = program.profiles.select_related("user").order_by("user__full_name")
-    return render(request, "programs/people.html", {"program": program, "profiles": profiles})
+    profiles = list(program.profiles.select_related("user").order_by("user__full_name"))
+    left = departed(program, [p.user_id for p in profiles], today=timezone.localdate())
+    return render(
+        request,
+        "programs/people.html",
+        {
+            "program": program,
+            "rows": [(profile, left.get(profile.user_id)) for profile in profiles],
+        },
+    )
 
 
 @login_required
@@ -158,7 +168,11 @@ def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRe
     terms = search.terms()
     page, query = page_of(request, selectors.enrollments_in(cohort, terms), ROWS_PER_PAGE)
     profiles = selectors.profiles_by_user(cohort.program, [e.user_id for e in page])
-    rows = [(enrollment, profiles.get(enrollment.user_id)) for enrollment in page]
+    left = departed(cohort.program, [e.user_id for e in page], today=timezone.localdate())
+    rows = [
+        (enrollment, profiles.get(enrollment.user_id), left.get(enrollment.user_id))
+        for enrollment in page
+    ]
     return render(
         request,
         "programs/cohort_detail.html",
