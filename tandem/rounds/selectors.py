@@ -318,3 +318,111 @@ def proposal_details(partnership: Partnership, user: User) -> dict[str, Any]:
         "can_answer": bool(me and me.response == PartnershipMember.Response.PENDING and not expired)
         and partnership.is_live,
     }
+
+
+# ------------------------------------------------------------------ publishing safely
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    reason: str
+
+
+@dataclass
+class PublishCheck:
+    """What publishing a run is about to do, and what a coordinator should look at first."""
+
+    groups: int
+    people: int
+    triads: int
+    warned_groups: list[tuple[int, list[str]]]
+    flags: list[Flag]
+    emails: int
+    reviewed: bool
+    respond_days: int
+
+
+def publish_check(run: MatchRun) -> PublishCheck:
+    """Groups, warnings, the people to look at again and the e-mails publishing sends.
+
+    Flagged: people recorded as having left, without an e-mail address, whose enrolment was
+    withdrawn, who were placed elsewhere in the cohort, or whose profile changed after the run.
+    """
+    groups = list(run.groups.all())
+    member_ids = [m for group in groups for m in group.member_ids]
+    users = {u.pk: u for u in User.objects.filter(pk__in=member_ids)}
+    profiles = {
+        p.user_id: p for p in Profile.objects.filter(program=run.cohort.program, user__in=users)
+    }
+    active = set(
+        Enrollment.objects.filter(
+            cohort=run.cohort, user__in=users, status=Enrollment.Status.ACTIVE
+        ).values_list("user_id", flat=True)
+    )
+    placed = set(
+        PartnershipMember.objects.filter(
+            cohort=run.cohort, user__in=users, is_current=True
+        ).values_list("user_id", flat=True)
+    )
+    gone = departed(run.cohort.program, users, today=timezone.localdate())
+    flags: list[Flag] = []
+    for user_id in member_ids:
+        user = users.get(user_id)
+        if user is None:
+            continue
+        name = user.get_full_name()
+        profile = profiles.get(user_id)
+        if user_id in gone:
+            flags.append(Flag(name, f"has {gone[user_id]}"))
+        if not user.email:
+            flags.append(Flag(name, "has no e-mail address: they will not hear of their match"))
+        if user_id not in active:
+            flags.append(Flag(name, "is no longer enrolled in the cohort"))
+        if user_id in placed:
+            flags.append(Flag(name, "is already in a partnership of the cohort"))
+        if profile is not None and profile.updated_at > run.created_at:
+            flags.append(Flag(name, "changed their profile after this run was made"))
+    return PublishCheck(
+        groups=len(groups),
+        people=len(member_ids),
+        triads=sum(1 for group in groups if len(group.member_ids) == 3),
+        warned_groups=[
+            (position, list(group.warnings))
+            for position, group in enumerate(groups, start=1)
+            if group.warnings
+        ],
+        flags=flags,
+        emails=sum(1 for user_id in member_ids if users.get(user_id) and users[user_id].email),
+        reviewed=run.status == MatchRun.Status.REVIEWED,
+        respond_days=run.cohort.response_days,
+    )
+
+
+def answers_by_group(run: MatchRun) -> dict[int, dict[str, int]]:
+    """Per published group: how many accepted, declined and are still to answer (no names)."""
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"accepted": 0, "declined": 0, "waiting": 0}
+    )
+    for group_id, response in PartnershipMember.objects.filter(
+        partnership__match_group__run=run
+    ).values_list("partnership__match_group__pk", "response"):
+        key = {
+            PartnershipMember.Response.ACCEPTED: "accepted",
+            PartnershipMember.Response.DECLINED: "declined",
+        }.get(response, "waiting")
+        counts[group_id][key] += 1
+    return dict(counts)
+
+
+def superseded_by(run: MatchRun) -> MatchRun | None:
+    """The published run of the cohort that came after this unpublished one, if any."""
+    if run.status == MatchRun.Status.PUBLISHED:
+        return None
+    return (
+        MatchRun.objects.filter(
+            cohort_id=run.cohort_id,
+            status=MatchRun.Status.PUBLISHED,
+            published_at__gte=run.created_at,
+        )
+        .order_by("published_at")
+        .first()
+    )

@@ -4,6 +4,8 @@ CSP violations, at desktop and phone sizes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -43,7 +45,11 @@ def test_a_coordinator_runs_moves_and_publishes_and_a_participant_accepts(journe
     page.get_by_role("button", name="Move").click()
     expect(page.get_by_text("both groups are locked")).to_be_visible()
     expect(page.get_by_role("heading", name="Proposed groups (1)")).to_be_visible()
-    page.get_by_role("button", name="Publish 1 proposals").click()
+    page.get_by_role("link", name="Publish 1 proposals").click()
+    expect(page.get_by_role("heading", name=re.compile("^Publish the matches"))).to_be_visible()
+    journey.check("confirm publishing")
+    page.get_by_label(re.compile("I have reviewed the groups")).check()
+    page.get_by_role("button", name=re.compile("^Publish and send")).click()
     expect(page.get_by_text("Published: everyone has been asked")).to_be_visible()
     run = MatchRun.objects.get(cohort=cohort)
     assert run.status == MatchRun.Status.PUBLISHED

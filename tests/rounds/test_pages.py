@@ -51,8 +51,14 @@ def test_only_members_see_a_proposal(
 @pytest.mark.parametrize("role", ["alice", "carol", "other_coord"])
 def test_others_cannot_publish_or_edit_a_run(run, cast, client_for, role):
     for name in ("rounds:run_publish", "rounds:run_rerun", "rounds:run_forbid"):
-        response = answer(client_for, cast, role, reverse(name, args=[run.pk]), "post")
+        response = answer(
+            client_for, cast, role, reverse(name, args=[run.pk]), "post", {"confirm": "yes"}
+        )
         assert response.status_code == 404
+    assert (
+        answer(client_for, cast, role, reverse("rounds:run_publish", args=[run.pk])).status_code
+        == 404
+    )
     assert not Partnership.objects.filter(cohort=run.cohort).exists()
 
 
@@ -84,7 +90,7 @@ def test_a_coordinator_runs_moves_and_publishes_and_a_participant_accepts(
     second.refresh_from_db()
     assert mover in second.member_ids
     with django_capture_on_commit_callbacks(execute=True):
-        coord.post(reverse("rounds:run_publish", args=[run.pk]))
+        coord.post(reverse("rounds:run_publish", args=[run.pk]), {"confirm": "yes"})
     run.refresh_from_db()
     assert run.status == MatchRun.Status.PUBLISHED
     assert len(mail.outbox) == 5  # the partner left alone by the move is not proposed

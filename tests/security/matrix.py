@@ -292,7 +292,9 @@ PAGES: dict[str, Page] = {
     "rounds:run_retry": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
     "rounds:run_rerun": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
     "rounds:run_reviewed": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
-    "rounds:run_publish": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
+    "rounds:run_publish": Page(
+        kwargs=_run, method="post", data=lambda w: {"confirm": "yes"}, expect=MANAGERS_ACT
+    ),
     "rounds:run_forbid": Page(kwargs=_run, method="post", expect=MANAGERS_ACT),
     "rounds:group_lock": Page(
         kwargs=lambda w: {**_run(w), "group_id": _match_run(w).groups.first().pk},

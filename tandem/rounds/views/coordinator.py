@@ -115,6 +115,10 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
         )
     )
     choices = sorted(((p["id"], p["name"]) for p in people.values()), key=lambda c: c[1])
+    groups = selectors.run_groups(run)
+    answers = selectors.answers_by_group(run) if run.published_at else {}
+    for row in groups:
+        row["answer"] = answers.get(row["group"].pk)
     return render(
         request,
         "rounds/run_detail.html",
@@ -122,7 +126,7 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
             "run": run,
             "cohort": run.cohort,
             "program": run.cohort.program,
-            "groups": selectors.run_groups(run),
+            "groups": groups,
             "unmatched": [
                 {**u, "name": people.get(u["id"], {}).get("name", f"#{u['id']}")}
                 for u in run.unmatched
@@ -134,6 +138,7 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
             ],
             "others": others,
             "stale": services.match_run_is_stale(run),
+            "superseded_by": selectors.superseded_by(run),
         },
     )
 
@@ -195,14 +200,32 @@ def run_reviewed(request: AuthedRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def run_publish(request: AuthedRequest, run_id: int) -> HttpResponse:
+    """A confirmation page: what publishing sends to whom and what to look at first; publishing
+    happens only when the coordinator ticks the confirmation and posts."""
     run = selectors.access_match_run(request.user, run_id)
-    return _act(
+    if not run.is_editable:
+        return _run_url(run)
+    check = selectors.publish_check(run)
+    confirmed = request.POST.get("confirm") == "yes"
+    if request.method == "POST" and confirmed:
+        return _act(
+            request,
+            run,
+            lambda: services.match_run_publish(run=run, by=request.user),
+            f"Published: {check.emails} people have been asked to accept their match.",
+        )
+    return render(
         request,
-        run,
-        lambda: services.match_run_publish(run=run, by=request.user),
-        "Published: everyone has been asked to accept their match.",
+        "rounds/publish_confirm.html",
+        {
+            "run": run,
+            "cohort": run.cohort,
+            "program": run.cohort.program,
+            "check": check,
+            "unconfirmed": request.method == "POST",
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
