@@ -405,11 +405,11 @@ def answers_by_group(run: MatchRun) -> dict[int, dict[str, int]]:
     for group_id, response in PartnershipMember.objects.filter(
         partnership__match_group__run=run
     ).values_list("partnership__match_group__pk", "response"):
-        key = {
+        words: dict[str, str] = {
             PartnershipMember.Response.ACCEPTED: "accepted",
             PartnershipMember.Response.DECLINED: "declined",
-        }.get(response, "waiting")
-        counts[group_id][key] += 1
+        }
+        counts[group_id][words.get(response, "waiting")] += 1
     return dict(counts)
 
 
