@@ -33,12 +33,15 @@ class MatchSettingsForm(forms.Form):
 
 class RunStartForm(forms.Form):
     seed = forms.IntegerField(
-        label="Seed",
+        label="Variation number",
         min_value=0,
         max_value=MatchRun.SEED_MAX,
         initial=0,
         required=False,
-        help_text="The same seed and input always give the same groups.",
+        help_text=(
+            "Runs with the same number and the same people give the same groups; "
+            "change it to see another good grouping."
+        ),
     )
 
 

@@ -208,6 +208,10 @@ def partner_sets(run: MatchRun) -> dict[int, frozenset[int]]:
     return partners
 
 
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def runs_compare(first: MatchRun, second: MatchRun) -> dict[str, Any]:
     """Side-by-side figures of two runs and how many people would get a different partner."""
     a, b = partner_sets(first), partner_sets(second)
@@ -215,15 +219,21 @@ def runs_compare(first: MatchRun, second: MatchRun) -> dict[str, Any]:
     changed = sum(1 for person in everyone if a.get(person) != b.get(person))
     return {
         "rows": [
-            (label, first.metrics.get(key), second.metrics.get(key))
+            (label, _figure(first.metrics.get(key)), _figure(second.metrics.get(key)))
             for key, label in (
                 ("total", "Total score"),
                 ("mean", "Mean group score"),
                 ("min", "Lowest group score"),
-                ("coverage", "Share of people placed"),
             )
         ]
-        + [("Groups", first.groups.count(), second.groups.count())],
+        + [
+            (
+                "Share of people placed",
+                f"{first.metrics.get('coverage', 0):.0%}",
+                f"{second.metrics.get('coverage', 0):.0%}",
+            ),
+            ("Groups", str(first.groups.count()), str(second.groups.count())),
+        ],
         "changed": changed,
         "people": len(everyone),
     }

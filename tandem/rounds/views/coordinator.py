@@ -19,7 +19,7 @@ from tandem.core.http import AuthedRequest
 from tandem.engine.defaults import COMPONENTS
 from tandem.programs.policies import access_cohort
 from tandem.programs.selectors import programs_coordinated_by
-from tandem.rounds import selectors, services
+from tandem.rounds import selectors, services, wording
 from tandem.rounds.forms import ForbidForm, MatchSettingsForm, RunStartForm
 from tandem.rounds.models import MatchRun
 
@@ -39,13 +39,17 @@ def overview(request: AuthedRequest) -> HttpResponse:
 def cohort_runs(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = access_cohort(request.user, slug, cohort_slug)
     matching = selectors.participants_for_matching(cohort)
+    runs = list(selectors.runs_for_cohort(cohort))
+    for run in runs:
+        run.quality = wording.run_quality(run.metrics or {})  # type: ignore[attr-defined]
+        run.placed = wording.share_placed(run.metrics or {})  # type: ignore[attr-defined]
     return render(
         request,
         "rounds/cohort_runs.html",
         {
             "cohort": cohort,
             "program": cohort.program,
-            "runs": selectors.runs_for_cohort(cohort),
+            "runs": runs,
             "ready": len(matching.participants),
             "left_out": matching.left_out,
             "form": RunStartForm(),
@@ -119,6 +123,7 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     answers = selectors.answers_by_group(run) if run.published_at else {}
     for row in groups:
         row["answer"] = answers.get(row["group"].pk)
+        row["fit"] = wording.group_fit(row["group"].components)
     return render(
         request,
         "rounds/run_detail.html",
@@ -139,6 +144,8 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
             "others": others,
             "stale": services.match_run_is_stale(run),
             "superseded_by": selectors.superseded_by(run),
+            "quality": wording.run_quality(run.metrics or {}),
+            "placed": wording.share_placed(run.metrics or {}),
         },
     )
 
