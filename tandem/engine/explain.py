@@ -15,6 +15,7 @@ import numpy as np
 from tandem.engine.defaults import COMPONENTS
 from tandem.engine.feasibility import KIND_WORDS, Feasibility
 from tandem.engine.model import GroupScore
+from tandem.engine.roster import slot_words, slots_in_order
 from tandem.engine.scoring import Cohort
 
 
@@ -206,11 +207,8 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
 
     slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
     if slots:
-        found["availability"] = (
-            f"All free at {_join(sorted(slots)[:3])}"
-            if len(members) > 2
-            else f"Both free at {_join(sorted(slots)[:3])}"
-        )
+        when = _join([slot_words(slot) for slot in slots_in_order(slots)[:3]])
+        found["availability"] = f"{'All' if len(members) > 2 else 'Both'} free on {when}"
 
     weights = cohort.weight
     ranked = sorted(found, key=lambda c: -weights[c] * components.get(c, 0.0))

@@ -38,6 +38,35 @@ LOCK_COLUMNS: tuple[str, ...] = ("group", "id", "score")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Availability slots: a weekday and a part of the day, such as mon-am, thu-pm or sat-eve.
 _SLOT = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(am|pm|eve)$")
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = dict(
+    zip(
+        _DAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+_PART_NAMES = {"am": "mornings", "pm": "afternoons", "eve": "evenings"}
+
+
+def slot_words(slot: str) -> str:
+    """A slot code in words: ``mon-am`` → "Monday mornings"; anything else is returned as is."""
+    match = _SLOT.match(slot.lower())
+    if match is None:
+        return slot
+    return f"{_DAY_NAMES[match.group(1)]} {_PART_NAMES[match.group(2)]}"
+
+
+def slots_in_order(slots: Iterable[str]) -> list[str]:
+    """Slot codes in week order (Monday morning first), unknown codes last."""
+
+    def key(slot: str) -> tuple[int, int, str]:
+        match = _SLOT.match(slot.lower())
+        if match is None:
+            return (7, 0, slot)
+        return (_DAYS.index(match.group(1)), list(_PART_NAMES).index(match.group(2)), slot)
+
+    return sorted(slots, key=key)
 
 
 @dataclass(frozen=True)

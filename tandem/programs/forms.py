@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.validators import validate_email
 
+from tandem.engine.roster import slot_words
 from tandem.programs.models import Cohort, Invitation, Profile, Program
 from tandem.programs.services import AVAILABILITY_DAYS, AVAILABILITY_PARTS
 
@@ -198,7 +199,7 @@ class ProfileForm(forms.Form):
         availability = self.fields["availability"]
         assert isinstance(availability, forms.MultipleChoiceField)
         availability.choices = [
-            (f"{day}-{part}", f"{day.title()} {part}")
+            (f"{day}-{part}", slot_words(f"{day}-{part}"))
             for day in AVAILABILITY_DAYS
             for part in AVAILABILITY_PARTS
         ]

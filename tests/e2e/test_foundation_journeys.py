@@ -92,7 +92,7 @@ def test_participant_completes_their_profile(journey):
     page.locator("fieldset", has_text="Topics I am looking for").get_by_label("grants").check()
     page.get_by_label("My main thing").fill("Win a career development grant.")
     page.get_by_label("Someone outside my specialty").check()
-    page.get_by_label("Tue pm").check()
+    page.get_by_label("Tuesday afternoons").check()
     journey.check("profile form filled")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved — 100% complete.")).to_be_visible()

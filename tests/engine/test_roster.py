@@ -158,3 +158,17 @@ def test_constraints_combine_evaluates_exclusions_and_locks() -> None:
         ("b2", "c3", "previous_partner"),
     }
     assert cons.locked == (("a1", "c3"),)
+
+
+def test_availability_slots_read_as_words_in_week_order():
+    from tandem.engine.roster import slot_words, slots_in_order
+
+    assert slot_words("mon-am") == "Monday mornings"
+    assert slot_words("SAT-eve") == "Saturday evenings"
+    assert slot_words("someday") == "someday"
+    assert slots_in_order(["thu-pm", "mon-eve", "mon-am", "odd"]) == [
+        "mon-am",
+        "mon-eve",
+        "thu-pm",
+        "odd",
+    ]

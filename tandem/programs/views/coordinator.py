@@ -21,6 +21,7 @@ from tandem.core.http import AuthedRequest
 from tandem.core.pagination import ROWS_PER_PAGE, page_of
 from tandem.core.standing import departed
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
+from tandem.engine.roster import slot_words, slots_in_order
 from tandem.programs import policies, selectors, services
 from tandem.programs.forms import (
     CohortForm,
@@ -141,6 +142,7 @@ def person_detail(request: AuthedRequest, slug: str, profile_id: int) -> HttpRes
         {
             "program": program,
             "profile": profile,
+            "availability": [slot_words(s) for s in slots_in_order(profile.availability)],
             "enrollments": enrollments.select_related("cohort"),
         },
     )
