@@ -22,3 +22,9 @@ class OutcomesConfig(AppConfig):
         from tandem.outcomes.standing import departures
 
         standing.register("outcomes", departures)
+
+        # The cohort page (the coordinator's hub) shows this app's stage of the cohort.
+        from tandem.core import cohort_hub
+        from tandem.outcomes import hub
+
+        cohort_hub.register("outcomes", hub.stages)

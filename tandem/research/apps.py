@@ -16,3 +16,9 @@ class ResearchConfig(AppConfig):
         from tandem.research import next_steps as research_next_steps
 
         next_steps.register("research", research_next_steps.next_steps)
+
+        # The cohort page (the coordinator's hub) shows this app's stage of the cohort.
+        from tandem.core import cohort_hub
+        from tandem.research import hub
+
+        cohort_hub.register("research", hub.stages)

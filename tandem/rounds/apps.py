@@ -13,3 +13,9 @@ class RoundsConfig(AppConfig):
         from tandem.rounds import tasks  # noqa: F401
 
         next_steps.register("rounds", rounds_next_steps.next_steps)
+
+        # The cohort page (the coordinator's hub) shows this app's stage of the cohort.
+        from tandem.core import cohort_hub
+        from tandem.rounds import hub
+
+        cohort_hub.register("rounds", hub.stages)

@@ -16,3 +16,9 @@ class SurveysConfig(AppConfig):
         from tandem.surveys import next_steps as surveys_next_steps
 
         next_steps.register("surveys", surveys_next_steps.next_steps)
+
+        # The cohort page (the coordinator's hub) shows this app's stage of the cohort.
+        from tandem.core import cohort_hub
+        from tandem.surveys import hub
+
+        cohort_hub.register("surveys", hub.stages)

@@ -18,3 +18,9 @@ class WellbeingConfig(AppConfig):
         from tandem.wellbeing import next_steps as wellbeing_next_steps
 
         next_steps.register("wellbeing", wellbeing_next_steps.next_steps)
+
+        # The cohort page (the coordinator's hub) shows this app's stage of the cohort.
+        from tandem.core import cohort_hub
+        from tandem.wellbeing import hub
+
+        cohort_hub.register("wellbeing", hub.stages)

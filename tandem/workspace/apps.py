@@ -13,3 +13,9 @@ class WorkspaceConfig(AppConfig):
         from tandem.workspace import tasks  # noqa: F401
 
         next_steps.register("workspace", workspace_next_steps.next_steps)
+
+        # The cohort page (the coordinator's hub) shows this app's stage of the cohort.
+        from tandem.core import cohort_hub
+        from tandem.workspace import hub
+
+        cohort_hub.register("workspace", hub.stages)

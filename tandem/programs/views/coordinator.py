@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem.core.cohort_hub import stages_for
 from tandem.core.forms import SearchForm, add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.core.pagination import ROWS_PER_PAGE, page_of
@@ -189,6 +190,7 @@ def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRe
             "enrolled": cohort.enrollments.count() if terms else page.paginator.count,
             "invitations": cohort.invitations.filter(accepted_at__isnull=True),
             "invite_form": InviteParticipantsForm(),
+            "stages": stages_for(cohort),
             "join_url": request.build_absolute_uri(
                 reverse("participant:join", args=[cohort.join_token])
             ),

@@ -1,0 +1,37 @@
+"""The cohort page as the coordinator's hub: each app tells where a cohort stands in its part of
+the cohort's life (enrolment → matching → answers → partnerships → wellbeing, surveys, outcomes
+and research), with a link to act. Apps register a provider in ``AppConfig.ready()``, so the
+cohort page in programs imports none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Stage:
+    # Where the stage sits in the cohort's life: 10 enrolment, 20 matching, 30 answers,
+    # 40 partnerships, 50 wellbeing, 60 surveys, 70 insights and outcomes, 80 research.
+    order: int
+    title: str
+    status: str
+    url: str
+    link_text: str
+    facts: tuple[str, ...] = field(default_factory=tuple)
+    # The one thing the coordinator should do next in this cohort.
+    is_next: bool = False
+
+
+Provider = Callable[[Any], Iterable[Stage]]
+_providers: dict[str, Provider] = {}
+
+
+def register(name: str, provider: Provider) -> None:
+    _providers[name] = provider
+
+
+def stages_for(cohort: Any) -> list[Stage]:
+    stages = [stage for provider in _providers.values() for stage in provider(cohort)]
+    return sorted(stages, key=lambda stage: (stage.order, stage.title))
