@@ -26,7 +26,7 @@ from playwright.sync_api import Page, sync_playwright
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
-PASSWORD = "tandem-demo"
+PASSWORD = "tandem-demo"  # noqa: S105 - the published demo password
 PROGRAM = "riverside-peers"
 
 
@@ -70,7 +70,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "TANDEM_DATA_DIR": data, "TANDEM_BASE_URL": base}
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: S603 - this interpreter and fixed arguments
             [sys.executable, "-m", "tandem.cli", "demo", "--addrport", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
