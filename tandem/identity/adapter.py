@@ -12,7 +12,6 @@ from typing import Any
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
-from django.contrib import messages
 from django.http import HttpRequest
 
 from tandem.accounts.models import User
@@ -57,13 +56,6 @@ class InstitutionSocialAccountAdapter(DefaultSocialAccountAdapter):
             part for part in (data.get("first_name"), data.get("last_name")) if part
         )
         user.full_name = (name or "").strip()[:200]
-        return user
-
-    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
-        user: User = super().save_user(request, sociallogin, form)
-        outcome = invitations.apply_pending(request, user)
-        if outcome:
-            messages.info(request, outcome)
         return user
 
 
