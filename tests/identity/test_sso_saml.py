@@ -47,6 +47,7 @@ def identity_provider(live_server, tmp_path) -> Iterator[object]:
         entity_id=provider.entity_id,
         sso_url=provider.sso_url,
         x509cert=provider.certificate_pem,
+        domains=["riverside.edu", "example.org"],
         auto_signup_domains=["riverside.edu"],
     )
     metadata = requests.get(f"{live_server.url}/accounts/saml/riverside-saml/metadata/", timeout=30)
