@@ -37,7 +37,8 @@ def unconfirmed_user_ids(user_ids: list[int]) -> set[int]:
         "user_id", "email", "verified"
     )
     emails = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "email"))
-    proved, unproved = set(), set()
+    proved: set[int] = set()
+    unproved: set[int] = set()
     for user_id, email, verified in claimed:
         if email.lower() == emails.get(user_id, "").lower():
             (proved if verified else unproved).add(user_id)
