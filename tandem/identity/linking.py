@@ -67,8 +67,13 @@ def institution_link_pending(request: HttpRequest) -> PendingLink | None:
 
 
 def institution_link_send(request: HttpRequest, pending: PendingLink) -> User:
-    """Mail a one-time link to the account's own address; it works only in this browser."""
+    """Mail a one-time link to the account's own address; it works only in this browser.
+
+    One mail per institutional sign-in, so a repeated click cannot flood that mailbox.
+    """
     user = User.objects.get(pk=pending.user_id)
+    if pending.token_hash:
+        return user
     token = new_secret()
     request.session[SESSION_KEY] = asdict(pending) | {"token_hash": hash_secret(token)}
     send_email_on_commit(

@@ -169,3 +169,14 @@ def test_a_provider_added_in_the_admin_without_domains_signs_in_no_one(riverside
     response, _, _ = _decide(riverside, "nia@riverside.edu")
     assert response is not None
     assert response.status_code == 403
+
+
+def test_asking_twice_for_the_linking_email_sends_one(
+    riverside, mailoutbox, django_capture_on_commit_callbacks
+):
+    User.objects.create_user(email="ops@riverside.edu", password="x")
+    _, request, _ = _decide(riverside, "ops@riverside.edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            linking.institution_link_send(request, linking.institution_link_pending(request))
+    assert [message.to for message in mailoutbox] == [["ops@riverside.edu"]]
