@@ -6,38 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0003_cohort_match_settings'),
+        ("programs", "0003_cohort_match_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='full_name',
+            model_name="invitation",
+            name="full_name",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='profile_values',
+            model_name="invitation",
+            name="profile_values",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='roster_id',
+            model_name="invitation",
+            name="roster_id",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.CreateModel(
-            name='PendingEvaluatorLine',
+            name="PendingEvaluatorLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evaluator_roster_id', models.CharField(max_length=100)),
-                ('evaluated_roster_id', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending_evaluator_lines', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("evaluator_roster_id", models.CharField(max_length=100)),
+                ("evaluated_roster_id", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pending_evaluator_lines",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('program', 'evaluator_roster_id', 'evaluated_roster_id'), name='pending_evaluator_line_unique'), models.CheckConstraint(condition=models.Q(('evaluator_roster_id', models.F('evaluated_roster_id')), _negated=True), name='pending_evaluator_line_not_self')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "evaluator_roster_id", "evaluated_roster_id"),
+                        name="pending_evaluator_line_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("evaluator_roster_id", models.F("evaluated_roster_id")), _negated=True
+                        ),
+                        name="pending_evaluator_line_not_self",
+                    ),
+                ],
             },
         ),
     ]
