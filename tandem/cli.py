@@ -25,6 +25,7 @@ VERBS = {
     "restore": "restore a backup archive into an empty database (--force to replace)",
     "sso-add": "connect an institution's identity provider (oidc or saml)",
     "sso-list": "list institutional sign-ins and the addresses to give their providers",
+    "sso-domains": "set the email domains an institution's sign-in speaks for",
     "generate-secret-key": "print a new SECRET_KEY",
     "generate-field-key": "print a new field-encryption key",
 }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("account/", include("tandem.accounts.urls")),
     path("account/", include("tandem.privacy.urls")),
     path("operator/", include("tandem.audit.urls")),
+    path("account/institution/", include("tandem.identity.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,7 +1,9 @@
 """Sign-up is by invitation only: an emailed invitation or an open cohort's join link.
 
 The pending invitation or join link is kept in the session between the link and the
-sign-up form, and applied as soon as the account exists.
+sign-up form, and applied once the account exists (tandem.programs.receivers). An
+invitation's link proves the address; a join link proves nothing, so that account joins only
+once its address is confirmed.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib import messages
 from django.http import HttpRequest
+from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.programs import invitations
@@ -30,10 +32,14 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
             if pending is not None and pending.email and pending.email.lower() == user.email:
                 # The emailed invitation proved the address (a join link proves nothing).
                 self.stash_verified_email(request, user.email)
-            outcome = invitations.apply_pending(request, user)
-            if outcome:
-                messages.info(request, outcome)
         return user
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return "/"
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """After a join link's sign-up, the confirmed address leads back to the join page."""
+        pending = invitations.pending_from_session(self.request)
+        if pending is not None and pending.invitation is None and pending.cohort is not None:
+            return reverse("participant:join", args=[pending.cohort.join_token])
+        return super().get_email_verification_redirect_url(email_address)

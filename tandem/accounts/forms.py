@@ -22,6 +22,9 @@ class InvitationSignupForm(SignupForm):
         request = allauth_context.request
         pending = invitations.pending_from_session(request) if request is not None else None
         self.invited_email = pending.email if pending is not None else None
+        if pending is not None and pending.invitation is not None:
+            # A roster's spelling of the name is only a suggestion; the person decides.
+            self.fields["full_name"].initial = pending.invitation.full_name
         if self.invited_email:
             self.fields["email"].initial = self.invited_email
             self.fields["email"].help_text = "The address your invitation was sent to."

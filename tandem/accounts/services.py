@@ -1,7 +1,8 @@
-"""Writes for accounts: personal API tokens."""
+"""Writes for accounts: personal API tokens and proof of a person's address."""
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from tandem.accounts.models import ApiToken, User
@@ -38,3 +39,13 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def email_mark_confirmed(*, user: User) -> None:
+    """Record that ``user`` proved control of their address (a link sent to it was opened)."""
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])

@@ -116,4 +116,6 @@ def record_sso_linked(sender: Any, request: Any, sociallogin: Any, **kwargs: Any
         target=user,
         request=request,
         provider=sociallogin.account.provider,
+        # How the person proved the account theirs: signed in to it, or a link mailed to it.
+        proof=sociallogin.state.get("tandem_proof", "signed in"),
     )

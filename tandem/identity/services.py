@@ -1,8 +1,8 @@
 """Connecting an institution's identity provider: one allauth SocialApp per institution.
 
 OpenID Connect apps hold the issuer URL and client credentials; SAML apps hold the IdP's
-metadata URL, or its entity id, sign-on URL and certificate. Both can also be added in the
-admin (Social applications); these functions check the values first.
+metadata URL, or its entity id, sign-on URL and certificate. Every app lists the email domains
+it speaks for (and may sign in); these functions check the values first.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from tandem.identity.adapter import AUTO_SIGNUP_DOMAINS, EMAIL_VERIFIED_BY_IDP
+from tandem.identity.adapter import AUTO_SIGNUP_DOMAINS
+from tandem.identity.domains import DOMAINS, provider_domains
 
 PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
@@ -31,18 +32,42 @@ class SsoConfigError(ValueError):
     """The institution's sign-in settings are incomplete or malformed."""
 
 
-def _check_common(provider_id: str, name: str, domains: list[str]) -> list[str]:
+def _check_domains(entries: Sequence[str]) -> list[str]:
+    cleaned = [domain.strip().lower().lstrip("@") for domain in entries if domain.strip()]
+    bad = [domain for domain in cleaned if not DOMAIN.match(domain)]
+    if bad:
+        raise SsoConfigError(f"Not email domains: {', '.join(bad)}.")
+    return list(dict.fromkeys(cleaned))
+
+
+def _check_common(
+    provider_id: str, name: str, domains: Sequence[str], auto_signup: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The checked (domains, auto-sign-up domains) of a new provider."""
     if not PROVIDER_ID.match(provider_id):
         raise SsoConfigError("The id must be lower-case letters, digits and dashes.")
     if not name.strip():
         raise SsoConfigError("Give the institution a name for its sign-in button.")
     if SocialApp.objects.filter(provider_id=provider_id).exists():
         raise SsoConfigError(f"An institutional sign-in with id “{provider_id}” exists already.")
-    cleaned = [domain.strip().lower().lstrip("@") for domain in domains if domain.strip()]
-    bad = [domain for domain in cleaned if not DOMAIN.match(domain)]
-    if bad:
-        raise SsoConfigError(f"Not email domains: {', '.join(bad)}.")
-    return cleaned
+    return _check_domain_lists(domains, auto_signup)
+
+
+def _check_domain_lists(
+    domains: Sequence[str], auto_signup: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    allowed, auto = _check_domains(domains), _check_domains(auto_signup)
+    if not allowed:
+        raise SsoConfigError(
+            "Give the email domains this institution's sign-in speaks for (--domains); "
+            "it signs in no one else."
+        )
+    outside = [domain for domain in auto if domain not in allowed]
+    if outside:
+        raise SsoConfigError(
+            f"Auto sign-up domains must be among its domains: {', '.join(outside)}."
+        )
+    return allowed, auto
 
 
 def _check_url(url: str, what: str) -> None:
@@ -58,9 +83,10 @@ def sso_add_oidc(
     server_url: str,
     client_id: str,
     secret: str,
+    domains: Sequence[str],
     auto_signup_domains: Sequence[str] = (),
 ) -> SocialApp:
-    domains = _check_common(provider_id, name, list(auto_signup_domains))
+    allowed, auto = _check_common(provider_id, name, domains, auto_signup_domains)
     _check_url(server_url, "The issuer (server) URL")
     if not client_id or not secret:
         raise SsoConfigError("OpenID Connect needs the client id and secret Tandem was given.")
@@ -70,7 +96,11 @@ def sso_add_oidc(
         name=name.strip(),
         client_id=client_id,
         secret=secret,
-        settings={"server_url": server_url.rstrip("/"), AUTO_SIGNUP_DOMAINS: domains},
+        settings={
+            "server_url": server_url.rstrip("/"),
+            DOMAINS: allowed,
+            AUTO_SIGNUP_DOMAINS: auto,
+        },
     )
 
 
@@ -84,9 +114,10 @@ def sso_add_saml(
     sso_url: str = "",
     x509cert: str = "",
     email_attribute: str = "",
+    domains: Sequence[str],
     auto_signup_domains: Sequence[str] = (),
 ) -> SocialApp:
-    domains = _check_common(provider_id, name, list(auto_signup_domains))
+    allowed, auto = _check_common(provider_id, name, domains, auto_signup_domains)
     if metadata_url:
         _check_url(metadata_url, "The metadata URL")
         if not entity_id:
@@ -121,10 +152,24 @@ def sso_add_saml(
             },
             # Assertions must be signed by the IdP's key; nothing unsigned is believed.
             "advanced": {"strict": True, "want_assertion_signed": True},
-            AUTO_SIGNUP_DOMAINS: domains,
-            EMAIL_VERIFIED_BY_IDP: True,
+            DOMAINS: allowed,
+            AUTO_SIGNUP_DOMAINS: auto,
         },
     )
+
+
+@transaction.atomic
+def sso_set_domains(
+    *, provider_id: str, domains: Sequence[str], auto_signup_domains: Sequence[str] = ()
+) -> SocialApp:
+    """Replace the email domains a connected institution's sign-in speaks for."""
+    app = SocialApp.objects.select_for_update().filter(provider_id=provider_id).first()
+    if app is None:
+        raise SsoConfigError(f"No institutional sign-in has the id “{provider_id}”.")
+    allowed, auto = _check_domain_lists(domains, auto_signup_domains)
+    app.settings = {**app.settings, DOMAINS: allowed, AUTO_SIGNUP_DOMAINS: auto}
+    app.save(update_fields=["settings"])
+    return app
 
 
 def sso_setup_facts(app: SocialApp) -> list[str]:
@@ -134,12 +179,19 @@ def sso_setup_facts(app: SocialApp) -> list[str]:
         metadata = base + reverse("saml_metadata", args=[app.client_id])
         acs = base + reverse("saml_acs", args=[app.client_id])
         return [
+            _domains_fact(app),
             f"SP entity id / metadata: {metadata}",
             f"Assertion consumer service (HTTP-POST): {acs}",
             "Send the email address as an attribute (mail or email) and sign assertions.",
         ]
     callback = reverse("openid_connect_callback", kwargs={"provider_id": app.provider_id})
     return [
+        _domains_fact(app),
         f"Redirect URI: {base}{callback}",
         "Scopes: openid email profile; the email claim must be present.",
     ]
+
+
+def _domains_fact(app: SocialApp) -> str:
+    domains = ", ".join(provider_domains(app)) or "none: it signs in no one until they are set"
+    return f"Email domains: {domains}"

@@ -5,3 +5,6 @@ class ProgramsConfig(AppConfig):
     name = "tandem.programs"
     label = "programs"
     verbose_name = "Programs and cohorts"
+
+    def ready(self) -> None:
+        from tandem.programs import receivers  # noqa: F401 - connects the sign-up receiver

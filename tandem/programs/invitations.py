@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from tandem.accounts.models import User
+from tandem.accounts.selectors import email_confirmed
 from tandem.programs import services
 from tandem.programs.models import Cohort, Invitation
 
@@ -59,9 +60,16 @@ def pending_from_session(request: HttpRequest) -> Pending | None:
 def apply_pending(request: HttpRequest, user: User) -> str | None:
     """Apply the session's invitation or join link to ``user``; returns what happened."""
     pending = pending_from_session(request)
-    forget(request)
     if pending is None:
+        forget(request)
         return None
+    if pending.invitation is None and not email_confirmed(user):
+        # Kept in the session: the confirmation link brings the person back to join.
+        return (
+            f"We sent a link to {user.email}. Open it to confirm your address, "
+            f"then join {pending.cohort.name if pending.cohort else 'the cohort'}."
+        )
+    forget(request)
     try:
         if pending.invitation is not None:
             services.invitation_accept(invitation=pending.invitation, user=user)

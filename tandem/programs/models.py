@@ -241,6 +241,11 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # From a roster row: the name offered on the sign-up form (never written to an existing
+    # account), and the id and profile values the program keeps once the person accepts.
+    full_name = models.CharField(max_length=200, blank=True)
+    roster_id = models.CharField(max_length=100, blank=True)
+    profile_values = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -286,6 +291,35 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} / {self.other}: {self.get_reason_display()}"
+
+
+class PendingEvaluatorLine(models.Model):
+    """An evaluator line from a roster, named by roster ids, waiting for an invited person.
+
+    It becomes an :class:`Exclusion` as soon as both people are in the program.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="pending_evaluator_lines"
+    )
+    evaluator_roster_id = models.CharField(max_length=100)
+    evaluated_roster_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "evaluator_roster_id", "evaluated_roster_id"],
+                name="pending_evaluator_line_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(evaluator_roster_id=F("evaluated_roster_id")),
+                name="pending_evaluator_line_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator_roster_id} evaluates {self.evaluated_roster_id}"
 
 
 class RosterImport(models.Model):

@@ -1,8 +1,10 @@
-"""Roster import: a CSV of people becomes accounts, profiles, enrolments and evaluator lines.
+"""Roster import: a CSV of people becomes invitations, enrolments and evaluator lines.
 
-An import is planned first (a dry run listing who would be created, updated or left
-unchanged, or every bad row with its line and column) and then applied all at once or not
-at all; applying the same file again changes nothing.
+An import is planned first (a dry run listing who will be invited, updated or left unchanged,
+or every bad row with its line and column) and then applied all at once or not at all;
+applying the same file again changes nothing. It never creates or changes an account: people
+not yet in the program are invited and join when they accept, so neither the plan nor its
+result tells whether an address already has an account.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.accounts.selectors import unconfirmed_user_ids
 from tandem.engine.roster import RosterError, RosterRow, parse_roster
 from tandem.programs import services
 from tandem.programs.models import (
@@ -22,23 +25,16 @@ from tandem.programs.models import (
     Enrollment,
     Exclusion,
     Invitation,
+    PendingEvaluatorLine,
     Profile,
     Program,
     RosterImport,
 )
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+INVITED, UPDATED, UNCHANGED = "invited", "updated", "unchanged"
+ACTIONS = (INVITED, UPDATED, UNCHANGED)
 # Profile fields a roster column can set; an empty cell never erases what a person entered.
-PROFILE_COLUMNS = (
-    "stage",
-    "specialty",
-    "institution",
-    "offers",
-    "seeks",
-    "main_thing",
-    "specialty_preference",
-    "availability",
-)
+PROFILE_COLUMNS = services.ROSTER_PROFILE_FIELDS
 
 
 @dataclass
@@ -69,7 +65,7 @@ class RosterPlan:
             "rows": [asdict(row) for row in self.rows],
             "errors": self.errors,
             "new_evaluator_lines": self.new_evaluator_lines,
-            "counts": {action: self.count(action) for action in (CREATED, UPDATED, UNCHANGED)},
+            "counts": {action: self.count(action) for action in ACTIONS},
         }
 
 
@@ -119,28 +115,63 @@ def _normalised(name: str, value: Any) -> Any:
     return sorted(value) if isinstance(value, list) else value
 
 
+@dataclass
+class Resolution:
+    """Who each roster id is: a member of the program, or a person to invite."""
+
+    members: dict[str, User] = field(default_factory=dict)
+    invitations: dict[str, Invitation | None] = field(default_factory=dict)
+
+
+def _members_by_email(program: Program, emails: list[str]) -> dict[str, Profile]:
+    """Program members (with a proved address) among ``emails``; nobody outside the program."""
+    profiles = list(
+        Profile.objects.filter(program=program, user__email__in=emails).select_related("user")
+    )
+    unproved = unconfirmed_user_ids([profile.user_id for profile in profiles])
+    return {
+        profile.user.email.lower(): profile
+        for profile in profiles
+        if profile.user_id not in unproved
+    }
+
+
+def _pending_invitations(program: Program) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(
+            program=program,
+            role=Invitation.Role.PARTICIPANT,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).order_by("created_at")
+    )
+
+
+def _invited_values(invitation: Invitation) -> dict[str, Any]:
+    return {"roster_id": invitation.roster_id, **invitation.profile_values}
+
+
 def _plan_rows(
     program: Program, cohort: Cohort, rows: list[RosterRow]
-) -> tuple[RosterPlan, dict[str, User | None]]:
-    plan = RosterPlan()
-    emails = [row.email.lower() for row in rows]
-    users_by_email = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+) -> tuple[RosterPlan, Resolution]:
+    plan, resolution = RosterPlan(), Resolution()
+    members = _members_by_email(program, [row.email.lower() for row in rows])
     profiles_by_roster_id = {
         profile.roster_id: profile
         for profile in Profile.objects.filter(program=program)
         .exclude(roster_id="")
         .select_related("user")
     }
-    profiles_by_user = {
-        profile.user_id: profile
-        for profile in Profile.objects.filter(program=program, user__in=users_by_email.values())
-    }
+    pending = _pending_invitations(program)
+    invited_ids = {inv.roster_id: inv for inv in pending if inv.roster_id}
+    invited_emails = {inv.email: inv for inv in pending if inv.roster_id}
+    in_cohort = {inv.email: inv for inv in pending if inv.cohort_id == cohort.pk}
+    # Anyone with an enrolment row, withdrawn included: an import does not undo a withdrawal.
     enrolled = set(cohort.enrollments.values_list("user_id", flat=True))
-    resolved: dict[str, User | None] = {}
     for row in rows:
-        user = users_by_email.get(row.email.lower())
+        email = row.email.lower()
         by_id = profiles_by_roster_id.get(row.id)
-        if by_id is not None and (user is None or by_id.user_id != user.pk):
+        if by_id is not None and by_id.user.email.lower() != email:
             plan.errors.append(
                 _error(
                     row.line,
@@ -150,53 +181,81 @@ def _plan_rows(
                 )
             )
             continue
-        profile = profiles_by_user.get(user.pk) if user else None
-        if profile is not None and profile.roster_id not in ("", row.id):
+        invited_as = invited_ids.get(row.id)
+        if by_id is None and invited_as is not None and invited_as.email != email:
             plan.errors.append(
                 _error(
                     row.line,
-                    "id",
-                    f"{row.email} is already in this program as id {profile.roster_id}.",
+                    "email",
+                    f"id {row.id} is already in an invitation to {invited_as.email}; "
+                    "use that address or wait until the invitation expires.",
                 )
             )
             continue
-        resolved[row.id] = user
-        if user is None:
-            plan.rows.append(RowPlan(row.line, row.id, row.name, row.email, CREATED))
+        profile = members.get(email)
+        earlier = invited_emails.get(email)
+        other_id = (profile.roster_id if profile else "") or (earlier.roster_id if earlier else "")
+        if other_id not in ("", row.id):
+            plan.errors.append(
+                _error(row.line, "id", f"{row.email} is already in this program as id {other_id}.")
+            )
             continue
-        changes = []
-        if row.name and row.name != user.full_name:
-            changes.append("name")
         wanted = _wanted_profile_values(row)
-        for name, value in wanted.items():
-            current = getattr(profile, name) if profile else None
-            if _normalised(name, current) != _normalised(name, value):
-                changes.append(name.replace("_", " "))
-        if profile is None or profile.roster_id != row.id:
-            changes.append("id")
-        if user.pk not in enrolled:
-            changes.append("enrolment")
+        if profile is not None:
+            resolution.members[row.id] = profile.user
+            changes = [
+                name.replace("_", " ")
+                for name, value in wanted.items()
+                if _normalised(name, getattr(profile, name)) != _normalised(name, value)
+            ]
+            if profile.roster_id != row.id:
+                changes.append("id")
+            if profile.user_id not in enrolled:
+                changes.append("enrolment")
+            action = UPDATED if changes else UNCHANGED
+            plan.rows.append(RowPlan(row.line, row.id, row.name, row.email, action, changes))
+            continue
+        invitation = in_cohort.get(email)
+        resolution.invitations[row.id] = invitation
+        if invitation is None:
+            plan.rows.append(RowPlan(row.line, row.id, row.name, row.email, INVITED))
+            continue
+        stored = _invited_values(invitation)
+        changes = [
+            name.replace("_", " ")
+            for name, value in {"roster_id": row.id, **wanted}.items()
+            if _normalised(name, stored.get(name)) != _normalised(name, value)
+        ]
+        if row.name != invitation.full_name:
+            changes.append("name")
         action = UPDATED if changes else UNCHANGED
         plan.rows.append(RowPlan(row.line, row.id, row.name, row.email, action, changes))
-    return plan, resolved
+    return plan, resolution
 
 
 def _evaluator_lines(
-    program: Program, rows: list[RosterRow], resolved: dict[str, User | None]
+    program: Program, rows: list[RosterRow], members: dict[str, User]
 ) -> tuple[list[tuple[str, str]], int]:
     """(evaluator roster id, evaluated roster id) pairs, and how many are new."""
     pairs = [(row.id, other) for row in rows for other in sorted(row.evaluates)]
-    resolved = {**_people_outside(program, rows), **resolved}
+    members = {**_people_outside(program, rows), **members}
     existing = set(
         Exclusion.objects.filter(program=program, reason=Exclusion.Reason.EVALUATOR).values_list(
             "person_id", "other_id"
         )
     )
+    waiting = set(
+        PendingEvaluatorLine.objects.filter(program=program).values_list(
+            "evaluator_roster_id", "evaluated_roster_id"
+        )
+    )
     new = 0
     for evaluator, evaluated in pairs:
-        a, b = resolved.get(evaluator), resolved.get(evaluated)
-        if a is None or b is None or (a.pk, b.pk) not in existing:
-            new += 1
+        a, b = members.get(evaluator), members.get(evaluated)
+        if a is not None and b is not None:
+            new += (a.pk, b.pk) not in existing
+        else:
+            new += (evaluator, evaluated) not in waiting
     return pairs, new
 
 
@@ -207,10 +266,10 @@ def roster_plan(*, program: Program, cohort: Cohort, content: str) -> RosterPlan
         errors = [RosterError(2, "", "the roster has a header but no people")]
     if errors:
         return RosterPlan(errors=[_error(e.line, e.column, e.message) for e in errors])
-    plan, resolved = _plan_rows(program, cohort, rows)
+    plan, resolution = _plan_rows(program, cohort, rows)
     if plan.errors:
         return RosterPlan(errors=plan.errors)
-    _, plan.new_evaluator_lines = _evaluator_lines(program, rows, resolved)
+    _, plan.new_evaluator_lines = _evaluator_lines(program, rows, resolution.members)
     return plan
 
 
@@ -228,10 +287,12 @@ def roster_preview(
     )
 
 
-def roster_apply(*, roster_import: RosterImport, invite_new: bool, by: User | None) -> RosterPlan:
+def roster_apply(*, roster_import: RosterImport, by: User | None) -> RosterPlan:
     """Apply a previewed import in one transaction: every row, or none if any is bad.
 
-    The import row is locked so two clicks on Apply cannot import twice.
+    Members of the program get the row's profile values and are enrolled; everyone else gets
+    an invitation carrying the row, emailed after commit. The import row is locked so two
+    clicks on Apply cannot import twice.
     """
     with transaction.atomic():
         locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
@@ -241,19 +302,22 @@ def roster_apply(*, roster_import: RosterImport, invite_new: bool, by: User | No
         rows, errors = _parse(program, locked.content)
         if errors:
             raise ValidationError("The roster has errors; nothing was imported.")
-        plan, resolved = _plan_rows(program, cohort, rows)
+        plan, resolution = _plan_rows(program, cohort, rows)
         if plan.errors:
             raise ValidationError("The roster conflicts with people already in the program.")
-        users = _apply_rows(program, cohort, rows, resolved, invite_new=invite_new, by=by)
-        pairs, plan.new_evaluator_lines = _evaluator_lines(program, rows, dict(users))
-        users.update(_people_outside(program, rows))
+        _apply_rows(program, cohort, rows, resolution, by=by)
+        pairs, plan.new_evaluator_lines = _evaluator_lines(program, rows, resolution.members)
+        members = {**_people_outside(program, rows), **resolution.members}
         for evaluator, evaluated in pairs:
-            Exclusion.objects.get_or_create(
-                program=program,
-                person=users[evaluator],
-                other=users[evaluated],
-                reason=Exclusion.Reason.EVALUATOR,
-            )
+            a, b = members.get(evaluator), members.get(evaluated)
+            if a is not None and b is not None:
+                Exclusion.objects.get_or_create(
+                    program=program, person=a, other=b, reason=Exclusion.Reason.EVALUATOR
+                )
+            else:
+                PendingEvaluatorLine.objects.get_or_create(
+                    program=program, evaluator_roster_id=evaluator, evaluated_roster_id=evaluated
+                )
         locked.status = RosterImport.Status.APPLIED
         locked.applied_at = timezone.now()
         locked.summary = plan.as_summary()
@@ -265,23 +329,18 @@ def _apply_rows(
     program: Program,
     cohort: Cohort,
     rows: list[RosterRow],
-    resolved: dict[str, User | None],
+    resolution: Resolution,
     *,
-    invite_new: bool,
     by: User | None,
-) -> dict[str, User]:
-    users: dict[str, User] = {}
+) -> None:
     for row in rows:
-        user = resolved.get(row.id)
-        created = user is None
-        if user is None:
-            user = User.objects.create_user(email=row.email, full_name=row.name)
-        elif row.name and row.name != user.full_name:
-            user.full_name = row.name
-            user.save(update_fields=["full_name"])
-        users[row.id] = user
-        profile = services.profile_ensure(program=program, user=user)
         wanted = _wanted_profile_values(row)
+        user = resolution.members.get(row.id)
+        if user is None:
+            _invite(program, cohort, row, wanted, resolution.invitations.get(row.id), by=by)
+            continue
+        # A member's account (name, address) is theirs: only the program's profile changes.
+        profile = services.profile_ensure(program=program, user=user)
         changed = profile.roster_id != row.id or any(
             _normalised(n, getattr(profile, n)) != _normalised(n, v) for n, v in wanted.items()
         )
@@ -293,15 +352,33 @@ def _apply_rows(
             profile.save()
         if not cohort.enrollments.filter(user=user).exists():
             services.enrollment_create(cohort=cohort, user=user, source=Enrollment.Source.ROSTER)
-        if created and invite_new:
-            services.invitation_create(
-                program=program,
-                cohort=cohort,
-                email=user.email,
-                role=Invitation.Role.PARTICIPANT,
-                invited_by=by,
-            )
-    return users
+
+
+def _invite(
+    program: Program,
+    cohort: Cohort,
+    row: RosterRow,
+    wanted: dict[str, Any],
+    invitation: Invitation | None,
+    *,
+    by: User | None,
+) -> None:
+    """Invite a person who is not in the program, or bring their pending invitation up to date."""
+    if invitation is None:
+        services.invitation_create(
+            program=program,
+            cohort=cohort,
+            email=row.email,
+            role=Invitation.Role.PARTICIPANT,
+            invited_by=by,
+            full_name=row.name,
+            roster_id=row.id,
+            profile_values=wanted,
+        )
+        return
+    invitation.full_name, invitation.roster_id = row.name, row.id
+    invitation.profile_values = {**invitation.profile_values, **wanted}
+    invitation.save(update_fields=["full_name", "roster_id", "profile_values"])
 
 
 def roster_discard(*, roster_import: RosterImport) -> None:

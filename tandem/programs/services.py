@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import User
+from tandem.accounts.selectors import email_confirmed
+from tandem.accounts.services import email_mark_confirmed
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.mail import send_email_on_commit
@@ -23,7 +25,9 @@ from tandem.core.tokens import hash_secret, new_secret
 from tandem.programs.models import (
     Cohort,
     Enrollment,
+    Exclusion,
     Invitation,
+    PendingEvaluatorLine,
     Profile,
     Program,
     ProgramRole,
@@ -34,6 +38,20 @@ AVAILABILITY_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AVAILABILITY_PARTS = ("am", "pm", "eve")
 AVAILABILITY_SLOTS = tuple(
     f"{day}-{part}" for day in AVAILABILITY_DAYS for part in AVAILABILITY_PARTS
+)
+# Profile fields a roster row can set; an invitation keeps them until the person accepts.
+ROSTER_PROFILE_FIELDS = (
+    "stage",
+    "specialty",
+    "institution",
+    "offers",
+    "seeks",
+    "main_thing",
+    "specialty_preference",
+    "availability",
+)
+UNCONFIRMED_EMAIL = (
+    "Confirm your email address first: open the link we sent to it, then join the cohort."
 )
 
 
@@ -199,8 +217,11 @@ def enrollment_create(*, cohort: Cohort, user: User, source: str) -> Enrollment:
 
 
 def enrollment_self_enrol(*, cohort: Cohort, user: User) -> Enrollment:
+    """Join an open cohort; only with a proved address, so nobody joins as someone else."""
     if not cohort.enrolment_open:
         raise ValidationError("Enrolment in this cohort is closed.")
+    if not email_confirmed(user):
+        raise ValidationError(UNCONFIRMED_EMAIL)
     return enrollment_create(cohort=cohort, user=user, source=Enrollment.Source.SELF)
 
 
@@ -218,8 +239,14 @@ def invitation_create(
     cohort: Cohort | None = None,
     invited_by: User | None,
     send: bool = True,
+    full_name: str = "",
+    roster_id: str = "",
+    profile_values: dict[str, Any] | None = None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation and email its link after commit; returns it with the raw token."""
+    """Create an invitation and email its link after commit; returns it with the raw token.
+
+    A roster row's name, id and profile values travel with it and take effect on acceptance.
+    """
     if role == Invitation.Role.PARTICIPANT and cohort is None:
         raise ValidationError({"cohort": "A participant is invited into a cohort."})
     if cohort is not None and cohort.program_id != program.pk:
@@ -233,6 +260,9 @@ def invitation_create(
         token_hash=hash_secret(token),
         invited_by=invited_by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
+        full_name=full_name,
+        roster_id=roster_id,
+        profile_values=profile_values or {},
     )
     if send:
         send_email_on_commit(
@@ -252,7 +282,11 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> None:
-    """Give ``user`` what the invitation offers; it must be addressed to their email."""
+    """Give ``user`` what the invitation offers; it must be addressed to their email.
+
+    Only its emailed link leads here, so accepting proves the address. The invitation is
+    locked so that two clicks accept it once.
+    """
     if not invitation.is_usable:
         raise ValidationError("This invitation has expired or has been used already.")
     if invitation.email.lower() != user.email.lower():
@@ -261,11 +295,13 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None:
             raise ValidationError("This invitation has been used already.")
+        email_mark_confirmed(user=user)
         if invitation.role == Invitation.Role.PARTICIPANT:
             assert invitation.cohort is not None
             enrollment_create(
                 cohort=invitation.cohort, user=user, source=Enrollment.Source.INVITATION
             )
+            _profile_take_roster_row(invitation=invitation, user=user)
         else:
             role_grant(
                 program=invitation.program,
@@ -275,6 +311,52 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
             )
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
+
+
+def _profile_take_roster_row(*, invitation: Invitation, user: User) -> None:
+    """Give the accepted person's profile the id and values their roster row carried."""
+    if not invitation.roster_id and not invitation.profile_values:
+        return
+    program = invitation.program
+    profile = profile_ensure(program=program, user=user)
+    id_taken = (
+        Profile.objects.filter(program=program, roster_id=invitation.roster_id)
+        .exclude(pk=profile.pk)
+        .exists()
+    )
+    if invitation.roster_id and not profile.roster_id and not id_taken:
+        profile.roster_id = invitation.roster_id
+    for name, value in invitation.profile_values.items():
+        if name in ROSTER_PROFILE_FIELDS and value:
+            setattr(profile, name, value)
+    profile.updated_at = timezone.now()
+    profile.save()
+    evaluator_lines_settle(program=program)
+
+
+def evaluator_lines_settle(*, program: Program) -> int:
+    """Turn pending evaluator lines whose two people are now in the program into exclusions."""
+    people = dict(
+        Profile.objects.filter(program=program)
+        .exclude(roster_id="")
+        .values_list("roster_id", "user_id")
+    )
+    settled = 0
+    for line in PendingEvaluatorLine.objects.filter(program=program):
+        evaluator = people.get(line.evaluator_roster_id)
+        evaluated = people.get(line.evaluated_roster_id)
+        if evaluator is None or evaluated is None:
+            continue
+        if evaluator != evaluated:
+            Exclusion.objects.get_or_create(
+                program=program,
+                person_id=evaluator,
+                other_id=evaluated,
+                reason=Exclusion.Reason.EVALUATOR,
+            )
+        line.delete()
+        settled += 1
+    return settled
 
 
 def profile_update(

@@ -149,7 +149,9 @@ def test_an_unknown_invitation_token_is_not_found(db):
     assert Client().get(reverse("participant:invitation", args=["nope"])).status_code == 404
 
 
-def test_join_link_signs_up_a_new_person_into_an_open_cohort(cast):
+def test_join_link_signs_up_a_new_person_who_joins_once_their_address_is_confirmed(
+    cast, mailoutbox
+):
     client = Client()
     page = client.get(reverse("participant:join", args=[cast.cohort.join_token]))
     assert b"Create an account and join" in page.content
@@ -164,6 +166,13 @@ def test_join_link_signs_up_a_new_person_into_an_open_cohort(cast):
     )
     assert response.status_code == 302
     joiner = User.objects.get(email="joiner@example.org")
+    assert not Enrollment.objects.filter(user=joiner).exists()
+    (confirmation,) = mailoutbox
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", confirmation.body).group(1)
+    confirmed = client.post(link)
+    join_url = reverse("participant:join", args=[cast.cohort.join_token])
+    assert confirmed["Location"] == join_url
+    client.post(join_url)
     assert Enrollment.objects.get(user=joiner).source == Enrollment.Source.SELF
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tandem.accounts.models import User
-from tandem.programs.models import Profile
+from tandem.programs.models import Invitation, Profile
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,15 +46,16 @@ def test_coordinator_creates_a_cohort_and_imports_a_roster(journey, tmp_path):
     page.get_by_label("Roster CSV").set_input_files(str(roster))
     journey.check("roster upload")
     page.get_by_role("button", name="Preview import").click()
-    expect(page.get_by_text("new people", exact=True)).to_be_visible()
-    expect(page.locator(".figure .value").first).to_have_text("3")
+    invited = page.locator(".figure", has_text="will be invited").locator(".value")
+    expect(invited).to_have_text("3")
     journey.check("roster preview")
-    assert not User.objects.filter(email="ana@example.org").exists()
+    assert not Invitation.objects.filter(email="ana@example.org").exists()
     page.get_by_role("button", name="Apply import").click()
-    expect(page.get_by_text("Imported: 3 created, 0 updated, 0 unchanged.")).to_be_visible()
-    expect(page.get_by_role("link", name="Ana Ruiz")).to_be_visible()
+    expect(page.get_by_text("Imported: 3 invited, 0 updated, 0 unchanged.")).to_be_visible()
+    expect(page.get_by_text("3 invitation(s) not yet accepted.")).to_be_visible()
     journey.check("cohort after import")
-    assert User.objects.filter(email="ana@example.org").exists()
+    assert Invitation.objects.filter(email="ana@example.org", roster_id="A1").exists()
+    assert not User.objects.filter(email="ana@example.org").exists()
 
 
 def test_a_bad_roster_is_refused_with_its_line_numbers(journey, tmp_path):

@@ -27,7 +27,8 @@ from playwright.sync_api import expect
 
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership
-from tandem.programs.models import Exclusion
+from tandem.programs import services as program_services
+from tandem.programs.models import Exclusion, Invitation
 from tandem.research.exports import study_id
 from tandem.research.models import ResearchConsent
 from tandem.research.services import research_consent_record
@@ -448,15 +449,23 @@ def test_a_cohort_goes_from_roster_to_research_export(journey, tmp_path):
     page.get_by_label("Roster CSV").set_input_files(str(roster))
     journey.check("roster chosen")
     page.get_by_role("button", name="Preview import").click()
-    created = page.locator(".figure", has_text="new people").locator(".value")
-    expect(created).to_have_text("24")
+    invited = page.locator(".figure", has_text="will be invited").locator(".value")
+    expect(invited).to_have_text("24")
     expect(page.locator(".figure", has_text="new evaluator lines").locator(".value")).to_have_text(
         "1"
     )
     journey.check("roster preview")
     assert not User.objects.filter(email=email_of("Amara Okafor")).exists(), "a preview writes"
     page.get_by_role("button", name="Apply import").click()
-    expect(page.get_by_text("Imported: 24 created, 0 updated, 0 unchanged.")).to_be_visible()
+    expect(page.get_by_text("Imported: 24 invited, 0 updated, 0 unchanged.")).to_be_visible()
+    expect(page.get_by_text("24 invitation(s) not yet accepted.")).to_be_visible()
+    # Everyone signs up from their own invitation (the sign-up form is walked elsewhere).
+    for invitation in Invitation.objects.filter(cohort=cohort):
+        newcomer = User.objects.create_user(
+            email=invitation.email, full_name=invitation.full_name, password=factories.PASSWORD
+        )
+        program_services.invitation_accept(invitation=invitation, user=newcomer)
+    page.reload()
     expect(page.get_by_role("heading", name="Enrolled (24)")).to_be_visible()
     expect(page.get_by_role("link", name="Yusuf Demir")).to_be_visible()
     journey.check("cohort after import")

@@ -47,7 +47,12 @@ def submit(
     having: str | None = None,
 ) -> requests.Response:
     """Submit the page's POST form (the one with field ``having``, if given)."""
-    candidates = [form for form in forms_in(page.text) if form["method"] == "post"]
+    # The header's sign-out form is never the one a test means.
+    candidates = [
+        form
+        for form in forms_in(page.text)
+        if form["method"] == "post" and not form["action"].endswith("/accounts/logout/")
+    ]
     if having is not None:
         candidates = [
             form for form in candidates if any(v.get("name") == having for _, v in form["fields"])

@@ -7,8 +7,10 @@ and consent forms, and back — exactly as a browser without JavaScript would.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +26,7 @@ from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
 from tandem.identity import services
 from tandem.programs import services as program_services
+from tests.factories import PASSWORD
 from tests.identity.forms_http import submit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -36,6 +39,8 @@ PEOPLE = [
     {"email": "newcomer@riverside.edu", "first_name": "Nia", "last_name": "New"},
     {"email": "stranger@example.org", "first_name": "Stan", "last_name": "Ger"},
     {"email": "invited@example.org", "first_name": "Ivy", "last_name": "Vited"},
+    {"email": "olga@example.org", "first_name": "Olga", "last_name": "Operator"},
+    {"email": "mallory@elsewhere.net", "first_name": "Mal", "last_name": "Lory"},
 ]
 
 
@@ -91,6 +96,7 @@ def institution(provider):
         server_url=provider,
         client_id=CLIENT_ID,
         secret=CLIENT_SECRET,
+        domains=["riverside.edu", "example.org"],
         auto_signup_domains=["riverside.edu"],
     )
 
@@ -115,17 +121,113 @@ def signed_in_as(browser: requests.Session, live_server) -> str | None:
     return page.json()["email"] if page.status_code == 200 else None
 
 
-def test_an_existing_person_signs_in_through_their_institution_and_is_linked(
+@pytest.mark.parametrize("email", ["alice@example.org", "olga@example.org"])
+def test_an_institution_asserting_an_existing_accounts_address_does_not_open_it(
+    cast, live_server, institution, email
+):
+    browser, page = sign_in_through_institution(live_server, institution, email)
+    assert "already has a Tandem account" in page.text
+    assert signed_in_as(browser, live_server) is None
+    assert not SocialAccount.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN).exists()
+
+
+def test_an_address_outside_the_institutions_domains_is_refused(cast, live_server, institution):
+    browser, page = sign_in_through_institution(live_server, institution, "mallory@elsewhere.net")
+    assert page.status_code == 403
+    assert "cannot sign you in here" in page.text
+    assert "riverside.edu" in page.text
+    assert signed_in_as(browser, live_server) is None
+    assert not User.objects.filter(email="mallory@elsewhere.net").exists()
+    refused = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
+    assert refused.detail["provider"] == "riverside"
+
+
+def test_an_invitation_does_not_open_the_door_to_an_address_outside_the_domains(
     cast, live_server, institution
 ):
-    browser, landing = sign_in_through_institution(live_server, institution, "alice@example.org")
+    _, token = program_services.invitation_create(
+        program=cast.program,
+        cohort=cast.cohort,
+        email="mallory@elsewhere.net",
+        invited_by=cast.coord,
+        send=False,
+    )
+    browser = requests.Session()
+    browser.get(f"{live_server.url}/invite/{token}/", timeout=30)
+    confirm = browser.get(f"{live_server.url}/accounts/oidc/riverside/login/", timeout=30)
+    provider_login = submit(browser, confirm)
+    consent = submit(
+        browser, provider_login, {"login": "mallory@elsewhere.net", "password": IDP_PASSWORD}
+    )
+    page = submit(browser, consent, button=("action", "grant"), having="request")
+    assert page.status_code == 403
+    assert not User.objects.filter(email="mallory@elsewhere.net").exists()
+
+
+def _grant_at_provider(browser: requests.Session, page: requests.Response, email: str):
+    """The provider asks for its password unless its own session is still signed in."""
+    if "Authorize" not in page.text:
+        page = submit(browser, page, {"login": email, "password": IDP_PASSWORD})
+    return submit(browser, page, button=("action", "grant"), having="request")
+
+
+def test_linking_after_signing_in_with_the_accounts_own_password(cast, live_server, institution):
+    browser, page = sign_in_through_institution(live_server, institution, "alice@example.org")
+    sign_in_first = re.search(r'href="(/accounts/login/\?next=[^"]+)"', page.text).group(1)
+    login_page = browser.get(f"{live_server.url}{html.unescape(sign_in_first)}", timeout=30)
+    confirm = submit(
+        browser,
+        login_page,
+        {"login": "alice@example.org", "password": PASSWORD},
+        having="password",
+    )
+    _grant_at_provider(browser, submit(browser, confirm), "alice@example.org")
+    assert SocialAccount.objects.get(user=cast.alice).provider == "riverside"
+    linked = AuditEvent.objects.get(action=AuditEvent.Action.SSO_LINKED, actor=cast.alice)
+    assert linked.detail == {"provider": "riverside", "proof": "signed in"}
+    again, landing = sign_in_through_institution(live_server, institution, "alice@example.org")
     assert landing.url == f"{live_server.url}/"
-    assert signed_in_as(browser, live_server) == "alice@example.org"
-    link = SocialAccount.objects.get(user=cast.alice)
-    assert link.provider == "riverside"
-    sign_in = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN, actor=cast.alice)
-    assert sign_in.detail == {"method": "institution", "provider": "riverside"}
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.SSO_LINKED, actor=cast.alice)
+    assert signed_in_as(again, live_server) == "alice@example.org"
+    sign_in = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN, actor=cast.alice)
+    assert sign_in.first().detail == {"method": "institution", "provider": "riverside"}
+
+
+def _mailed_link(browser, page, mailoutbox, email: str) -> str:
+    sent = submit(browser, page)
+    assert "Check your email" in sent.text
+    (message,) = [m for m in mailoutbox if m.to == [email]]
+    return re.search(r"http://[^/]+(/account/institution/link/\S+/)", message.body).group(1)
+
+
+def test_linking_after_opening_a_link_mailed_to_the_accounts_address(
+    cast, live_server, institution, mailoutbox
+):
+    browser, page = sign_in_through_institution(live_server, institution, "alice@example.org")
+    link = _mailed_link(browser, page, mailoutbox, "alice@example.org")
+    confirm = browser.get(f"{live_server.url}{link}", timeout=30)
+    assert not SocialAccount.objects.exists()  # opening the link alone links nothing
+    submit(browser, confirm)
+    assert SocialAccount.objects.get(user=cast.alice).provider == "riverside"
+    linked = AuditEvent.objects.get(action=AuditEvent.Action.SSO_LINKED, actor=cast.alice)
+    assert linked.detail == {"provider": "riverside", "proof": "email link"}
+    cast.alice.refresh_from_db()
+    assert cast.alice.check_password(PASSWORD)  # a proved address keeps its password
+    again, _ = sign_in_through_institution(live_server, institution, "alice@example.org")
+    assert signed_in_as(again, live_server) == "alice@example.org"
+
+
+def test_the_mailed_link_links_nothing_in_another_browser(
+    cast, live_server, institution, mailoutbox
+):
+    browser, page = sign_in_through_institution(live_server, institution, "olga@example.org")
+    link = _mailed_link(browser, page, mailoutbox, "olga@example.org")
+    elsewhere = requests.Session()
+    confirm = elsewhere.get(f"{live_server.url}{link}", timeout=30)
+    refused = submit(elsewhere, confirm)
+    assert refused.status_code == 400
+    assert "Nothing was linked" in refused.text
+    assert not SocialAccount.objects.exists()
 
 
 def test_a_person_of_an_auto_signup_domain_gets_an_account(cast, live_server, institution):
@@ -200,26 +302,36 @@ def sign_up_by_invitation(live_server, cast, email: str) -> None:
 
 
 def test_an_invited_account_keeps_its_password_when_institutional_sign_in_is_linked(
-    cast, live_server, institution
+    cast, live_server, institution, mailoutbox
 ):
     sign_up_by_invitation(live_server, cast, "invited@example.org")
     invited = User.objects.get(email="invited@example.org")
     assert invited.emailaddress_set.get().verified  # the invitation link proved the address
-    browser, _ = sign_in_through_institution(live_server, institution, "invited@example.org")
-    assert signed_in_as(browser, live_server) == "invited@example.org"
+    browser, page = sign_in_through_institution(live_server, institution, "invited@example.org")
+    assert signed_in_as(browser, live_server) is None
+    link = _mailed_link(browser, page, mailoutbox, "invited@example.org")
+    submit(browser, browser.get(f"{live_server.url}{link}", timeout=30))
     invited.refresh_from_db()
     assert invited.has_usable_password()
     assert SocialAccount.objects.filter(user=invited, provider="riverside").exists()
 
 
 def test_an_account_whose_address_was_never_proved_loses_its_password_when_linked(
-    cast, live_server, institution
+    cast, live_server, institution, mailoutbox
 ):
     """Someone with a join link could register another person's address in advance; when
-    the real owner signs in through their institution, that password stops working."""
-    squatter = User.objects.create_user(email="alice-squat@example.org", password="squatter pw")
-    User.objects.filter(pk=squatter.pk).update(email="stranger@example.org")
-    browser, _ = sign_in_through_institution(live_server, institution, "stranger@example.org")
-    assert signed_in_as(browser, live_server) == "stranger@example.org"
+    the real owner proves the address and links their institution, that password stops
+    working."""
+    from allauth.account.models import EmailAddress
+
+    squatter = User.objects.create_user(email="stranger@example.org", password="squatter pw")
+    EmailAddress.objects.create(user=squatter, email=squatter.email, verified=False, primary=True)
+    browser, page = sign_in_through_institution(live_server, institution, "stranger@example.org")
+    assert signed_in_as(browser, live_server) is None
+    link = _mailed_link(browser, page, mailoutbox, "stranger@example.org")
+    submit(browser, browser.get(f"{live_server.url}{link}", timeout=30))
     squatter.refresh_from_db()
     assert not squatter.has_usable_password()
+    assert EmailAddress.objects.get(user=squatter).verified
+    again, _ = sign_in_through_institution(live_server, institution, "stranger@example.org")
+    assert signed_in_as(again, live_server) == "stranger@example.org"

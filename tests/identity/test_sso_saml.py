@@ -7,6 +7,7 @@ assertion it signs with xmlsec. Tandem (allauth with python3-saml) checks the si
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 
 from tandem.accounts.models import User
+from tandem.audit.models import AuditEvent
 from tandem.identity import services
 from tests.identity.forms_http import submit
 
@@ -32,6 +34,8 @@ PEOPLE = {
     "alice@example.org": {"first_name": "Alice", "last_name": "Adams", "uid": "aadams"},
     "newcomer@riverside.edu": {"first_name": "Nia", "last_name": "New", "uid": "nnew"},
     "stranger@example.org": {"first_name": "Stan", "last_name": "Ger", "uid": "sger"},
+    "olga@example.org": {"first_name": "Olga", "last_name": "Operator", "uid": "oop"},
+    "mallory@elsewhere.net": {"first_name": "Mal", "last_name": "Lory", "uid": "mlory"},
 }
 
 
@@ -47,6 +51,7 @@ def identity_provider(live_server, tmp_path) -> Iterator[object]:
         entity_id=provider.entity_id,
         sso_url=provider.sso_url,
         x509cert=provider.certificate_pem,
+        domains=["riverside.edu", "example.org"],
         auto_signup_domains=["riverside.edu"],
     )
     metadata = requests.get(f"{live_server.url}/accounts/saml/riverside-saml/metadata/", timeout=30)
@@ -75,11 +80,40 @@ def signed_in_as(browser: requests.Session, live_server) -> str | None:
     return answer.json()["email"] if answer.status_code == 200 else None
 
 
-def test_an_existing_person_signs_in_with_saml_and_is_linked(cast, live_server, identity_provider):
-    browser, landing = sign_in(live_server, "alice@example.org")
-    assert landing.url == f"{live_server.url}/"
-    assert signed_in_as(browser, live_server) == "alice@example.org"
+@pytest.mark.parametrize("email", ["alice@example.org", "olga@example.org"])
+def test_an_assertion_of_an_existing_accounts_address_does_not_open_it(
+    cast, live_server, identity_provider, email
+):
+    browser, page = sign_in(live_server, email)
+    assert "already has a Tandem account" in page.text
+    assert signed_in_as(browser, live_server) is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_an_assertion_outside_the_institutions_domains_is_refused(
+    cast, live_server, identity_provider
+):
+    browser, page = sign_in(live_server, "mallory@elsewhere.net")
+    assert page.status_code == 403
+    assert "cannot sign you in here" in page.text
+    assert signed_in_as(browser, live_server) is None
+    assert not User.objects.filter(email="mallory@elsewhere.net").exists()
+
+
+def test_linking_with_saml_after_a_link_mailed_to_the_address(
+    cast, live_server, identity_provider, mailoutbox
+):
+    browser, page = sign_in(live_server, "alice@example.org")
+    sent = submit(browser, page)
+    assert "Check your email" in sent.text
+    link = re.search(r"http://[^/]+(/account/institution/link/\S+/)", mailoutbox[-1].body).group(1)
+    submit(browser, browser.get(f"{live_server.url}{link}", timeout=30))
     assert SocialAccount.objects.get(user=cast.alice).provider == "riverside-saml"
+    linked = AuditEvent.objects.get(action=AuditEvent.Action.SSO_LINKED, actor=cast.alice)
+    assert linked.detail == {"provider": "riverside-saml", "proof": "email link"}
+    again, landing = sign_in(live_server, "alice@example.org")
+    assert landing.url == f"{live_server.url}/"
+    assert signed_in_as(again, live_server) == "alice@example.org"
 
 
 def test_a_person_of_an_auto_signup_domain_gets_an_account(cast, live_server, identity_provider):

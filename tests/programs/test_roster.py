@@ -1,4 +1,8 @@
-"""Roster import: a dry-run preview, then all rows or none; bad rows named by line and column."""
+"""Roster import: a dry-run preview, then all rows or none; bad rows named by line and column.
+
+People not yet in the program are invited and join when they accept; the import creates no
+account. How it treats accounts that exist elsewhere is in test_roster_takeover.py.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.accounts.models import User
-from tandem.programs.models import Enrollment, Exclusion, Invitation, Profile, RosterImport
+from tandem.programs import services
+from tandem.programs.models import (
+    Enrollment,
+    Exclusion,
+    Invitation,
+    PendingEvaluatorLine,
+    Profile,
+    RosterImport,
+)
 from tandem.programs.roster import roster_apply, roster_plan, roster_preview
+from tests.factories import PASSWORD
 
 GOOD = (
     "id,name,email,stage,specialty,offers,seeks,main_thing,specialty_preference,availability,evaluates\n"
@@ -32,7 +45,7 @@ def _counts():
     )
 
 
-def _import(cast, content, *, invite_new=False):
+def _import(cast, content):
     roster_import = roster_preview(
         program=cast.program,
         cohort=cast.cohort,
@@ -40,35 +53,43 @@ def _import(cast, content, *, invite_new=False):
         filename="r.csv",
         content=content,
     )
-    return roster_apply(roster_import=roster_import, invite_new=invite_new, by=cast.coord)
+    return roster_apply(roster_import=roster_import, by=cast.coord)
 
 
-def test_preview_counts_new_people_and_changes_nothing(cast):
+def _everyone_accepts():
+    """Each invited person signs up with their own password and accepts."""
+    for invitation in Invitation.objects.filter(accepted_at__isnull=True).order_by("pk"):
+        user = User.objects.create_user(
+            email=invitation.email, full_name=invitation.full_name, password=PASSWORD
+        )
+        services.invitation_accept(invitation=invitation, user=user)
+
+
+def test_preview_counts_people_to_invite_and_changes_nothing(cast):
     before = _counts()
     plan = roster_plan(program=cast.program, cohort=cast.cohort, content=GOOD)
     assert plan.ok
-    assert (plan.count("created"), plan.count("updated"), plan.count("unchanged")) == (3, 0, 0)
+    assert (plan.count("invited"), plan.count("updated"), plan.count("unchanged")) == (3, 0, 0)
     assert plan.new_evaluator_lines == 2
     assert _counts() == before
 
 
-def test_apply_creates_accounts_profiles_enrolments_and_evaluator_lines(
+def test_apply_invites_people_and_creates_no_account(
     cast, mailoutbox, django_capture_on_commit_callbacks
 ):
+    users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        plan = _import(cast, GOOD, invite_new=True)
-    assert plan.count("created") == 3
-    ana = User.objects.get(email="ana@example.org")
-    profile = ana.profiles.get(program=cast.program)
-    assert profile.roster_id == "R1"
-    assert profile.stage == "PGY1"
-    assert profile.offers == ["research"]
-    assert profile.availability == ["mon-am"]
-    assert cast.cohort.enrollments.filter(user=ana, source=Enrollment.Source.ROSTER).exists()
-    cy = User.objects.get(email="cy@example.org")
-    evaluated = set(Exclusion.objects.filter(person=cy).values_list("other__email", flat=True))
-    assert evaluated == {"ana@example.org", "ben@example.org"}
-    assert not ana.has_usable_password()
+        plan = _import(cast, GOOD)
+    assert plan.count("invited") == 3
+    assert User.objects.count() == users_before
+    assert not cast.cohort.enrollments.filter(user__email="ana@example.org").exists()
+    invitation = Invitation.objects.get(email="ana@example.org")
+    assert (invitation.cohort, invitation.roster_id, invitation.full_name) == (
+        cast.cohort,
+        "R1",
+        "Ana Ruiz",
+    )
+    assert PendingEvaluatorLine.objects.filter(program=cast.program).count() == 2
     assert sorted(message.to[0] for message in mailoutbox) == [
         "ana@example.org",
         "ben@example.org",
@@ -76,12 +97,40 @@ def test_apply_creates_accounts_profiles_enrolments_and_evaluator_lines(
     ]
 
 
+def test_accepting_gives_the_profile_enrolment_and_evaluator_lines_of_the_row(cast):
+    _import(cast, GOOD)
+    _everyone_accepts()
+    ana = User.objects.get(email="ana@example.org")
+    profile = ana.profiles.get(program=cast.program)
+    assert profile.roster_id == "R1"
+    assert profile.stage == "PGY1"
+    assert profile.offers == ["research"]
+    assert profile.availability == ["mon-am"]
+    assert cast.cohort.enrollments.filter(user=ana, source=Enrollment.Source.INVITATION).exists()
+    cy = User.objects.get(email="cy@example.org")
+    evaluated = set(Exclusion.objects.filter(person=cy).values_list("other__email", flat=True))
+    assert evaluated == {"ana@example.org", "ben@example.org"}
+    assert not PendingEvaluatorLine.objects.exists()
+
+
 def test_reimporting_the_same_file_changes_nothing(cast):
     _import(cast, GOOD)
     before = _counts()
+    invitations_before = list(Invitation.objects.order_by("pk").values())
+    plan = _import(cast, GOOD)
+    assert (plan.count("invited"), plan.count("updated"), plan.count("unchanged")) == (0, 0, 3)
+    assert plan.new_evaluator_lines == 0
+    assert _counts() == before
+    assert list(Invitation.objects.order_by("pk").values()) == invitations_before
+
+
+def test_reimporting_after_everyone_accepted_changes_nothing(cast):
+    _import(cast, GOOD)
+    _everyone_accepts()
+    before = _counts()
     profiles_before = list(Profile.objects.order_by("pk").values())
     plan = _import(cast, GOOD)
-    assert (plan.count("created"), plan.count("updated"), plan.count("unchanged")) == (0, 0, 3)
+    assert (plan.count("invited"), plan.count("updated"), plan.count("unchanged")) == (0, 0, 3)
     assert plan.new_evaluator_lines == 0
     assert _counts() == before
     assert list(Profile.objects.order_by("pk").values()) == profiles_before
@@ -95,8 +144,20 @@ def test_a_changed_row_is_reported_as_updated_with_its_changes(cast):
     assert [(row.roster_id, row.changes) for row in updated] == [("R2", ["stage"])]
 
 
+def test_a_changed_row_updates_a_pending_invitation_without_sending_another(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    _import(cast, GOOD)
+    changed = GOOD.replace("R2,Ben Ode,ben@example.org,PGY2", "R2,Ben Ode,ben@example.org,PGY3")
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(cast, changed)
+    assert Invitation.objects.get(email="ben@example.org").profile_values["stage"] == "PGY3"
+    assert mailoutbox == []
+
+
 def test_empty_cells_never_erase_what_a_participant_entered(cast):
     _import(cast, GOOD)
+    _everyone_accepts()
     profile = Profile.objects.get(user__email="ben@example.org")
     profile.availability = ["tue-pm"]
     profile.save()
@@ -111,8 +172,11 @@ def test_an_existing_member_is_matched_by_email_and_enrolled(cast):
     assert [(row.action, row.changes) for row in plan.rows] == [("updated", ["id"])]
 
 
-def test_an_id_that_belongs_to_someone_else_is_refused(cast):
+@pytest.mark.parametrize("accepted", [False, True])
+def test_an_id_that_belongs_to_someone_else_is_refused(cast, accepted):
     _import(cast, GOOD)
+    if accepted:
+        _everyone_accepts()
     content = "id,name,email,stage\nR1,Impostor,imp@example.org,PGY1\n"
     plan = roster_plan(program=cast.program, cohort=cast.cohort, content=content)
     assert not plan.ok
@@ -122,9 +186,12 @@ def test_an_id_that_belongs_to_someone_else_is_refused(cast):
 
 def test_evaluates_may_name_people_already_in_the_program(cast):
     _import(cast, GOOD)
+    _everyone_accepts()
     content = "id,name,email,stage,evaluates\nF1,Fay Fellow,fay@example.org,Fellow,R1\n"
     plan = _import(cast, content)
     assert plan.ok
+    assert plan.new_evaluator_lines == 1
+    _everyone_accepts()
     fay = User.objects.get(email="fay@example.org")
     assert Exclusion.objects.filter(person=fay, other__email="ana@example.org").exists()
 
@@ -236,7 +303,7 @@ def test_a_malformed_roster_is_refused_whole_with_the_bad_line_named(cast, case)
     assert roster_import.summary["errors"]
     assert any(e["line"] == line and e["column"] == column for e in roster_import.summary["errors"])
     with pytest.raises(Exception, match="errors"):
-        roster_apply(roster_import=roster_import, invite_new=True, by=cast.coord)
+        roster_apply(roster_import=roster_import, by=cast.coord)
     assert _counts() == before
 
 
@@ -264,7 +331,7 @@ def test_a_failure_halfway_through_applying_rolls_everything_back(cast, monkeypa
         content=GOOD,
     )
     before = _counts()
-    real_create = roster.services.enrollment_create
+    real_create = roster.services.invitation_create
     calls = []
 
     def fail_on_third(**kwargs):
@@ -273,9 +340,9 @@ def test_a_failure_halfway_through_applying_rolls_everything_back(cast, monkeypa
             raise RuntimeError("disk full")
         return real_create(**kwargs)
 
-    monkeypatch.setattr(roster.services, "enrollment_create", fail_on_third)
+    monkeypatch.setattr(roster.services, "invitation_create", fail_on_third)
     with pytest.raises(RuntimeError):
-        roster_apply(roster_import=roster_import, invite_new=True, by=cast.coord)
+        roster_apply(roster_import=roster_import, by=cast.coord)
     assert _counts() == before
     roster_import.refresh_from_db()
     assert roster_import.status == RosterImport.Status.PREVIEWED
@@ -289,9 +356,9 @@ def test_an_import_cannot_be_applied_twice(cast):
         filename="r.csv",
         content=GOOD,
     )
-    roster_apply(roster_import=roster_import, invite_new=False, by=cast.coord)
+    roster_apply(roster_import=roster_import, by=cast.coord)
     with pytest.raises(Exception, match="already been applied"):
-        roster_apply(roster_import=roster_import, invite_new=False, by=cast.coord)
+        roster_apply(roster_import=roster_import, by=cast.coord)
 
 
 def test_web_flow_preview_then_apply(cast, client_for):
@@ -302,11 +369,12 @@ def test_web_flow_preview_then_apply(cast, client_for):
     response = client.post(upload_url, {"roster": upload})
     assert response.status_code == 302
     preview_page = client.get(response["Location"])
-    assert b"new people" in preview_page.content
-    assert not User.objects.filter(email="ana@example.org").exists()
+    assert b"will be invited" in preview_page.content
+    assert not Invitation.objects.filter(email="ana@example.org").exists()
     applied = client.post(response["Location"], {"action": "apply"})
     assert applied.status_code == 302
-    assert User.objects.filter(email="ana@example.org").exists()
+    assert Invitation.objects.filter(email="ana@example.org", cohort=cast.cohort).exists()
+    assert not User.objects.filter(email="ana@example.org").exists()
 
 
 def test_web_preview_lists_errors_and_offers_no_apply_button(cast, client_for):
@@ -350,8 +418,8 @@ def test_command_imports_a_file(cast, tmp_path):
     path.write_text(GOOD)
     out = io.StringIO()
     call_command("import_roster", str(path), program="riverside", cohort="fall", stdout=out)
-    assert "3 created" in out.getvalue()
-    assert User.objects.filter(email="cy@example.org").exists()
+    assert "3 invited" in out.getvalue()
+    assert Invitation.objects.filter(email="cy@example.org").exists()
 
 
 def test_command_dry_run_writes_nothing(cast, tmp_path):
@@ -362,7 +430,8 @@ def test_command_dry_run_writes_nothing(cast, tmp_path):
     call_command(
         "import_roster", str(path), program="riverside", cohort="fall", dry_run=True, stdout=out
     )
-    assert "would import 3 created" in out.getvalue()
+    assert "3 will be invited" in out.getvalue()
+    assert "line 4: C1 cy@example.org: will be invited" in out.getvalue()
     assert _counts() == before
     assert not RosterImport.objects.exists()
 

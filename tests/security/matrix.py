@@ -153,6 +153,12 @@ PAGES: dict[str, Page] = {
     "participant:invitation": Page(
         kwargs=lambda w: {"token": w.invitation_token}, expect=expect(403, anon=302)
     ),
+    # Linking an institution's sign-in: without one pending in this browser, back to sign-in;
+    # the mailed link's page is only a button, and its POST links nothing without that state.
+    "identity:link_required": Page(expect=expect(302, anon=302)),
+    "identity:link_confirm": Page(
+        kwargs=lambda w: {"token": "not-a-real-token"}, expect=expect(200, anon=200)
+    ),
     # coordinator
     "programs:list": Page(expect=expect(200)),
     "programs:create": Page(expect=only({"coord": 200, "other_coord": 200, "olga": 200})),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.accounts.selectors import email_confirmed
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.core.next_steps import next_steps_for
@@ -65,12 +66,21 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         invitations.remember_join(request, cohort)
         return render(request, "programs/join_anonymous.html", {"cohort": cohort})
+    confirmed = email_confirmed(request.user)
     if request.method == "POST":
-        services.enrollment_self_enrol(cohort=cohort, user=request.user)
+        try:
+            services.enrollment_self_enrol(cohort=cohort, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("participant:join", token)
         messages.success(request, f"You have joined {cohort.name}. Please complete your profile.")
         return redirect("participant:profile", cohort.program.slug)
     already = cohort.enrollments.filter(user=request.user).exists()
-    return render(request, "programs/join.html", {"cohort": cohort, "already": already})
+    return render(
+        request,
+        "programs/join.html",
+        {"cohort": cohort, "already": already, "confirmed": confirmed},
+    )
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

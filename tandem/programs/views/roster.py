@@ -54,17 +54,13 @@ def preview(request: AuthedRequest, slug: str, cohort_slug: str, import_id: int)
             messages.info(request, "Import discarded; nothing was changed.")
             return redirect("programs:roster_upload", slug, cohort_slug)
         try:
-            plan = roster_apply(
-                roster_import=roster_import,
-                invite_new=request.POST.get("invite_new") == "on",
-                by=request.user,
-            )
+            plan = roster_apply(roster_import=roster_import, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("programs:roster_preview", slug, cohort_slug, import_id)
         messages.success(
             request,
-            f"Imported: {plan.count('created')} created, {plan.count('updated')} updated, "
+            f"Imported: {plan.count('invited')} invited, {plan.count('updated')} updated, "
             f"{plan.count('unchanged')} unchanged.",
         )
         return redirect("programs:cohort", slug, cohort_slug)

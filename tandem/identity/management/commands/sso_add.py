@@ -8,6 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tandem.identity import services
 
 
+def split_domains(values: list[str]) -> list[str]:
+    return [part for value in values for part in value.split(",")]
+
+
 class Command(BaseCommand):
     help = "Connect an institution's identity provider (OpenID Connect or SAML 2.0)."
 
@@ -28,11 +32,19 @@ class Command(BaseCommand):
             "--email-attribute", help="SAML: the attribute holding the email address."
         )
         parser.add_argument(
+            "--domains",
+            action="append",
+            default=[],
+            required=True,
+            help="Email domains this provider speaks for, comma-separated (repeatable). It signs "
+            "in and creates accounts only for these exact domains; list subdomains too.",
+        )
+        parser.add_argument(
             "--auto-signup-domain",
             action="append",
             default=[],
-            help="Create accounts for people of this email domain without an invitation "
-            "(repeatable). Without it, sign-up stays by invitation.",
+            help="Create accounts for people of this email domain (one of --domains) without an "
+            "invitation (repeatable). Without it, sign-up stays by invitation.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,6 +56,7 @@ class Command(BaseCommand):
                     server_url=options["server_url"] or "",
                     client_id=options["client_id"] or "",
                     secret=options["secret"] or "",
+                    domains=split_domains(options["domains"]),
                     auto_signup_domains=options["auto_signup_domain"],
                 )
             else:
@@ -56,6 +69,7 @@ class Command(BaseCommand):
                     sso_url=options["sso_url"] or "",
                     x509cert=cert_file.read_text() if cert_file else "",
                     email_attribute=options["email_attribute"] or "",
+                    domains=split_domains(options["domains"]),
                     auto_signup_domains=options["auto_signup_domain"],
                 )
         except services.SsoConfigError as error:

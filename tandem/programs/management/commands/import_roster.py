@@ -11,16 +11,16 @@ from tandem.programs.roster import format_errors, roster_apply, roster_plan, ros
 
 
 class Command(BaseCommand):
-    help = "Import a roster CSV into a cohort: all rows or none (use --dry-run to preview)."
+    help = (
+        "Import a roster CSV into a cohort: all rows or none (use --dry-run to preview). "
+        "People not yet in the program are emailed an invitation."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="Roster CSV (UTF-8, header row).")
         parser.add_argument("--program", required=True, help="Program short name (slug).")
         parser.add_argument("--cohort", required=True, help="Cohort short name (slug).")
         parser.add_argument("--dry-run", action="store_true", help="Show the plan; change nothing.")
-        parser.add_argument(
-            "--invite", action="store_true", help="Email a sign-up link to each new person."
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -45,12 +45,20 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: {line}")
             raise CommandError(f"{len(summary['errors'])} problem(s); nothing was imported.")
         counts = summary["counts"]
-        plan_line = (
-            f"{counts['created']} created, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged, {summary['new_evaluator_lines']} new evaluator lines"
+        rest = (
+            f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{summary['new_evaluator_lines']} new evaluator lines"
         )
         if options["dry_run"]:
-            self.stdout.write(f"Dry run: would import {plan_line}.")
+            for row in summary["rows"]:
+                result = "will be invited" if row["action"] == "invited" else row["action"]
+                changes = f" ({', '.join(row['changes'])})" if row["changes"] else ""
+                self.stdout.write(
+                    f"line {row['line']}: {row['roster_id']} {row['email']}: {result}{changes}"
+                )
+            self.stdout.write(
+                f"Dry run, nothing changed: {counts['invited']} will be invited, {rest}."
+            )
             return
         roster_import = roster_preview(
             program=cohort.program,
@@ -60,7 +68,7 @@ class Command(BaseCommand):
             content=content,
         )
         try:
-            roster_apply(roster_import=roster_import, invite_new=options["invite"], by=None)
+            roster_apply(roster_import=roster_import, by=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self.stdout.write(self.style.SUCCESS(f"Imported: {plan_line}."))
+        self.stdout.write(self.style.SUCCESS(f"Imported: {counts['invited']} invited, {rest}."))

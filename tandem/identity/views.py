@@ -1,0 +1,43 @@
+"""Pages of institutional sign-in: proving an existing account is one's own before linking."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tandem.identity import linking
+
+
+def link_required(request: HttpRequest) -> HttpResponse:
+    """An institution asserted the address of an existing account: ask for proof."""
+    pending = linking.institution_link_pending(request)
+    if pending is None:
+        return redirect("account_login")
+    if request.method == "POST":
+        user = linking.institution_link_send(request, pending)
+        return render(request, "identity/link_sent.html", {"pending": pending, "email": user.email})
+    sign_in_first = f"{reverse('account_login')}?{urlencode({'next': pending.connect_url})}"
+    return render(
+        request, "identity/link_required.html", {"pending": pending, "sign_in_first": sign_in_first}
+    )
+
+
+def link_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link: a button, so that mail scanners opening links link nothing."""
+    if request.method != "POST":
+        return render(request, "identity/link_confirm.html")
+    try:
+        _, pending = linking.institution_link_confirm(request, token)
+    except ValidationError as error:
+        return render(
+            request, "identity/link_failed.html", {"reason": " ".join(error.messages)}, status=400
+        )
+    messages.success(
+        request, f"Your {pending.institution} sign-in is linked. Sign in through it now."
+    )
+    return redirect("account_login")
