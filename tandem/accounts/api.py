@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from tandem.accounts import selectors, services
 from tandem.accounts.models import ApiToken
@@ -51,7 +51,7 @@ def my_tokens(request: HttpRequest) -> list[ApiToken]:
     response={201: NewTokenOut},
     auth=[TokenRefused(), BrowserSessionAuth()],
 )
-def my_token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, ApiToken]:
+def my_token_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
     token, secret = services.api_token_create(
         user=api_user(request),
         name=payload.name,
@@ -59,4 +59,4 @@ def my_token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, ApiTok
         lifetime_days=payload.lifetime_days,
     )
     token.secret = secret  # type: ignore[attr-defined]  # shown this once, never stored
-    return 201, token
+    return Status(201, token)
