@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -24,6 +25,7 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 
 
+@login_required
 def admin_password_change(request: HttpRequest) -> HttpResponse:
     """/admin/password_change/: the operator changes their own password like everyone else."""
     return redirect("account_change_password")
