@@ -9,7 +9,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from tandem.accounts.models import ApiToken, User
 from tandem.core.tokens import hash_secret, new_secret
@@ -55,13 +55,11 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 @dataclass(frozen=True)
 class TokenCheck:
-    """The outcome of presenting a token: its owner and token, or why it is refused."""
+    """The outcome of presenting a token: the token, or None with the reason its owner should
+    hear (empty for an unknown or revoked token, which says nothing about the account)."""
 
     token: ApiToken | None
     refusal: str = ""
-
-
-TOKEN_UNKNOWN = "The token is unknown or revoked."  # noqa: S105 - a message, not a secret
 
 
 def api_token_authenticate(secret: str) -> TokenCheck:
@@ -76,10 +74,10 @@ def api_token_authenticate(secret: str) -> TokenCheck:
         .first()
     )
     if token is None:
-        return TokenCheck(None, TOKEN_UNKNOWN)
+        return TokenCheck(None)
     now = timezone.now()
     if token.expires_at <= now:
-        expired = timezone.localtime(token.expires_at).strftime("%-d %b %Y %H:%M %Z")
+        expired = dateformat.format(timezone.localtime(token.expires_at), "j M Y H:i T")
         return TokenCheck(
             None,
             f"This token expired on {expired}. Create a new one under Account → API tokens.",

@@ -19,7 +19,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from tandem.accounts.models import User
-from tandem.accounts.services import TOKEN_UNKNOWN, api_token_authenticate
+from tandem.accounts.services import api_token_authenticate
 from tandem.identity.mfa import MFA_ENROLMENT_MISSING, mfa_enrolment_missing
 
 # Methods a read-only token may use: they change nothing.
@@ -33,7 +33,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         check = api_token_authenticate(token)
         if check.token is None:
-            if check.refusal != TOKEN_UNKNOWN:
+            if check.refusal:
                 raise HttpError(401, check.refusal)
             return None  # the browser's session may still answer
         user = check.token.user
