@@ -50,3 +50,20 @@ def test_the_demo_command_loads_once_and_then_reuses_the_data(db):
     call_command("demo", no_serve=True, stdout=second)
     assert "Using the existing demo data" in second.getvalue()
     assert Enrollment.objects.count() == count
+
+
+def test_the_demo_operator_needs_the_published_second_factor(db):
+    output = io.StringIO()
+    call_command("demo", no_serve=True, stdout=output)
+    assert demo.DEMO_OPERATOR_TOTP_SECRET in output.getvalue()
+    assert "tandem demo-code" in output.getvalue()
+    client = Client()
+    signed = client.post(
+        reverse("account_login"), {"login": demo.OPERATOR_EMAIL, "password": demo.DEMO_PASSWORD}
+    )
+    assert signed["Location"] == reverse("mfa_authenticate")
+    assert client.get("/admin/").status_code == 302
+    code = io.StringIO()
+    call_command("demo_code", stdout=code)
+    client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
+    assert client.get("/admin/").status_code == 200
