@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
+from tandem.accounts.api import router as accounts_router
 from tandem.core.api import BrowserSessionAuth, TandemAPI, TokenAuth
 from tandem.programs.api import router as programs_router
 from tandem.rounds.api import router as rounds_router
@@ -36,3 +37,4 @@ api.add_router("/", workspace_router)
 api.add_router("/", wellbeing_router)
 api.add_router("/", rounds_router)
 api.add_router("/", surveys_router)
+api.add_router("/", accounts_router)

@@ -11,6 +11,7 @@ import sys
 
 VERBS = {
     "demo": "load the demo institution and serve it on http://127.0.0.1:8000",
+    "demo-code": "print the demo operator's current two-factor code (local demo only)",
     "serve": "serve Tandem with gunicorn",
     "worker": "run background tasks (reminders, emails, large match runs, exports)",
     "import-roster": "import a roster CSV into a cohort (all rows or none)",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tandem.api import api
+from tandem.identity.views import admin_password_change, admin_sign_in
 from tandem.programs.urls import participant_urlpatterns
 from tandem.programs.views.participant import home
 from tandem.workspace.urls import staff_urlpatterns as workspace_staff_urlpatterns
@@ -27,5 +28,8 @@ urlpatterns = [
     path("account/institution/", include("tandem.identity.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    # The admin signs in and changes passwords through the site's own pages (second factor).
+    path("admin/login/", admin_sign_in, name="admin_sign_in"),
+    path("admin/password_change/", admin_password_change, name="admin_password_change"),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,8 @@ from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Enrollment, Profile, Program, ProgramRole
 
 PASSWORD = "correct horse battery staple"
+# The authenticator-app secret of every operator the factory makes (operators must use MFA).
+OPERATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,6 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Operators get an authenticator app (OPERATOR_TOTP_SECRET) unless ``totp=False``."""
+        wanted = extracted if extracted is not None else (obj.is_superuser or obj.is_staff)
+        if create and wanted:
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(obj, OPERATOR_TOTP_SECRET)
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):

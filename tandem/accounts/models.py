@@ -13,6 +13,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised whenever sign-in security changes (password, second factor, institutional link):
+    # it is part of the session hash, so every session signed in before the change ends.
+    sign_in_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -71,24 +75,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (of the password hash), plus the sign-in generation."""
+        if not self.sign_in_generation:
+            # Unchanged for accounts whose sign-in security never changed: no session ends
+            # merely because this field exists.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "tandem.accounts.User.session_auth_hash",
+            f"{self.password}:{self.sign_in_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 class ApiToken(models.Model):
-    """A personal token for the API, stored only as a SHA-256 hash and shown once."""
+    """A personal token for the API, stored only as a SHA-256 hash and shown once.
+
+    Every token expires, and carries a scope: read-only tokens may only read. No token, of
+    either scope, manages tokens or changes how its owner signs in.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, help_text="First characters, to recognise a token.")
     key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["read", "read_write"]), name="api_token_scope_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == self.Scope.READ

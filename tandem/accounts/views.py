@@ -23,7 +23,12 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
-        _, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _, new_secret = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            lifetime_days=form.cleaned_data["lifetime_days"],
+        )
         form = ApiTokenForm()
     return render(
         request,

@@ -20,17 +20,40 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tandem.accounts.models import User
 from tandem.accounts.services import api_token_authenticate
-from tandem.identity.mfa import mfa_enrolment_missing
+from tandem.identity.mfa import MFA_ENROLMENT_MISSING, mfa_enrolment_missing
+
+# Methods a read-only token may use: they change nothing.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
+    """A personal bearer token: refused when unknown, revoked or expired (401); allowed to
+    read only when its scope is read-only, and nothing while its owner must enrol MFA (403)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(token)
-        if user is not None and mfa_enrolment_missing(user):
-            return None  # staff of a program that requires MFA must enrol before using tokens
-        if user is not None:
-            request.user = user
+        check = api_token_authenticate(token)
+        if check.token is None:
+            if check.refusal:
+                raise HttpError(401, check.refusal)
+            return None  # the browser's session may still answer
+        user = check.token.user
+        if mfa_enrolment_missing(user):
+            raise HttpError(403, MFA_ENROLMENT_MISSING)
+        if check.token.read_only and request.method not in READ_METHODS:
+            raise HttpError(403, "This token is read-only: it may read but not change anything.")
+        request.user = user
+        request.api_token = check.token  # type: ignore[attr-defined]
         return user
+
+
+class TokenRefused(HttpBearer):
+    """For operations that manage tokens or sign-in security: a bearer token, of any scope,
+    is refused outright (403); only the signed-in browser, with CSRF, may use them."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        raise HttpError(
+            403, "API tokens cannot manage tokens or sign-in security; sign in to the site."
+        )
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -58,9 +81,9 @@ class ErrorOut(Schema):
 # validation (422). Documenting them lets clients, and the schema fuzz test, rely on them.
 ERROR_DESCRIPTIONS = {
     400: "The body is not a JSON object, or its text holds a NUL character.",
-    401: "Not signed in, or the token is unknown or revoked.",
+    401: "Not signed in, or the token is unknown, revoked or expired.",
     403: "Refused: two-factor enrolment, the CSRF token, a signed agreement or an open "
-    "partnership is missing, or the role does not allow it.",
+    "partnership is missing, the token is read-only, or the role does not allow it.",
     404: "Nothing of that name that you may see.",
     422: "The request's parameters or body are not valid.",
 }

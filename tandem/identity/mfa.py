@@ -1,7 +1,8 @@
-"""The MFA policy: a program may require a second factor of its coordinators and researchers.
+"""The MFA policy: operators always need a second factor, and a program may require one of its
+coordinators and researchers.
 
-Participants are never forced; staff of such a program must enrol an authenticator app or a
-security key before they reach any page or API endpoint.
+Participants are never forced; operators, and staff of such a program, must enrol an
+authenticator app or a security key before they reach any page or API endpoint.
 """
 
 from __future__ import annotations
@@ -15,11 +16,21 @@ from tandem.core import crypto
 from tandem.programs.models import ProgramRole
 
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+MFA_ENROLMENT_MISSING = (
+    "Two-factor authentication is required for your role; set it up under /accounts/2fa/ first."
+)
+
+
+def is_operator(user: Any) -> bool:
+    """Operators run the instance: superusers, and anyone else the admin site lets in."""
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "is_staff", False))
 
 
 def mfa_required_for(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
+    if is_operator(user):
+        return True
     return ProgramRole.objects.filter(user=user, program__require_mfa_for_staff=True).exists()
 
 

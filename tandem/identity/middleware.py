@@ -1,7 +1,7 @@
-"""Request-time identity rules: session timeouts and the staff MFA requirement.
+"""Request-time identity rules: session timeouts and the operator and staff MFA requirement.
 
-Both act on the server: an expired session is deleted, and staff who must enrol a second
-factor are sent to enrol before any other page answers them.
+Both act on the server: an expired session is deleted, and operators and staff who must enrol
+a second factor are sent to enrol before any other page (the admin included) answers them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-from tandem.identity.mfa import mfa_enrolment_missing
+from tandem.identity.mfa import MFA_ENROLMENT_MISSING, is_operator, mfa_enrolment_missing
 from tandem.identity.sessions import session_expiry_reason, session_touch
 
 TIMEOUT_MESSAGES = {
@@ -39,6 +39,18 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+def _why_mfa(user: object) -> str:
+    if is_operator(user):
+        return (
+            "Operators must use two-factor authentication. Set up an authenticator app "
+            "(or a security key) to continue."
+        )
+    return (
+        "Your program requires two-factor authentication for coordinators and "
+        "researchers. Set up an authenticator app (or a security key) to continue."
+    )
+
+
 class RequireStaffMfaMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,14 +62,7 @@ class RequireStaffMfaMiddleware:
             and mfa_enrolment_missing(request.user)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": "Your program requires two-factor authentication; enrol first."},
-                    status=403,
-                )
-            messages.warning(
-                request,
-                "Your program requires two-factor authentication for coordinators and "
-                "researchers. Set up an authenticator app (or a security key) to continue.",
-            )
+                return JsonResponse({"detail": MFA_ENROLMENT_MISSING}, status=403)
+            messages.warning(request, _why_mfa(request.user))
             return redirect("mfa_activate_totp")
         return self.get_response(request)

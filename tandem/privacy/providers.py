@@ -42,7 +42,9 @@ def account_data(user: User) -> dict[str, Any]:
             {
                 "name": token.name,
                 "starts_with": token.prefix,
+                "scope": token.scope,
                 "created_at": _when(token.created_at),
+                "expires_at": _when(token.expires_at),
                 "last_used_at": _when(token.last_used_at),
                 "revoked_at": _when(token.revoked_at),
             }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+import time
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -29,6 +30,9 @@ COORDINATOR_EMAIL = "coordinator@example.org"
 PARTICIPANT_EMAIL = "resident@example.org"
 RESEARCHER_EMAIL = "researcher@example.org"
 OPERATOR_EMAIL = "operator@example.org"
+# Operators must use a second factor: the demo operator's authenticator-app secret is
+# published with the demo logins (README), so evaluators can add it to any app.
+DEMO_OPERATOR_TOTP_SECRET = "TANDEMDEMOOPERATORTOTPSECRETABCD"  # noqa: S105 - local demo only
 
 FIRST_NAMES = [
     "Alex",
@@ -268,7 +272,7 @@ def load_demo(*, seed: int = 2026) -> Program:
     )
     researcher = _user(RESEARCHER_EMAIL, "Robin Achebe")
     services.role_grant(program=program, user=researcher, role=ProgramRole.Role.RESEARCHER)
-    _user(OPERATOR_EMAIL, "Ops Admin", operator=True)
+    demo_operator_mfa_ensure(_user(OPERATOR_EMAIL, "Ops Admin", operator=True))
     today = timezone.localdate()
     cohort = services.cohort_create(
         program=program,
@@ -331,6 +335,25 @@ def _evaluator_lines(
                 other=users[resident.email],
                 reason=Exclusion.Reason.EVALUATOR,
             )
+
+
+def demo_operator_mfa_ensure(operator: User | None = None) -> None:
+    """Give the demo operator the published authenticator-app secret, once."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    operator = operator or User.objects.filter(email=OPERATOR_EMAIL).first()
+    if operator is None:
+        return
+    if not Authenticator.objects.filter(user=operator, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(operator, DEMO_OPERATOR_TOTP_SECRET)
+
+
+def demo_operator_code() -> str:
+    """The demo operator's current six-digit code, for evaluators without an app."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_OPERATOR_TOTP_SECRET, int(time.time()) // 30))
 
 
 def demo_exists() -> bool:

@@ -51,7 +51,9 @@ def test_a_revoked_token_no_longer_works(cast):
 
 def test_the_token_page_shows_a_new_secret_once(cast, client_for):
     client = client_for(cast.alice)
-    created = client.post(reverse("accounts:api_tokens"), {"name": "laptop"})
+    created = client.post(
+        reverse("accounts:api_tokens"), {"name": "laptop", "scope": "read", "lifetime_days": 90}
+    )
     token = ApiToken.objects.get(user=cast.alice)
     secret = created.context["new_secret"]
     assert secret.startswith(token.prefix)

@@ -129,7 +129,9 @@ def test_a_bearer_token_of_unenrolled_staff_is_refused_once_mfa_is_required(cast
     headers = {"Authorization": f"Bearer {secret}"}
     assert Client().get("/api/v1/me", headers=headers).status_code == 200
     require_mfa(cast.program)
-    assert Client().get("/api/v1/me", headers=headers).status_code == 401
+    refused = Client().get("/api/v1/me", headers=headers)
+    assert refused.status_code == 403
+    assert "Two-factor authentication is required" in refused.json()["detail"]
 
 
 def test_the_coordinator_turns_the_requirement_on_in_the_program_settings(cast, client_for):

@@ -73,3 +73,20 @@ def test_the_demo_links_in_emails_point_where_it_serves(db, settings, monkeypatc
     )
     call_command("demo", no_serve=True, addrport="127.0.0.1:8123", stdout=io.StringIO())
     assert settings.BASE_URL == "http://127.0.0.1:8123"
+
+
+def test_the_demo_operator_needs_the_published_second_factor(db):
+    output = io.StringIO()
+    call_command("demo", no_serve=True, stdout=output)
+    assert demo.DEMO_OPERATOR_TOTP_SECRET in output.getvalue()
+    assert "tandem demo-code" in output.getvalue()
+    client = Client()
+    signed = client.post(
+        reverse("account_login"), {"login": demo.OPERATOR_EMAIL, "password": demo.DEMO_PASSWORD}
+    )
+    assert signed["Location"] == reverse("mfa_authenticate")
+    assert client.get("/admin/").status_code == 302
+    code = io.StringIO()
+    call_command("demo_code", stdout=code)
+    client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
+    assert client.get("/admin/").status_code == 200

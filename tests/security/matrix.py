@@ -26,7 +26,7 @@ SIGNED_IN = ROLES[1:]
 # still checks that each answers an anonymous visitor with its sign-in page.
 EXEMPT_PREFIXES = {
     "accounts/": "/accounts/login/",
-    "admin/": "/admin/login/",
+    "admin/": "/accounts/login/",  # the admin signs in through the site's own sign-in
 }
 API_PREFIX = "api/v1/"
 # Pages under the API prefix that are not operations of its schema.
@@ -456,6 +456,8 @@ MEETING = {"starts_at": "2031-01-01T10:00:00", "timezone": "UTC"}
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/me"): Operation(expect=api(200)),
     ("GET", "/api/v1/me/profiles"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/tokens"): Operation(expect=api(200)),
+    ("POST", "/api/v1/me/tokens"): Operation(body={"name": "matrix"}, expect=api(201)),
     ("GET", "/api/v1/me/profiles/{program_slug}"): Operation(
         params=lambda w: {"program_slug": w.cast.program.slug},
         expect=api_only(MEMBERS_OF_PROGRAM),

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if demo.demo_exists():
             self.stdout.write("Using the existing demo data.")
+            demo.demo_operator_mfa_ensure()
         else:
             self.stdout.write("Loading the demo institution (about 80 participants)…")
             demo.load_demo()
@@ -37,6 +38,9 @@ class Command(BaseCommand):
             + f"  participant: {demo.PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD}\n"
             + f"  researcher:  {demo.RESEARCHER_EMAIL} / {demo.DEMO_PASSWORD}\n"
             + f"  operator:    {demo.OPERATOR_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            + "               then an authenticator-app code: add the secret "
+            + f"{demo.DEMO_OPERATOR_TOTP_SECRET} to any authenticator app,\n"
+            + "               or print the current code with `tandem demo-code`\n"
             + "The demo logins are for local evaluation only.\n"
         )
         if not options["no_serve"]:
