@@ -12,3 +12,9 @@ class ResearchConfig(AppConfig):
         from tandem.research.personal_data import register_personal_data
 
         register_personal_data()
+
+        # The evaluation report compares the study's arms; outcomes never imports research.
+        from tandem.outcomes.groups import register_study_provider
+        from tandem.research.evaluation import study_design_for
+
+        register_study_provider(study_design_for)
