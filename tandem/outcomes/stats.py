@@ -302,12 +302,16 @@ def restricted_mean(
     durations: Sequence[float], events: Sequence[bool], horizon: float
 ) -> RestrictedMean | None:
     """Restricted mean survival time: the area under the Kaplan–Meier curve up to ``horizon``
-    (months retained, on average, out of the first ``horizon``), with its usual variance."""
+    (months retained, on average, out of the first ``horizon``), with its usual variance.
+    None when nobody is followed to the horizon or nobody left before it."""
     spans = np.asarray(durations, dtype=float)
     happened = np.asarray(events, dtype=bool)
     if not np.count_nonzero(spans >= horizon):
         return None
     table = _event_table(spans, happened, horizon)
+    if not table:
+        # Nobody left before the horizon: the usual variance is 0, which no interval can use.
+        return None
     knots = [0.0, *(time for time, _, _ in table), horizon]
     levels = [1.0]
     for _, at_risk, count in table:
@@ -453,7 +457,8 @@ def compare_rates(
 
     Counts compatible with Poisson keep the exact intervals (Garwood per group; the exact
     conditional interval for the ratio). Overdispersed counts get a quasi-Poisson model with
-    robust (HC1) standard errors and a t quantile on n − 2 degrees of freedom.
+    robust (HC1) standard errors (or the Pearson-scaled ones, whichever is larger) and a t
+    quantile on n − 2 degrees of freedom.
     """
     from scipy.stats import chi2
 
@@ -487,8 +492,12 @@ def compare_rates(
         sm.add_constant(exposed),
         family=sm.families.Poisson(),
         offset=np.log(np.concatenate([ya, yb])),
-    ).fit(cov_type="HC1")
-    coefficient, error = float(model.params[1]), float(model.bse[1])
+    )
+    robust = model.fit(cov_type="HC1")
+    # The larger of the sandwich and the quasi-Poisson (Pearson-scaled) errors: the sandwich
+    # alone runs a little narrow in groups of a few dozen with very skewed counts.
+    error = max(float(robust.bse[1]), float(model.fit(scale="X2").bse[1]))
+    coefficient = float(robust.params[1])
     spread = _t_quantile(len(observed) - 2) * error
     ratio = Estimate(
         math.exp(coefficient), math.exp(coefficient - spread), math.exp(coefficient + spread)
