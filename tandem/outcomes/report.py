@@ -22,10 +22,12 @@ from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
 from tandem.outcomes import stats
 from tandem.outcomes.followup import Person, Record, follow_up
 from tandem.outcomes.groups import Design, StudyDesign, evaluation_design
+from tandem.outcomes.models import ReportVersion
 from tandem.programs.models import Cohort
 
 TIME_POINTS_MONTHS = (0, 6, 12, 18, 24, 36, 48, 60)
 DIFFERENCE_MONTHS = (12, 24)  # retention differences; the restricted mean up to the later
+RESTRICTED_MEAN_MONTHS = 24
 CALIBRATED_GROUP = 20  # the benchmark shows calibrated intervals from this size per group
 FEW_EVENTS = 5
 
@@ -285,6 +287,14 @@ def evaluation_report(
     return report
 
 
+def saved_report(version: ReportVersion) -> EvaluationReport:
+    """A saved version regenerated: its own end of follow-up and its own fixed groups."""
+    report = evaluation_report(version.cohort, as_of=version.as_of, frozen=version.membership)
+    report.version = version.number
+    report.saved_at = version.saved_at
+    return report
+
+
 def analyse(analysis: Analysis, *, adjust: bool = True) -> None:
     """Fill in every estimate from the two groups (both must be reportable)."""
     _retention(analysis, adjust=adjust)
@@ -361,7 +371,10 @@ def _retention(analysis: Analysis, *, adjust: bool) -> None:
         [p.left for p in b.people],
     )
     analysis.hazard_ratio = stats.hazard_ratio(durations, events, exposed, check=True)
-    horizon = max((months for months in DIFFERENCE_MONTHS if months <= longest), default=None)
+    # The restricted mean runs to the last time point both groups reach, at most 24 months.
+    horizon = max(
+        (months for months in points if 0 < months <= RESTRICTED_MEAN_MONTHS), default=None
+    )
     if horizon is not None:
         means = [
             stats.restricted_mean(

@@ -318,6 +318,63 @@ def test_the_report_gives_a_hazard_ratio_retention_differences_and_a_restricted_
     assert report.hazard_ratio_adjusted is not None
     assert report.restricted_mean is not None
     horizon, difference = report.restricted_mean
-    assert horizon == 12
+    assert horizon == 18  # the last time point both groups reach
     assert difference.lower < difference.value < difference.upper
     assert [months for months, _ in report.retention_differences] == [12]
+
+
+def _figures(report):
+    return (
+        report.participants.n,
+        report.comparison.n,
+        report.publication_ratio,
+        report.grant_ratio,
+        report.hazard_ratio,
+        report.retention_differences,
+    )
+
+
+def test_importing_people_into_a_later_cohort_leaves_a_saved_report_unchanged(evaluated, cast):
+    from tandem.outcomes.models import ReportVersion
+    from tandem.outcomes.report import saved_report
+    from tandem.outcomes.services import report_version_save
+    from tandem.programs import services as program_services
+
+    cohort, _, _ = evaluated
+    saved = report_version_save(cohort=cohort, by=cast.coord)
+    before = _figures(saved_report(saved))
+    later = program_services.cohort_create(
+        program=cast.program,
+        name="Next year",
+        slug="next-year",
+        starts_on=timezone.localdate() + dt.timedelta(days=30),
+        ends_on=timezone.localdate() + dt.timedelta(days=400),
+        mode="pairs",
+    )
+    newcomers = [factories.participant(later) for _ in range(3)]
+    for user in newcomers:
+        services.publication_record(
+            profile=user.profiles.get(program=cast.program), title="New", year=2020
+        )
+
+    assert _figures(saved_report(ReportVersion.objects.get(pk=saved.pk))) == before
+    # The live report does not take them either: they joined after the landmark.
+    live = evaluation_report(cohort)
+    assert {user.pk for user in newcomers}.isdisjoint(p.user_id for p in live.comparison.people)
+    assert _figures(live) == before
+    assert saved.number == 1
+    assert report_version_save(cohort=cohort).number == 2
+    assert "Saved version 1" in saved.html
+
+
+def test_the_report_command_saves_and_regenerates_a_version(evaluated, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    cohort, _, _ = evaluated
+    out = tmp_path / "saved.html"
+    call_command("report", cohort=cohort.slug, save=True, out=out, stdout=io.StringIO())
+    again = tmp_path / "again.html"
+    call_command("report", cohort=cohort.slug, saved_version=1, out=again, stdout=io.StringIO())
+    assert "Saved version 1" in again.read_text()
