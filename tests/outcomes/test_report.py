@@ -15,6 +15,7 @@ from tandem.outcomes.followup import add_months, year_share
 from tandem.outcomes.groups import NON_PARTICIPANTS, evaluation_design
 from tandem.outcomes.report import evaluation_report, pre_post_scores, register_survey_provider
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.programs.models import Enrollment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -378,3 +379,61 @@ def test_the_report_command_saves_and_regenerates_a_version(evaluated, tmp_path)
     again = tmp_path / "again.html"
     call_command("report", cohort=cohort.slug, saved_version=1, out=again, stdout=io.StringIO())
     assert "Saved version 1" in again.read_text()
+
+
+@pytest.fixture
+def randomised(cast):
+    """A randomised study of 48 consenting people, started 14 months ago; the matched-now arm
+    was paired on the first day, and one person of each arm later withdrew research consent."""
+    from tandem.research.models import Arm, ResearchConsent, StudyAllocation
+    from tandem.research.services import research_consent_record, study_randomise
+    from tests.research.helpers import crowd, protocol_for
+
+    cohort = cast.cohort
+    crowd(cohort, [("PGY1", "Surgery", "Riverside"), ("PGY2", "Pediatrics", "Riverside")] * 24)
+    protocol = protocol_for(cohort)
+    study_randomise(protocol=protocol)
+    cohort.starts_on = timezone.localdate() - dt.timedelta(days=430)
+    cohort.save(update_fields=["starts_on"])
+    Enrollment.objects.filter(cohort=cohort).update(
+        enrolled_at=dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    )
+    matched = list(
+        StudyAllocation.objects.filter(protocol=protocol, arm=Arm.MATCHED_NOW).select_related(
+            "user"
+        )
+    )
+    users = [allocation.user for allocation in matched]
+    for first, second in zip(users[::2], users[1::2], strict=False):
+        factories.partnership(cohort, [first, second])
+    began = dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    Partnership.objects.filter(cohort=cohort).update(activated_at=began)
+    PartnershipMember.objects.filter(cohort=cohort).update(joined_at=began)
+    for arm in (Arm.MATCHED_NOW, Arm.WAITLIST):
+        leaver = StudyAllocation.objects.filter(protocol=protocol, arm=arm).first().user
+        research_consent_record(
+            protocol=protocol, user=leaver, decision=ResearchConsent.Decision.WITHDRAWN
+        )
+    return cohort, protocol
+
+
+def test_a_randomised_report_analyses_everyone_randomised_with_a_flow_diagram(
+    randomised, cast, client_for
+):
+    from tandem.research.evaluation import protocol_sha256
+
+    cohort, protocol = randomised
+    report = evaluation_report(cohort)
+    assert report.randomised
+    assert (report.participants.n, report.comparison.n) == (24, 24)
+    flow = {row.label: row.counts for row in report.flow}
+    assert flow["Randomised"] == (24, 24)
+    assert flow["Withdrew research consent later"] == (None, None)  # 1 each: suppressed
+    assert flow["Analysed (intention to treat)"] == (24, 24)
+    assert report.per_protocol is not None
+    assert report.study.protocol_sha256 == protocol_sha256(protocol)
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.rhea).get(url).content.decode()
+    assert "Flow of people through the randomised study" in body
+    assert protocol_sha256(protocol) in body
+    assert "Per protocol (secondary)" in body
