@@ -165,6 +165,11 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
             "publication_rates": rate_rows(report.publication_rates),
             "publication_ratio": estimate_number(report.publication_ratio),
             "publication_method": report.publications.method if report.publications else "",
+            "publication_ratio_adjusted": (
+                estimate_number(report.publication_ratio_adjusted)
+                if report.publication_ratio_adjusted
+                else None
+            ),
             "grant_rates": rate_rows(report.grant_rates),
             "grant_ratio": estimate_number(report.grant_ratio),
             "grant_method": report.grants.method if report.grants else "",

@@ -167,6 +167,7 @@ class Analysis:
     promotion_hazard_ratio_adjusted: stats.HazardRatio | None = None
     publications: stats.RateComparison | None = None
     publication_rates: list[RateRow] = field(default_factory=list)
+    publication_ratio_adjusted: stats.Estimate | None = None
     grants: stats.RateComparison | None = None
     grant_rates: list[RateRow] = field(default_factory=list)
     power: stats.Power | None = None
@@ -300,6 +301,17 @@ def analyse(analysis: Analysis, *, adjust: bool = True) -> None:
     _retention(analysis, adjust=adjust)
     _promotion(analysis, adjust=adjust)
     analysis.publications, analysis.publication_rates = _rates(analysis, "publications")
+    if adjust:
+        people = [*analysis.participants.people, *analysis.comparison.people]
+        covariates, _, _ = _adjustment(analysis)
+        if analysis.randomised and any(person.stratum for person in people):
+            covariates["stratum"] = [person.stratum or "none" for person in people]
+        analysis.publication_ratio_adjusted = stats.adjusted_rate_ratio(
+            [person.publications for person in people],
+            [person.person_years for person in people],
+            [index < analysis.participants.n for index in range(len(people))],
+            covariates,
+        )
     analysis.grants, analysis.grant_rates = _rates(analysis, "grants")
     _power(analysis)
     _warnings(analysis)

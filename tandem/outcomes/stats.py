@@ -511,3 +511,52 @@ def _exact_rate(total: float, exposure: float) -> Estimate:
     exact = poisson_rate(round(total), exposure)
     value = total / exposure
     return Estimate(value, min(exact.lower, value), max(exact.upper, value))
+
+
+def adjusted_rate_ratio(
+    counts: Sequence[float],
+    years: Sequence[float],
+    exposed: Sequence[bool],
+    covariates: Mapping[str, Sequence[str]],
+) -> Estimate | None:
+    """Rate ratio of ``exposed`` adjusted for categorical ``covariates``: a Poisson GLM with
+    person-years as offset and the larger of robust (HC1) and Pearson-scaled errors, as in
+    ``compare_rates``. None when a group has no events or the model cannot be fitted."""
+    import warnings
+
+    import pandas as pd
+    import statsmodels.api as sm
+
+    observed = np.asarray(counts, dtype=float)
+    arm = np.asarray(exposed, dtype=bool)
+    if observed[arm].sum() <= 0 or observed[~arm].sum() <= 0:
+        return None
+    design = pd.DataFrame({"exposed": arm.astype(float)})
+    for name, values in covariates.items():
+        dummies = pd.get_dummies(
+            pd.Series(list(values), name=name), prefix=name, drop_first=True, dtype=float
+        )
+        for column in dummies.columns:
+            if 2 <= dummies[column].sum() <= len(dummies) - 2:
+                design[column] = dummies[column].to_numpy()
+    model = sm.GLM(
+        observed,
+        sm.add_constant(design, has_constant="add"),
+        family=sm.families.Poisson(),
+        offset=np.log(np.asarray(years, dtype=float)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            robust = model.fit(cov_type="HC1")
+            scaled = model.fit(scale="X2")
+        except Exception:  # statsmodels raises several kinds when it cannot converge
+            return None
+    error = max(float(robust.bse["exposed"]), float(scaled.bse["exposed"]))
+    coefficient = float(robust.params["exposed"])
+    if not math.isfinite(error) or error <= 0:
+        return None
+    spread = _t_quantile(len(observed) - int(design.shape[1]) - 1) * error
+    return Estimate(
+        math.exp(coefficient), math.exp(coefficient - spread), math.exp(coefficient + spread)
+    )

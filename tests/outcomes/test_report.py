@@ -317,6 +317,7 @@ def test_the_report_gives_a_hazard_ratio_retention_differences_and_a_restricted_
     assert ratio.estimate.lower < ratio.estimate.value < ratio.estimate.upper
     assert ratio.proportional is not None
     assert report.hazard_ratio_adjusted is not None
+    assert report.adjusted_for == "career stage and specialty"
     assert report.restricted_mean is not None
     horizon, difference = report.restricted_mean
     assert horizon == 18  # the last time point both groups reach

@@ -134,3 +134,32 @@ def test_the_mean_change_interval_uses_the_t_distribution():
     assert change.mean == pytest.approx(2.5)
     assert change.lower == pytest.approx(0.445740, abs=1e-5)
     assert change.upper == pytest.approx(4.554260, abs=1e-5)
+
+
+def test_an_adjusted_rate_ratio_removes_the_confounding_of_career_stage():
+    # Stage A publishes 2 a year and stage B 0.5, in both arms; participants are mostly A.
+    # Crude: (20·2 + 2) / 24 = 1.75 against (5·2 + 10) / 25 = 0.8, a ratio of 2.19.
+    # Within each stage the rates are equal, so the adjusted ratio is exactly 1.
+    counts = [2.0] * 20 + [1.0, 0.0] * 2 + [2.0] * 5 + [1.0, 0.0] * 10
+    stages = ["A"] * 20 + ["B"] * 4 + ["A"] * 5 + ["B"] * 20
+    exposed = [True] * 24 + [False] * 25
+    years = [1.0] * 49
+    crude = stats.compare_rates(counts[:24], years[:24], counts[24:], years[24:])
+    assert crude.ratio.value == pytest.approx(1.75 / 0.8)
+    adjusted = stats.adjusted_rate_ratio(counts, years, exposed, {"stage": stages})
+    assert adjusted is not None
+    assert adjusted.value == pytest.approx(1.0, abs=1e-6)
+    assert adjusted.lower < 1 < adjusted.upper
+
+
+def test_overdispersed_counts_get_a_robust_interval_wider_than_the_exact_one():
+    # Half the people publish nothing and half publish 6: far more spread than Poisson.
+    counts_a = [0.0, 6.0] * 15
+    counts_b = [0.0, 4.0] * 15
+    years = [1.0] * 30
+    rates = stats.compare_rates(counts_a, years, counts_b, years)
+    assert rates.overdispersed
+    assert rates.method == "robust"
+    exact = stats.rate_ratio(90, 30.0, 60, 30.0)
+    assert rates.ratio.value == pytest.approx(1.5)
+    assert rates.ratio.upper - rates.ratio.lower > exact.upper - exact.lower
