@@ -244,12 +244,10 @@ def _event_table(
     durations: np.ndarray, events: np.ndarray, until: float
 ) -> list[tuple[float, int, int]]:
     """(time, number at risk, number of events) at each event time up to ``until``."""
-    rows = []
-    for time in np.unique(durations[events & (durations <= until)]):
-        at_risk = int(np.count_nonzero(durations >= time))
-        happened = int(np.count_nonzero(events & (durations == time)))
-        rows.append((float(time), at_risk, happened))
-    return rows
+    times, counts = np.unique(durations[events & (durations <= until)], return_counts=True)
+    ordered = np.sort(durations)
+    at_risk = len(ordered) - np.searchsorted(ordered, times, side="left")
+    return list(zip(times.tolist(), at_risk.tolist(), counts.tolist(), strict=True))
 
 
 def wilson(proportion: float, n: float) -> tuple[float, float]:
@@ -320,12 +318,13 @@ def restricted_mean(
         level * (after - before)
         for level, before, after in zip(levels, knots[:-1], knots[1:], strict=True)
     ]
-    area = sum(pieces)
+    area = float(sum(pieces))
+    # The area beyond each event time, summed from the horizon backwards.
+    beyond = np.cumsum(pieces[::-1])[::-1]
     variance = 0.0
     for index, (_, at_risk, count) in enumerate(table):
-        beyond = sum(pieces[index + 1 :])
         if at_risk > count:
-            variance += beyond * beyond * count / (at_risk * (at_risk - count))
+            variance += beyond[index + 1] ** 2 * count / (at_risk * (at_risk - count))
     return RestrictedMean(horizon, area, variance)
 
 

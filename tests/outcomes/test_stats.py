@@ -163,3 +163,26 @@ def test_overdispersed_counts_get_a_robust_interval_wider_than_the_exact_one():
     exact = stats.rate_ratio(90, 30.0, 60, 30.0)
     assert rates.ratio.value == pytest.approx(1.5)
     assert rates.ratio.upper - rates.ratio.lower > exact.upper - exact.lower
+
+
+def test_the_restricted_mean_matches_lifelines_and_its_variance_a_hand_worked_sum():
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import restricted_mean_survival_time
+
+    durations = [2.0, 3.0, 3.0, 5.0, 7.0, 8.0, 11.0, 12.0, 12.0, 12.0]
+    events = [True, False, True, True, False, True, True, False, False, False]
+    mine = stats.restricted_mean(durations, events, 12.0)
+    fitter = KaplanMeierFitter().fit(durations, events)
+    area, spread = restricted_mean_survival_time(fitter, 12.0, return_variance=True)
+    assert mine is not None
+    assert mine.value == pytest.approx(float(area), rel=1e-6)
+    # Σ A_j² d_j / (n_j (n_j − d_j)), A_j the area from event time j to 12:
+    #  t=2: 6.614286² / (10·9); t=3: 5.714286² / (9·8); t=5: 4.114286² / (7·6);
+    #  t=8: 2.057143² / (5·4); t=11: 0.411429² / (4·3)  → 1.568342.
+    assert mine.variance == pytest.approx(1.568342, abs=1e-5)
+    # Close to lifelines' variance of one person's restricted time over n (asymptotically equal).
+    assert mine.variance == pytest.approx(float(spread) / len(durations), rel=0.1)
+
+
+def test_no_restricted_mean_when_nobody_left_before_the_horizon():
+    assert stats.restricted_mean([24.0] * 20, [False] * 20, 12.0) is None
