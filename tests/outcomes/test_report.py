@@ -438,3 +438,14 @@ def test_a_randomised_report_analyses_everyone_randomised_with_a_flow_diagram(
     assert "Flow of people through the randomised study" in body
     assert protocol_sha256(protocol) in body
     assert "Per protocol (secondary)" in body
+
+
+def test_the_report_page_lists_saved_versions(evaluated, cast, client_for):
+    from tandem.outcomes.services import report_version_save
+
+    cohort, _, _ = evaluated
+    report_version_save(cohort=cohort)
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.rhea).get(url).content.decode()
+    assert "Saved versions" in body
+    assert "Version 1: saved" in body
