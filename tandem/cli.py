@@ -20,6 +20,8 @@ VERBS = {
     "export": "de-identified research export of a cohort (--cohort SLUG --format csv|redcap)",
     "report": "write a cohort's evaluation report as HTML (--cohort SLUG [--out FILE])",
     "import-outcomes": "import an outcomes CSV into a program (all rows or none)",
+    "summary-package": "write a cohort's de-identified evaluation summary (JSON) for pooling",
+    "meta": "pool summary packages from several sites (random effects, forest plots)",
     "tick": "queue due periodic jobs (for cron, when workers run with --no-schedule)",
     "rotate-keys": "re-encrypt private content under the newest field key",
     "backup": "back up the database; the encryption keys go to a separate file",

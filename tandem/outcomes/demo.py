@@ -64,7 +64,7 @@ def seed_outcomes(program: Program, *, seed: int = 2026) -> Cohort | None:
         program=program,
         name="First peer pairs",
         slug=PAST_COHORT_SLUG,
-        starts_on=today - dt.timedelta(days=760),
+        starts_on=today - dt.timedelta(days=850),
         ends_on=today - dt.timedelta(days=395),
         mode=Cohort.Mode.PAIRS,
         enrolment_open=False,
@@ -74,6 +74,16 @@ def seed_outcomes(program: Program, *, seed: int = 2026) -> Cohort | None:
     rng.shuffle(candidates)
     chosen = candidates[: (len(candidates) * 11 // 20) // 2 * 2]
     _pairs(cohort, chosen)
+    # Everyone else was on the roster too (and so in the program before the cohort began),
+    # but never paired: the comparison group of the cohort's evaluation.
+    for profile in candidates[len(chosen) :]:
+        program_services.enrollment_create(
+            cohort=cohort, user=profile.user, source=Enrollment.Source.ROSTER
+        )
+    Enrollment.objects.filter(cohort=cohort).update(
+        enrolled_at=dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+        - dt.timedelta(days=14)
+    )
     taking_part = {profile.pk for profile in chosen}
     for profile in profiles:
         rates = PARTICIPANT_RATES if profile.pk in taking_part else COMPARISON_RATES

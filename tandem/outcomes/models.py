@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from tandem.programs.models import Profile, Program
+from tandem.programs.models import Cohort, Profile, Program
 
 
 class Source(models.TextChoices):
@@ -197,3 +197,32 @@ class OutcomeImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ReportVersion(models.Model):
+    """A saved version of a cohort's evaluation report.
+
+    Who is in each group is fixed when it is saved (``membership``: user ids of participants
+    and comparison), with the end of follow-up, so regenerating it gives the same figures
+    however many people join the program afterwards. The rendered file is kept as saved.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="report_versions")
+    number = models.PositiveIntegerField()
+    as_of = models.DateField()
+    membership: Any = models.JSONField()
+    protocol_sha256 = models.CharField(max_length=64, blank=True)
+    html = models.TextField()
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["cohort", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="report_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation report of {self.cohort}, version {self.number}"

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core.suppression import SuppressedTable
 from tandem.outcomes import stats
-from tandem.outcomes.report import EvaluationReport
+from tandem.outcomes.report import Analysis, EvaluationReport, RateRow
 
 PRINT_CSS = Path(__file__).parent / "static" / "outcomes" / "report.css"
 
@@ -46,10 +46,54 @@ def estimate_number(estimate: stats.Estimate | None, digits: int = 2) -> str:
     )
 
 
-def p_value(result: stats.TestResult | None) -> str:
+def p_value(result: stats.TestResult | stats.HazardRatio | None) -> str:
     if result is None:
         return "—"
     return "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}"
+
+
+def hazard_ratio(ratio: stats.HazardRatio | None) -> str | None:
+    """The ratio with its interval and p-value; None when it cannot be estimated."""
+    if ratio is None:
+        return None
+    return f"{estimate_number(ratio.estimate)}, {p_value(ratio)}"
+
+
+def months_difference(estimate: stats.Estimate) -> str:
+    return f"{estimate.value:+.1f} months (95% CI {estimate.lower:.1f} to {estimate.upper:.1f})"
+
+
+def analysis_context(analysis: Analysis) -> dict[str, Any]:
+    """The estimates shared by the main (intention-to-treat) analysis and the per-protocol one."""
+    return {
+        "hazard_ratio": hazard_ratio(analysis.hazard_ratio),
+        "hazard_ratio_adjusted": hazard_ratio(analysis.hazard_ratio_adjusted),
+        "adjusted_for": analysis.adjusted_for,
+        "proportional": analysis.hazard_ratio.proportional if analysis.hazard_ratio else None,
+        "proportional_p": (
+            f"{analysis.hazard_ratio.check_p_value:.3f}"
+            if analysis.hazard_ratio and analysis.hazard_ratio.check_p_value is not None
+            else None
+        ),
+        "retention_differences": [
+            (months, estimate_percent(estimate, signed=True))
+            for months, estimate in analysis.retention_differences
+        ],
+        "restricted_mean": (
+            (f"{analysis.restricted_mean[0]:.0f}", months_difference(analysis.restricted_mean[1]))
+            if analysis.restricted_mean
+            else None
+        ),
+        "log_rank": analysis.log_rank,
+        "log_rank_p": p_value(analysis.log_rank),
+    }
+
+
+def rate_rows(rows: list[RateRow]) -> list[tuple[str, str, str, str]]:
+    return [
+        (row.label, f"{row.count:.1f}", f"{row.person_years:.1f}", estimate_number(row.rate))
+        for row in rows
+    ]
 
 
 def table_rows(table: SuppressedTable | None) -> list[dict[str, Any]]:
@@ -76,6 +120,8 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
         "program": cohort.program,
         "cohort": cohort,
         "group_sizes": table_rows(report.group_sizes),
+        "flow": report.flow,
+        "study": report.study,
     }
     if not report.analysable:
         return context
@@ -101,24 +147,35 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
                 }
                 for point in report.time_points
             ],
-            "log_rank": report.log_rank,
-            "log_rank_p": p_value(report.log_rank),
+            **analysis_context(report),
             "promotion_counts": table_rows(report.promotion_counts),
             "promotion": [
                 (group.label, estimate_percent(report.promotion.get(group.label)))
                 for group in report.groups
             ],
-            "promotion_difference": estimate_percent(report.promotion_difference, signed=True),
-            "publication_rates": [
-                (row.label, row.count, f"{row.person_years:.1f}", estimate_number(row.rate))
-                for row in report.publication_rates
-            ],
+            # None when withheld, so the page explains why rather than printing "—" with
+            # an interval's name after it.
+            "promotion_difference": (
+                estimate_percent(report.promotion_difference, signed=True)
+                if report.promotion_difference is not None
+                else None
+            ),
+            "promotion_hazard_ratio": hazard_ratio(report.promotion_hazard_ratio),
+            "promotion_hazard_ratio_adjusted": hazard_ratio(report.promotion_hazard_ratio_adjusted),
+            "publication_rates": rate_rows(report.publication_rates),
             "publication_ratio": estimate_number(report.publication_ratio),
-            "grant_rates": [
-                (row.label, row.count, f"{row.person_years:.1f}", estimate_number(row.rate))
-                for row in report.grant_rates
-            ],
+            "publication_method": report.publications.method if report.publications else "",
+            "publication_ratio_adjusted": (
+                estimate_number(report.publication_ratio_adjusted)
+                if report.publication_ratio_adjusted
+                else None
+            ),
+            "grant_rates": rate_rows(report.grant_rates),
             "grant_ratio": estimate_number(report.grant_ratio),
+            "grant_method": report.grants.method if report.grants else "",
+            "per_protocol": (
+                analysis_context(report.per_protocol) if report.per_protocol else None
+            ),
             "survey_rows": [
                 (
                     row.label,
@@ -135,6 +192,11 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
             ],
             "survey_difference": estimate_number(report.survey_difference),
             "power": report.power,
+            "power_baseline": (
+                (report.power_baseline[0], percent(report.power_baseline[1]))
+                if report.power_baseline
+                else None
+            ),
             "detectable_difference": (
                 f"{100 * report.detectable_retention_difference:.0f} percentage points"
                 if report.detectable_retention_difference is not None

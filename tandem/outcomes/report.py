@@ -20,14 +20,15 @@ from matplotlib.figure import Figure
 from tandem.core.charts import PALETTE, RC, Chart
 from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress_table
 from tandem.outcomes import stats
-from tandem.outcomes.groups import NON_PARTICIPANTS, comparison_groups
-from tandem.outcomes.models import Departure, Grant, Publication, RankChange
-from tandem.programs.models import Cohort, Profile
+from tandem.outcomes.followup import Person, Record, follow_up
+from tandem.outcomes.groups import Design, StudyDesign, evaluation_design
+from tandem.outcomes.models import ReportVersion
+from tandem.programs.models import Cohort
 
-DAYS_PER_MONTH = 365.25 / 12
-DAYS_PER_YEAR = 365.25
 TIME_POINTS_MONTHS = (0, 6, 12, 18, 24, 36, 48, 60)
-SMALL_GROUP = 30
+DIFFERENCE_MONTHS = (12, 24)  # retention differences; the restricted mean up to the later
+RESTRICTED_MEAN_MONTHS = 24
+CALIBRATED_GROUP = 20  # the benchmark shows calibrated intervals from this size per group
 FEW_EVENTS = 5
 
 # Baseline and follow-up scores by user id, for the pre/post survey section.
@@ -91,19 +92,6 @@ def _survey_scores(cohort: Cohort) -> SurveyScores | None:
 
 
 @dataclass
-class Person:
-    """One person's follow-up from the cohort's start, as the analyses need it."""
-
-    user_id: int
-    months: float
-    left: bool  # attrition (not completing training as planned) within follow-up
-    person_years: float
-    publications: int
-    grants: int
-    promoted: bool
-
-
-@dataclass
 class Group:
     label: str
     people: list[Person]
@@ -128,7 +116,7 @@ class Group:
 @dataclass(frozen=True)
 class RateRow:
     label: str
-    count: int
+    count: float
     person_years: float
     rate: stats.Estimate
 
@@ -136,7 +124,7 @@ class RateRow:
 @dataclass(frozen=True)
 class TimePointRow:
     months: int
-    cells: tuple[tuple[stats.SurvivalStep | None, int | None], ...]  # per group: step, at risk
+    cells: tuple[tuple[stats.SurvivalPoint | None, int | None], ...]  # per group: estimate, at risk
 
 
 @dataclass(frozen=True)
@@ -146,30 +134,44 @@ class SurveyRow:
     suppressed: bool
 
 
-@dataclass
-class EvaluationReport:
-    cohort: Cohort
-    as_of: dt.date
-    comparison_label: str
+@dataclass(frozen=True)
+class FlowRow:
+    """One box of the CONSORT-style flow, per arm (None where a count is suppressed)."""
+
+    label: str
+    counts: tuple[int | None, int | None]
+
+
+@dataclass(kw_only=True)
+class Analysis:
+    """Every estimate of the report, computed from the two groups alone (no database), so
+    the calibration benchmark runs exactly what the report shows."""
+
     participants: Group
     comparison: Group
+    randomised: bool = False
     warnings: list[str] = field(default_factory=list)
-    group_sizes: SuppressedTable | None = None
     retention_counts: SuppressedTable | None = None
     curves: dict[str, stats.SurvivalCurve] = field(default_factory=dict)
     time_points: list[TimePointRow] = field(default_factory=list)
     log_rank: stats.TestResult | None = None
+    hazard_ratio: stats.HazardRatio | None = None
+    hazard_ratio_adjusted: stats.HazardRatio | None = None
+    adjusted_for: str = ""
+    retention_differences: list[tuple[int, stats.Estimate]] = field(default_factory=list)
+    restricted_mean: tuple[float, stats.Estimate] | None = None
     promotion_counts: SuppressedTable | None = None
     promotion: dict[str, stats.Estimate] = field(default_factory=dict)
     promotion_difference: stats.Estimate | None = None
+    promotion_hazard_ratio: stats.HazardRatio | None = None
+    promotion_hazard_ratio_adjusted: stats.HazardRatio | None = None
+    publications: stats.RateComparison | None = None
     publication_rates: list[RateRow] = field(default_factory=list)
-    publication_ratio: stats.Estimate | None = None
+    publication_ratio_adjusted: stats.Estimate | None = None
+    grants: stats.RateComparison | None = None
     grant_rates: list[RateRow] = field(default_factory=list)
-    grant_ratio: stats.Estimate | None = None
-    survey_rows: list[SurveyRow] = field(default_factory=list)
-    survey_difference: stats.Estimate | None = None
-    has_survey_data: bool = False
     power: stats.Power | None = None
+    power_baseline: tuple[int, float] | None = None  # (months, comparison's KM retention)
     detectable_retention_difference: float | None = None
 
     @property
@@ -181,103 +183,88 @@ class EvaluationReport:
         return self.participants.reportable and self.comparison.reportable
 
     @property
+    def publication_ratio(self) -> stats.Estimate | None:
+        return self.publications.ratio if self.publications else None
+
+    @property
+    def grant_ratio(self) -> stats.Estimate | None:
+        return self.grants.ratio if self.grants else None
+
+
+@dataclass(kw_only=True)
+class EvaluationReport(Analysis):
+    cohort: Cohort
+    as_of: dt.date
+    comparison_label: str
+    origin: dt.date | None = None  # time zero: the cohort's start or the landmark
+    landmark_months: int | None = None
+    group_sizes: SuppressedTable | None = None
+    survey_rows: list[SurveyRow] = field(default_factory=list)
+    survey_difference: stats.Estimate | None = None
+    has_survey_data: bool = False
+    study: StudyDesign | None = None
+    flow: list[FlowRow] = field(default_factory=list)
+    per_protocol: Analysis | None = None
+    version: int | None = None
+    saved_at: dt.datetime | None = None
+
+    @property
     def started(self) -> bool:
-        return self.as_of > self.cohort.starts_on
+        return self.origin is not None and self.as_of > self.origin
 
     def chart(self) -> Chart:
         return retention_chart(self)
 
+    def membership(self) -> dict[str, list[int]]:
+        """Who is in each group, as kept with a saved version of the report."""
+        return {
+            "participants": sorted(p.user_id for p in self.participants.people),
+            "comparison": sorted(p.user_id for p in self.comparison.people),
+        }
 
-def _person(
-    profile: Profile,
-    *,
-    start: dt.date,
-    as_of: dt.date,
-    departures: dict[int, Departure],
-    publications: dict[int, list[int]],
-    grants: dict[int, list[int]],
-    promotions: dict[int, list[dt.date]],
-) -> Person | None:
-    """None for someone who had already left before the cohort began (never at risk)."""
-    departure = departures.get(profile.pk)
-    end = as_of
-    left = False
-    if departure is not None and departure.left_on <= as_of:
-        if departure.left_on <= start:
-            return None
-        end = departure.left_on
-        left = departure.is_attrition
-    days = (end - start).days
-    years = range(start.year, end.year + 1)
-    return Person(
-        user_id=profile.user_id,
-        months=days / DAYS_PER_MONTH,
-        left=left,
-        person_years=days / DAYS_PER_YEAR,
-        publications=sum(1 for year in publications.get(profile.pk, []) if year in years),
-        grants=sum(1 for year in grants.get(profile.pk, []) if year in years),
-        promoted=any(start <= day <= end for day in promotions.get(profile.pk, [])),
+
+def _people(records: list[Record], design: Design, as_of: dt.date) -> list[Person]:
+    found = (
+        follow_up(record, origin=design.origin, as_of=as_of, entry_by=design.entry_by)
+        for record in records
     )
-
-
-def _groups(cohort: Cohort, as_of: dt.date) -> tuple[Group, Group, str]:
-    participants, comparison, label = comparison_groups(cohort)
-    program = cohort.program
-    profile_ids = [profile.pk for profile in (*participants, *comparison)]
-    departures = {
-        departure.profile_id: departure
-        for departure in Departure.objects.filter(profile_id__in=profile_ids)
-    }
-    publications: dict[int, list[int]] = {}
-    for profile_id, year in Publication.objects.filter(profile_id__in=profile_ids).values_list(
-        "profile_id", "year"
-    ):
-        publications.setdefault(profile_id, []).append(year)
-    grants: dict[int, list[int]] = {}
-    for profile_id, year in Grant.objects.filter(profile_id__in=profile_ids).values_list(
-        "profile_id", "year"
-    ):
-        grants.setdefault(profile_id, []).append(year)
-    promotions: dict[int, list[dt.date]] = {}
-    for change in RankChange.objects.filter(profile_id__in=profile_ids):
-        if change.is_promotion(program):
-            promotions.setdefault(change.profile_id, []).append(change.changed_on)
-    context = {
-        "start": cohort.starts_on,
-        "as_of": as_of,
-        "departures": departures,
-        "publications": publications,
-        "grants": grants,
-        "promotions": promotions,
-    }
-
-    def people(profiles: list[Profile]) -> list[Person]:
-        found = (_person(profile, **context) for profile in profiles)  # type: ignore[arg-type]
-        return [person for person in found if person is not None and person.months > 0]
-
-    return (
-        Group("Participants", people(participants)),
-        Group("Comparison", people(comparison)),
-        label,
-    )
+    return [person for person in found if person is not None]
 
 
 def evaluation_report(
-    cohort: Cohort, *, as_of: dt.date | None = None, survey_scores: SurveyScores | None = None
+    cohort: Cohort,
+    *,
+    as_of: dt.date | None = None,
+    survey_scores: SurveyScores | None = None,
+    frozen: dict[str, list[int]] | None = None,
 ) -> EvaluationReport:
-    """Everything the report page and ``tandem report`` show, computed once."""
+    """Everything the report page and ``tandem report`` show, computed once.
+
+    ``frozen`` fixes the membership of the groups (see ``evaluation_design``).
+    """
     as_of = as_of or timezone.localdate()
-    if as_of <= cohort.starts_on:
-        empty = EvaluationReport(
-            cohort, as_of, "", Group("Participants", []), Group("Comparison", [])
-        )
-        return empty
-    participants, comparison, label = _groups(cohort, as_of)
-    report = EvaluationReport(cohort, as_of, label, participants, comparison)
+    design = evaluation_design(cohort, frozen=frozen)
+    participants = Group("Participants", _people(design.participants, design, as_of))
+    comparison = Group("Comparison", _people(design.comparison, design, as_of))
+    report = EvaluationReport(
+        cohort=cohort,
+        as_of=as_of,
+        comparison_label=design.label,
+        origin=design.origin,
+        landmark_months=design.landmark_months,
+        participants=participants,
+        comparison=comparison,
+        randomised=design.randomised,
+        study=design.study,
+    )
+    if not report.started:
+        return report
     labels = [participants.label, comparison.label]
     report.group_sizes = suppress_table(
         [[participants.n], [comparison.n]], row_labels=labels, column_labels=["People"]
     )
+    if design.study is not None:
+        report.flow = _flow(design, participants, comparison)
     scores = survey_scores if survey_scores is not None else _survey_scores(cohort)
     if not report.analysable:
         report.warnings.append(
@@ -286,25 +273,83 @@ def evaluation_report(
         )
         report.has_survey_data = bool(scores)
         return report
-    _retention(report)
-    _promotion(report)
-    report.publication_rates, report.publication_ratio = _rates(report, "publications")
-    report.grant_rates, report.grant_ratio = _rates(report, "grants")
+    analyse(report)
+    if design.per_protocol is not None:
+        matched, waiting = design.per_protocol
+        per_protocol = Analysis(
+            participants=Group("Participants", _people(matched, design, as_of)),
+            comparison=Group("Comparison", _people(waiting, design, as_of)),
+            randomised=True,
+        )
+        if per_protocol.analysable:
+            analyse(per_protocol, adjust=False)
+            report.per_protocol = per_protocol
     _survey(report, scores)
-    _power(report)
-    _warnings(report)
     return report
 
 
-def _retention(report: EvaluationReport) -> None:
-    groups = report.groups
-    report.retention_counts = suppress_table(
+def saved_report(version: ReportVersion) -> EvaluationReport:
+    """A saved version regenerated: its own end of follow-up and its own fixed groups."""
+    report = evaluation_report(version.cohort, as_of=version.as_of, frozen=version.membership)
+    report.version = version.number
+    report.saved_at = version.saved_at
+    return report
+
+
+def analyse(analysis: Analysis, *, adjust: bool = True) -> None:
+    """Fill in every estimate from the two groups (both must be reportable)."""
+    _retention(analysis, adjust=adjust)
+    _promotion(analysis, adjust=adjust)
+    analysis.publications, analysis.publication_rates = _rates(analysis, "publications")
+    if adjust:
+        people = [*analysis.participants.people, *analysis.comparison.people]
+        covariates, _, _ = _adjustment(analysis)
+        if analysis.randomised and any(person.stratum for person in people):
+            covariates["stratum"] = [person.stratum or "none" for person in people]
+        analysis.publication_ratio_adjusted = stats.adjusted_rate_ratio(
+            [person.publications for person in people],
+            [person.person_years for person in people],
+            [index < analysis.participants.n for index in range(len(people))],
+            covariates,
+        )
+    analysis.grants, analysis.grant_rates = _rates(analysis, "grants")
+    _power(analysis)
+    _warnings(analysis)
+
+
+def _columns(analysis: Analysis, attribute: str) -> tuple[list[float], list[bool], list[bool]]:
+    durations, events, exposed = [], [], []
+    for group, flag in ((analysis.participants, True), (analysis.comparison, False)):
+        for person in group.people:
+            durations.append(
+                getattr(person, "months" if attribute == "left" else "promotion_months")
+            )
+            events.append(getattr(person, attribute))
+            exposed.append(flag)
+    return durations, events, exposed
+
+
+def _adjustment(analysis: Analysis) -> tuple[dict[str, list[str]], list[str] | None, str]:
+    people = [*analysis.participants.people, *analysis.comparison.people]
+    covariates = {
+        "stage": [person.stage for person in people],
+        "specialty": [person.specialty for person in people],
+    }
+    if analysis.randomised and any(person.stratum for person in people):
+        strata = [person.stratum or "none" for person in people]
+        return covariates, strata, "career stage and specialty, stratified by randomisation stratum"
+    return covariates, None, "career stage and specialty"
+
+
+def _retention(analysis: Analysis, *, adjust: bool) -> None:
+    groups = analysis.groups
+    analysis.retention_counts = suppress_table(
         [[group.n - group.events, group.events] for group in groups],
         row_labels=[group.label for group in groups],
         column_labels=["Stayed (or completed training)", "Left"],
     )
     for group in groups:
-        report.curves[group.label] = stats.kaplan_meier(
+        analysis.curves[group.label] = stats.kaplan_meier(
             [p.months for p in group.people], [p.left for p in group.people]
         )
     longest = min(max(p.months for p in group.people) for group in groups)
@@ -315,17 +360,51 @@ def _retention(report: EvaluationReport) -> None:
         columns.append(_shown_at_risk(at_risk))
     for index, months in enumerate(points):
         cells = tuple(
-            (report.curves[group.label].at(months), column[index])
+            (
+                stats.survival_at(
+                    [p.months for p in group.people], [p.left for p in group.people], months
+                ),
+                column[index],
+            )
             for group, column in zip(groups, columns, strict=True)
         )
-        report.time_points.append(TimePointRow(months, cells))
+        analysis.time_points.append(TimePointRow(months, cells))
+        exposed_point, unexposed_point = (cell for cell, _ in cells)
+        if months in DIFFERENCE_MONTHS and exposed_point and unexposed_point:
+            analysis.retention_differences.append(
+                (months, stats.survival_difference(exposed_point, unexposed_point))
+            )
+    durations, events, exposed = _columns(analysis, "left")
     a, b = groups
-    report.log_rank = stats.log_rank(
+    analysis.log_rank = stats.log_rank(
         [p.months for p in a.people],
         [p.left for p in a.people],
         [p.months for p in b.people],
         [p.left for p in b.people],
     )
+    analysis.hazard_ratio = stats.hazard_ratio(durations, events, exposed, check=True)
+    # The restricted mean runs to the last time point both groups reach, at most 24 months.
+    horizon = max(
+        (months for months in points if 0 < months <= RESTRICTED_MEAN_MONTHS), default=None
+    )
+    if horizon is not None:
+        means = [
+            stats.restricted_mean(
+                [p.months for p in group.people], [p.left for p in group.people], horizon
+            )
+            for group in groups
+        ]
+        if means[0] is not None and means[1] is not None:
+            analysis.restricted_mean = (
+                horizon,
+                stats.restricted_mean_difference(means[0], means[1]),
+            )
+    if adjust:
+        covariates, strata, described = _adjustment(analysis)
+        analysis.adjusted_for = described
+        analysis.hazard_ratio_adjusted = stats.hazard_ratio(
+            durations, events, exposed, covariates=covariates, strata=strata
+        )
 
 
 def _small(count: int) -> bool:
@@ -345,39 +424,73 @@ def _shown_at_risk(at_risk: list[int]) -> list[int | None]:
     return list(at_risk)
 
 
-def _promotion(report: EvaluationReport) -> None:
-    groups = report.groups
+def _promotion(analysis: Analysis, *, adjust: bool) -> None:
+    groups = analysis.groups
     promoted = [sum(p.promoted for p in group.people) for group in groups]
-    report.promotion_counts = suppress_table(
+    analysis.promotion_counts = suppress_table(
         [[count, group.n - count] for count, group in zip(promoted, groups, strict=True)],
         row_labels=[group.label for group in groups],
         column_labels=["Promoted", "Not promoted"],
     )
     # A share of a group whose size is shown gives its count away: where a count is hidden,
     # so are the share and the difference built on it.
-    shown = [None not in row for row in report.promotion_counts.cells]
+    shown = [None not in row for row in analysis.promotion_counts.cells]
     for count, group, visible in zip(promoted, groups, shown, strict=True):
         if visible:
-            report.promotion[group.label] = stats.proportion(count, group.n)
+            analysis.promotion[group.label] = stats.proportion(count, group.n)
     a, b = groups
     if all(shown):
-        report.promotion_difference = stats.risk_difference(promoted[0], a.n, promoted[1], b.n)
-
-
-def _rates(report: EvaluationReport, what: str) -> tuple[list[RateRow], stats.Estimate | None]:
-    rows = []
-    for group in report.groups:
-        count = sum(getattr(p, what) for p in group.people)
-        rows.append(
-            RateRow(
-                group.label,
-                count,
-                group.person_years,
-                stats.poisson_rate(count, group.person_years),
-            )
+        analysis.promotion_difference = stats.risk_difference(promoted[0], a.n, promoted[1], b.n)
+    durations, events, exposed = _columns(analysis, "promoted")
+    analysis.promotion_hazard_ratio = stats.hazard_ratio(durations, events, exposed)
+    if adjust:
+        covariates, strata, _ = _adjustment(analysis)
+        analysis.promotion_hazard_ratio_adjusted = stats.hazard_ratio(
+            durations, events, exposed, covariates=covariates, strata=strata
         )
-    a, b = rows
-    return rows, stats.rate_ratio(a.count, a.person_years, b.count, b.person_years)
+
+
+def _rates(analysis: Analysis, what: str) -> tuple[stats.RateComparison, list[RateRow]]:
+    a, b = analysis.groups
+    comparison = stats.compare_rates(
+        [getattr(p, what) for p in a.people],
+        [p.person_years for p in a.people],
+        [getattr(p, what) for p in b.people],
+        [p.person_years for p in b.people],
+    )
+    rows = [
+        RateRow(group.label, sum(getattr(p, what) for p in group.people), group.person_years, rate)
+        for group, rate in zip(analysis.groups, comparison.rates, strict=True)
+    ]
+    return comparison, rows
+
+
+def _flow(design: Design, participants: Group, comparison: Group) -> list[FlowRow]:
+    """CONSORT-style counts per arm. A count of 1 to 10, or one that differs from the number
+    randomised by 1 to 10 (which would give that number away), is suppressed."""
+    study = design.study
+    assert study is not None
+    arms = (study.matched_now, study.waitlist)
+    allocated = (len(arms[0]), len(arms[1]))
+    rows = [
+        ("Randomised", allocated),
+        ("Withdrew research consent later", tuple(len(arm & study.withdrawn) for arm in arms)),
+        (
+            "Received the allocation (matched now: a partnership ran; waitlist: not matched)",
+            (design.received.get("matched_now", 0), design.received.get("waitlist", 0)),
+        ),
+        ("Analysed (intention to treat)", (participants.n, comparison.n)),
+    ]
+
+    def shown(count: int, total: int) -> int | None:
+        if _small(count) or _small(abs(total - count)):
+            return None
+        return count
+
+    return [
+        FlowRow(label, (shown(counts[0], allocated[0]), shown(counts[1], allocated[1])))
+        for label, counts in rows
+    ]
 
 
 def _survey(report: EvaluationReport, scores: SurveyScores | None) -> None:
@@ -386,10 +499,11 @@ def _survey(report: EvaluationReport, scores: SurveyScores | None) -> None:
     report.has_survey_data = True
     changes = []
     for group in report.groups:
+        members = {p.user_id for p in group.people}
         mine = [
             follow_up - baseline
             for user_id, (baseline, follow_up) in scores.items()
-            if user_id in {p.user_id for p in group.people}
+            if user_id in members
         ]
         changes.append(mine)
         small = len(mine) <= DEFAULT_THRESHOLD
@@ -400,27 +514,54 @@ def _survey(report: EvaluationReport, scores: SurveyScores | None) -> None:
         report.survey_difference = stats.difference_in_change(changes[0], changes[1])
 
 
-def _power(report: EvaluationReport) -> None:
-    a, b = report.groups
-    report.power = stats.minimum_detectable_effect(a.n, b.n)
-    retained = 1 - b.events / b.n if b.n else 0.0
-    report.detectable_retention_difference = report.power.proportion_difference_at(retained)
+def _power(analysis: Analysis) -> None:
+    a, b = analysis.groups
+    analysis.power = stats.minimum_detectable_effect(a.n, b.n)
+    # The baseline is the comparison group's Kaplan–Meier retention at the last time point
+    # shown, so people still being followed are not counted as having stayed for good.
+    baseline = None
+    for point in reversed(analysis.time_points):
+        step = point.cells[1][0]
+        if step is not None:
+            baseline = (point.months, step.survival)
+            break
+    if baseline is None:
+        return
+    analysis.power_baseline = baseline
+    analysis.detectable_retention_difference = analysis.power.proportion_difference_at(baseline[1])
 
 
-def _warnings(report: EvaluationReport) -> None:
-    for group in report.groups:
-        if group.n < SMALL_GROUP:
-            report.warnings.append(
-                f"The {group.label.lower()} group is small (fewer than {SMALL_GROUP} people): "
-                "intervals are wide and a real difference can easily go undetected."
+def _warnings(analysis: Analysis) -> None:
+    for group in analysis.groups:
+        if group.n < CALIBRATED_GROUP:
+            analysis.warnings.append(
+                f"The {group.label.lower()} group is small (fewer than {CALIBRATED_GROUP} "
+                "people): intervals are wide, a real difference can easily go undetected, and "
+                "the intervals were checked by simulation only for groups of "
+                f"{CALIBRATED_GROUP} or more."
             )
-    if sum(group.events for group in report.groups) < FEW_EVENTS:
-        report.warnings.append(
-            f"Fewer than {FEW_EVENTS} departures in all: the retention curves and the log-rank "
-            "test rest on very few events."
+    if sum(group.events for group in analysis.groups) < FEW_EVENTS:
+        analysis.warnings.append(
+            f"Fewer than {FEW_EVENTS} departures in all: the retention curves, the hazard ratio "
+            "and the log-rank test rest on very few events."
         )
-    if report.comparison_label == NON_PARTICIPANTS:
-        report.warnings.append(
+    ratio = analysis.hazard_ratio
+    if ratio is not None and ratio.proportional is False:
+        analysis.warnings.append(
+            "The proportional-hazards check failed (p = "
+            f"{ratio.check_p_value:.3f}): the difference in leaving seems to change over "
+            "time, so the single hazard ratio is an average that can mislead. Read the "
+            "12- and 24-month differences and the restricted mean instead."
+        )
+    for label, rates in (("publications", analysis.publications), ("grants", analysis.grants)):
+        if rates is not None and rates.method == "robust":
+            analysis.warnings.append(
+                f"Counts of {label} vary between people more than chance alone would make them "
+                f"(dispersion {rates.dispersion:.1f}): their intervals are robust (quasi-Poisson "
+                "with sandwich errors) rather than exact Poisson ones, which would be too narrow."
+            )
+    if not analysis.randomised:
+        analysis.warnings.append(
             "People chose to take part (or the program chose them): differences between the "
             "groups may come from who they are rather than from peer mentoring."
         )
@@ -433,7 +574,7 @@ def _percent(value: float) -> str:
 def retention_chart(report: EvaluationReport) -> Chart:
     """Kaplan–Meier curves with 95% bands, one colour and line style per group."""
     curves = [(group, report.curves.get(group.label)) for group in report.groups]
-    title = f"Retention since the start of {report.cohort.name}"
+    title = f"Retention in {report.cohort.name}"
 
     def draw() -> Figure:
         with matplotlib.rc_context(RC):
@@ -459,7 +600,11 @@ def retention_chart(report: EvaluationReport) -> Chart:
                 axes.fill_between(times, lower, upper, step="post", color=colour, alpha=0.18)
             axes.set_ylim(0, 1.02)
             axes.set_xlim(left=0)
-            axes.set_xlabel("Months since the cohort started")
+            axes.set_xlabel(
+                "Months since the cohort started"
+                if not report.landmark_months
+                else f"Months since the landmark ({report.landmark_months} months after the start)"
+            )
             axes.set_ylabel("Still at the institution")
             axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
             axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)

@@ -16,8 +16,9 @@ from tandem.outcomes.models import (
     OutcomeImport,
     Publication,
     RankChange,
+    ReportVersion,
 )
-from tandem.programs.models import Profile, Program
+from tandem.programs.models import Cohort, Profile, Program
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,10 @@ def outcome_sections(profile: Profile) -> list[tuple[str, Kind, list[OutcomeBase
 
 def recent_imports(program: Program) -> QuerySet[OutcomeImport]:
     return program.outcome_imports.all()[:10]
+
+
+def report_versions(cohort: Cohort) -> QuerySet[ReportVersion]:
+    """The cohort's saved evaluation report versions, newest first (without their files)."""
+    return (
+        ReportVersion.objects.filter(cohort=cohort).defer("html", "membership").order_by("-number")
+    )

@@ -22,9 +22,12 @@ from tandem.outcomes.models import (
     Grant,
     Publication,
     RankChange,
+    ReportVersion,
     Source,
 )
-from tandem.programs.models import Profile
+from tandem.outcomes.rendering import report_html
+from tandem.outcomes.report import evaluation_report
+from tandem.programs.models import Cohort, Profile
 
 
 def _clean(field: str, clean: Callable[[], Any]) -> Any:
@@ -223,3 +226,28 @@ def outcome_delete(
     *, outcome: Departure | RankChange | FellowshipMatch | Publication | Grant
 ) -> None:
     outcome.delete()
+
+
+def report_version_save(
+    *, cohort: Cohort, as_of: dt.date | None = None, by: User | None = None
+) -> ReportVersion:
+    """Save the cohort's evaluation report as its next version, with the groups fixed as they
+    are now. The cohort row is locked (``select_for_update``) so two saves never share a
+    number."""
+    with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        latest = ReportVersion.objects.filter(cohort=cohort).order_by("-number").first()
+        number = latest.number + 1 if latest else 1
+        report = evaluation_report(cohort, as_of=as_of)
+        report.version = number
+        report.saved_at = timezone.now()
+        return ReportVersion.objects.create(
+            cohort=cohort,
+            number=number,
+            as_of=report.as_of,
+            membership=report.membership(),
+            protocol_sha256=report.study.protocol_sha256 if report.study else "",
+            html=report_html(report),
+            saved_at=report.saved_at,
+            saved_by=by,
+        )

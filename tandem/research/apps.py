@@ -22,3 +22,9 @@ class ResearchConfig(AppConfig):
         from tandem.research import hub
 
         cohort_hub.register("research", hub.stages)
+
+        # The evaluation report compares the study's arms; outcomes never imports research.
+        from tandem.outcomes.groups import register_study_provider
+        from tandem.research.evaluation import study_design_for
+
+        register_study_provider(study_design_for)

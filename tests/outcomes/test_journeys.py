@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tandem.outcomes import services
 from tandem.outcomes.models import Publication
+from tandem.partnerships.models import Partnership, PartnershipMember
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +33,10 @@ def evaluated_program():
     participants = [factories.participant(cohort) for _ in range(24)]
     for first, second in zip(participants[::2], participants[1::2], strict=True):
         factories.partnership(cohort, [first, second], status="closed")
+    # The pairs began on the cohort's first day, before the evaluation's landmark.
+    began = dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    Partnership.objects.filter(cohort=cohort).update(activated_at=began)
+    PartnershipMember.objects.filter(cohort=cohort).update(joined_at=began)
     others = [factories.participant(cohort) for _ in range(22)]
     for index, user in enumerate([*participants, *others]):
         profile = user.profiles.get()
@@ -68,7 +73,7 @@ def test_a_coordinator_records_a_publication_and_reads_the_report(journey):
     assert Publication.objects.filter(doi="10.1000/peers").exists()
     journey.goto(f"/programs/{program.slug}/cohorts/{cohort.slug}/evaluation/")
     expect(page.get_by_role("heading", name="Evaluation report: Fall cohort")).to_be_visible()
-    expect(page.get_by_role("img", name="Retention since the start of Fall cohort")).to_be_visible()
+    expect(page.get_by_role("img", name="Retention in Fall cohort")).to_be_visible()
     journey.check("evaluation report")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()

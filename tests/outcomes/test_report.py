@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from tandem.outcomes import report as report_module
 from tandem.outcomes import services
-from tandem.outcomes.groups import NON_PARTICIPANTS, comparison_groups
+from tandem.outcomes.followup import add_months, year_share
+from tandem.outcomes.groups import NON_PARTICIPANTS, evaluation_design
 from tandem.outcomes.report import evaluation_report, pre_post_scores, register_survey_provider
+from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.programs.models import Enrollment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,10 @@ def evaluated(cast):
     for first, second in zip(participants[::2], participants[1::2], strict=True):
         factories.partnership(cohort, [first, second])
     others = [factories.participant(cohort) for _ in range(20)]
+    # Every partnership began on the cohort's first day, before the landmark.
+    began = dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    Partnership.objects.filter(cohort=cohort).update(activated_at=began)
+    PartnershipMember.objects.filter(cohort=cohort).update(joined_at=began)
     program = cast.program
     for index, user in enumerate(participants):
         profile = user.profiles.get(program=program)
@@ -82,14 +89,14 @@ def test_promotion_shares_and_their_difference_show_when_no_count_is_hidden(eval
 def test_participants_are_the_matched_and_the_comparison_everyone_else(evaluated, cast):
     cohort, participants, others = evaluated
     factories.partnership(cohort, [others[0], others[1]], status="declined")
-    exposed, comparison, label = comparison_groups(cohort)
-    exposed_users = {profile.user for profile in exposed}
-    comparison_users = {profile.user for profile in comparison}
-    assert exposed_users == {*participants, cast.alice, cast.bob}
-    assert cast.carol in comparison_users
-    assert others[0] not in comparison_users  # a declined match is in neither group
-    assert others[0] not in exposed_users
-    assert label == NON_PARTICIPANTS
+    design = evaluation_design(cohort)
+    exposed_users = {record.user_id for record in design.participants}
+    comparison_users = {record.user_id for record in design.comparison}
+    assert exposed_users == {user.pk for user in (*participants, cast.alice, cast.bob)}
+    assert cast.carol.pk in comparison_users
+    assert others[0].pk not in comparison_users  # a declined match is in neither group
+    assert others[0].pk not in exposed_users
+    assert design.label == NON_PARTICIPANTS
 
 
 def test_the_report_estimates_retention_promotion_and_productivity(evaluated):
@@ -109,8 +116,21 @@ def test_the_report_estimates_retention_promotion_and_productivity(evaluated):
     assert report.promotion_counts.cells[1] == (None, None)
     assert report.promotion == {}
     assert report.promotion_difference is None
-    assert [row.count for row in report.publication_rates] == [24, 0]
-    assert [row.count for row in report.grant_rates] == [0, 4]
+    # Dated by year only: each counts for the share of this year within follow-up.
+    today = timezone.localdate()
+    share = year_share(today.year, report.origin, today)
+    leavers = sum(
+        year_share(today.year, report.origin, today - dt.timedelta(days=200 + index))
+        for index in range(3)
+    )
+    assert [row.count for row in report.publication_rates] == pytest.approx(
+        [21 * share + leavers, 0]
+    )
+    granted = sum(
+        year_share(today.year, report.origin, today - dt.timedelta(days=100 + 30 * index))
+        for index in range(4)
+    )
+    assert [row.count for row in report.grant_rates] == pytest.approx([0, granted])
     assert report.grant_ratio is not None
     assert (report.grant_ratio.value, report.grant_ratio.lower) == (0.0, 0.0)
     assert report.power is not None
@@ -131,6 +151,9 @@ def test_a_group_of_ten_or_fewer_is_not_analysed(cast):
     cohort = cast.cohort
     cohort.starts_on = timezone.localdate() - dt.timedelta(days=400)
     cohort.save(update_fields=["starts_on"])
+    began = dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    Partnership.objects.filter(cohort=cohort).update(activated_at=began)
+    PartnershipMember.objects.filter(cohort=cohort).update(joined_at=began)
     report = evaluation_report(cohort)
     assert not report.analysable
     assert report.curves == {}
@@ -244,3 +267,185 @@ def test_the_report_reads_baseline_and_follow_up_from_the_cohorts_survey(evaluat
     assert participants_row.change.mean > 0
     assert comparison_row.change is not None
     assert comparison_row.change.mean == pytest.approx(0)
+
+
+def test_a_withheld_risk_difference_is_explained_not_shown_as_a_dash(evaluated, cast, client_for):
+    cohort, _, _ = evaluated
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.coord).get(url).content.decode()
+    # 5 of 21 promoted in the comparison is hidden, so the difference is withheld.
+    assert "Risk difference, participants minus comparison" not in body
+    assert "Shares and their difference are not shown" in body
+
+
+def test_a_report_dated_exactly_24_months_after_time_zero_keeps_its_24_month_row(evaluated):
+    cohort, _, _ = evaluated
+    origin = evaluation_report(cohort).origin
+    report = evaluation_report(cohort, as_of=add_months(origin, 24))
+    assert [point.months for point in report.time_points][-1] == 24
+    assert [months for months, _ in report.retention_differences] == [12, 24]
+
+
+def test_leaving_the_program_is_not_counted_as_leaving_the_institution(evaluated, cast):
+    cohort, participants, _ = evaluated
+    before = evaluation_report(cohort).participants.events
+    profile = participants[-1].profiles.get(program=cast.program)
+    services.departure_record(
+        profile=profile,
+        left_on=timezone.localdate() - dt.timedelta(days=100),
+        reason="personal",
+        scope="program",
+    )
+    assert evaluation_report(cohort).participants.events == before
+
+
+def test_the_power_note_takes_its_baseline_from_the_kaplan_meier_estimate(evaluated):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    months, retained = report.power_baseline
+    assert months == report.time_points[-1].months
+    assert retained == report.time_points[-1].cells[1][0].survival
+    expected = report.power.proportion_difference_at(retained)
+    assert report.detectable_retention_difference == expected
+
+
+def test_the_report_gives_a_hazard_ratio_retention_differences_and_a_restricted_mean(evaluated):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    ratio = report.hazard_ratio
+    assert ratio is not None
+    assert ratio.estimate.lower < ratio.estimate.value < ratio.estimate.upper
+    assert ratio.proportional is not None
+    assert report.hazard_ratio_adjusted is not None
+    assert report.adjusted_for == "career stage and specialty"
+    assert report.restricted_mean is not None
+    horizon, difference = report.restricted_mean
+    assert horizon == 18  # the last time point both groups reach
+    assert difference.lower < difference.value < difference.upper
+    assert [months for months, _ in report.retention_differences] == [12]
+
+
+def _figures(report):
+    return (
+        report.participants.n,
+        report.comparison.n,
+        report.publication_ratio,
+        report.grant_ratio,
+        report.hazard_ratio,
+        report.retention_differences,
+    )
+
+
+def test_importing_people_into_a_later_cohort_leaves_a_saved_report_unchanged(evaluated, cast):
+    from tandem.outcomes.models import ReportVersion
+    from tandem.outcomes.report import saved_report
+    from tandem.outcomes.services import report_version_save
+    from tandem.programs import services as program_services
+
+    cohort, _, _ = evaluated
+    saved = report_version_save(cohort=cohort, by=cast.coord)
+    before = _figures(saved_report(saved))
+    later = program_services.cohort_create(
+        program=cast.program,
+        name="Next year",
+        slug="next-year",
+        starts_on=timezone.localdate() + dt.timedelta(days=30),
+        ends_on=timezone.localdate() + dt.timedelta(days=400),
+        mode="pairs",
+    )
+    newcomers = [factories.participant(later) for _ in range(3)]
+    for user in newcomers:
+        services.publication_record(
+            profile=user.profiles.get(program=cast.program), title="New", year=2020
+        )
+
+    assert _figures(saved_report(ReportVersion.objects.get(pk=saved.pk))) == before
+    # The live report does not take them either: they joined after the landmark.
+    live = evaluation_report(cohort)
+    assert {user.pk for user in newcomers}.isdisjoint(p.user_id for p in live.comparison.people)
+    assert _figures(live) == before
+    assert saved.number == 1
+    assert report_version_save(cohort=cohort).number == 2
+    assert "Saved version 1" in saved.html
+
+
+def test_the_report_command_saves_and_regenerates_a_version(evaluated, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    cohort, _, _ = evaluated
+    out = tmp_path / "saved.html"
+    call_command("report", cohort=cohort.slug, save=True, out=out, stdout=io.StringIO())
+    again = tmp_path / "again.html"
+    call_command("report", cohort=cohort.slug, saved_version=1, out=again, stdout=io.StringIO())
+    assert "Saved version 1" in again.read_text()
+
+
+@pytest.fixture
+def randomised(cast):
+    """A randomised study of 48 consenting people, started 14 months ago; the matched-now arm
+    was paired on the first day, and one person of each arm later withdrew research consent."""
+    from tandem.research.models import Arm, ResearchConsent, StudyAllocation
+    from tandem.research.services import research_consent_record, study_randomise
+    from tests.research.helpers import crowd, protocol_for
+
+    cohort = cast.cohort
+    crowd(cohort, [("PGY1", "Surgery", "Riverside"), ("PGY2", "Pediatrics", "Riverside")] * 24)
+    protocol = protocol_for(cohort)
+    study_randomise(protocol=protocol)
+    cohort.starts_on = timezone.localdate() - dt.timedelta(days=430)
+    cohort.save(update_fields=["starts_on"])
+    Enrollment.objects.filter(cohort=cohort).update(
+        enrolled_at=dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    )
+    matched = list(
+        StudyAllocation.objects.filter(protocol=protocol, arm=Arm.MATCHED_NOW).select_related(
+            "user"
+        )
+    )
+    users = [allocation.user for allocation in matched]
+    for first, second in zip(users[::2], users[1::2], strict=False):
+        factories.partnership(cohort, [first, second])
+    began = dt.datetime.combine(cohort.starts_on, dt.time(9), tzinfo=dt.UTC)
+    Partnership.objects.filter(cohort=cohort).update(activated_at=began)
+    PartnershipMember.objects.filter(cohort=cohort).update(joined_at=began)
+    for arm in (Arm.MATCHED_NOW, Arm.WAITLIST):
+        leaver = StudyAllocation.objects.filter(protocol=protocol, arm=arm).first().user
+        research_consent_record(
+            protocol=protocol, user=leaver, decision=ResearchConsent.Decision.WITHDRAWN
+        )
+    return cohort, protocol
+
+
+def test_a_randomised_report_analyses_everyone_randomised_with_a_flow_diagram(
+    randomised, cast, client_for
+):
+    from tandem.research.evaluation import protocol_sha256
+
+    cohort, protocol = randomised
+    report = evaluation_report(cohort)
+    assert report.randomised
+    assert (report.participants.n, report.comparison.n) == (24, 24)
+    flow = {row.label: row.counts for row in report.flow}
+    assert flow["Randomised"] == (24, 24)
+    assert flow["Withdrew research consent later"] == (None, None)  # 1 each: suppressed
+    assert flow["Analysed (intention to treat)"] == (24, 24)
+    assert report.per_protocol is not None
+    assert report.study.protocol_sha256 == protocol_sha256(protocol)
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.rhea).get(url).content.decode()
+    assert "Flow of people through the randomised study" in body
+    assert protocol_sha256(protocol) in body
+    assert "Per protocol (secondary)" in body
+
+
+def test_the_report_page_lists_saved_versions(evaluated, cast, client_for):
+    from tandem.outcomes.services import report_version_save
+
+    cohort, _, _ = evaluated
+    report_version_save(cohort=cohort)
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.rhea).get(url).content.decode()
+    assert "Saved versions" in body
+    assert "Version 1: saved" in body

@@ -11,7 +11,13 @@ from tandem.outcomes import stats
 Z = 1.959964  # the 97.5th percentile of the standard normal distribution
 
 
-def test_kaplan_meier_and_greenwood_interval_match_a_hand_worked_example():
+def wilson_by_hand(p: float, n: float) -> tuple[float, float]:
+    centre = (p + Z**2 / (2 * n)) / (1 + Z**2 / n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n * n)) / (1 + Z**2 / n)
+    return centre - half, centre + half
+
+
+def test_kaplan_meier_band_is_wilson_on_the_effective_sample_size_by_hand():
     # Five people followed for 1..5 months; departures at 1, 3 and 4, censored at 2 and 5.
     #
     #  t  at risk  left  S(t)                    Greenwood sum  Σ d/(n(n−d))
@@ -20,24 +26,17 @@ def test_kaplan_meier_and_greenwood_interval_match_a_hand_worked_example():
     #  3     3      1    0.8 · 2/3   = 0.5333    0.05 + 1/(3·2)  = 0.216667
     #  4     2      1    0.5333 · 1/2 = 0.2667   0.216667 + 1/(2·1) = 0.716667
     #
-    # The log(−log) interval: σ = √(Σ / (ln S)²), bounds exp(−exp(ln(−ln S) ± z·σ)).
-    # At t = 1: ln 0.8 = −0.223144; σ = √(0.05 / 0.049793) = 1.002076;
-    #   ln(0.223144) = −1.499940; −1.499940 + 1.959964·1.002076 = 0.464093 → exp = 1.590571,
-    #   lower = exp(−1.590571) = 0.2038;  −1.499940 − 1.964033 = −3.463973 → exp = 0.031305,
-    #   upper = exp(−0.031305) = 0.9692.
-    # At t = 3: ln 0.5333 = −0.628609; σ = √(0.216667 / 0.395149) = 0.740484;
-    #   ln(0.628609) = −0.464246; ± 1.451322 → lower exp(−exp(0.987076)) = 0.0683,
-    #   upper exp(−exp(−1.915568)) = 0.8631.
-    # At t = 4: ln 0.2667 = −1.321756; σ = √(0.716667 / 1.747039) = 0.640483;
-    #   ln(1.321756) = 0.278961; ± 1.255323 → lower exp(−exp(1.534284)) = 0.0097,
-    #   upper exp(−exp(−0.976362)) = 0.6861.
+    # Effective size n' = (1 − S) / (S · Σ): 0.2 / 0.04 = 5 at t = 1 (the whole group, as
+    # nobody was censored yet); 0.4667 / 0.115556 = 4.0385 at t = 3; 0.7333 / 0.191111 =
+    # 3.8372 at t = 4. Wilson at p = 0.8, n = 5: centre (0.8 + 3.8415/10) / 1.76829 = 0.66966,
+    # half 1.959964 · √(0.032 + 0.038415) / 1.76829 = 0.29413 → 0.3755 to 0.9638.
     curve = stats.kaplan_meier([1, 2, 3, 4, 5], [True, False, True, True, False])
     by_time = {step.time: step for step in curve.steps}
     expected = {
-        1.0: (5, 0.8000, 0.2038, 0.9692),
-        2.0: (4, 0.8000, 0.2038, 0.9692),
-        3.0: (3, 0.5333, 0.0683, 0.8631),
-        4.0: (2, 0.2667, 0.0097, 0.6861),
+        1.0: (5, 0.8000, 0.3755, 0.9638),
+        2.0: (4, 0.8000, 0.3755, 0.9638),
+        3.0: (3, 0.5333, 0.1684, 0.8658),
+        4.0: (2, 0.2667, 0.0495, 0.7173),
     }
     for time, (at_risk, survival, lower, upper) in expected.items():
         step = by_time[time]
@@ -45,12 +44,21 @@ def test_kaplan_meier_and_greenwood_interval_match_a_hand_worked_example():
         assert step.survival == pytest.approx(survival, abs=1e-4)
         assert step.lower == pytest.approx(lower, abs=1e-4)
         assert step.upper == pytest.approx(upper, abs=1e-4)
-    # The same numbers from the formulas in the comment, so the comment cannot drift.
-    greenwood = 0.05
-    log_s = math.log(0.8)
-    sigma = math.sqrt(greenwood / log_s**2)
-    assert math.exp(-math.exp(math.log(-log_s) + Z * sigma)) == pytest.approx(0.2038, abs=1e-4)
+    assert wilson_by_hand(0.8, 5) == pytest.approx((0.3755, 0.9638), abs=1e-4)
+    assert wilson_by_hand(0.8 * 2 / 3, (1 - 0.8 * 2 / 3) / (0.8 * 2 / 3 * (0.05 + 1 / 6))) == (
+        pytest.approx((0.1684, 0.8658), abs=1e-4)
+    )
     assert curve.at(3.5) is by_time[3.0]
+
+
+def test_the_band_stays_below_100_percent_when_no_one_has_left():
+    # 20 people, none left by 12 months: the log(−log) band would be 100%–100%. The Wilson
+    # interval for 20 of 20 has lower bound 20 / (20 + z²) = 0.8389.
+    point = stats.survival_at([24.0] * 20, [False] * 20, 12)
+    assert point is not None
+    assert point.survival == 1.0
+    assert point.lower == pytest.approx(20 / (20 + Z**2), abs=1e-4)
+    assert point.upper == 1.0
 
 
 def test_poisson_rate_interval_matches_the_exact_garwood_interval():
@@ -126,3 +134,55 @@ def test_the_mean_change_interval_uses_the_t_distribution():
     assert change.mean == pytest.approx(2.5)
     assert change.lower == pytest.approx(0.445740, abs=1e-5)
     assert change.upper == pytest.approx(4.554260, abs=1e-5)
+
+
+def test_an_adjusted_rate_ratio_removes_the_confounding_of_career_stage():
+    # Stage A publishes 2 a year and stage B 0.5, in both arms; participants are mostly A.
+    # Crude: (20·2 + 2) / 24 = 1.75 against (5·2 + 10) / 25 = 0.8, a ratio of 2.19.
+    # Within each stage the rates are equal, so the adjusted ratio is exactly 1.
+    counts = [2.0] * 20 + [1.0, 0.0] * 2 + [2.0] * 5 + [1.0, 0.0] * 10
+    stages = ["A"] * 20 + ["B"] * 4 + ["A"] * 5 + ["B"] * 20
+    exposed = [True] * 24 + [False] * 25
+    years = [1.0] * 49
+    crude = stats.compare_rates(counts[:24], years[:24], counts[24:], years[24:])
+    assert crude.ratio.value == pytest.approx(1.75 / 0.8)
+    adjusted = stats.adjusted_rate_ratio(counts, years, exposed, {"stage": stages})
+    assert adjusted is not None
+    assert adjusted.value == pytest.approx(1.0, abs=1e-6)
+    assert adjusted.lower < 1 < adjusted.upper
+
+
+def test_overdispersed_counts_get_a_robust_interval_wider_than_the_exact_one():
+    # Half the people publish nothing and half publish 6: far more spread than Poisson.
+    counts_a = [0.0, 6.0] * 15
+    counts_b = [0.0, 4.0] * 15
+    years = [1.0] * 30
+    rates = stats.compare_rates(counts_a, years, counts_b, years)
+    assert rates.overdispersed
+    assert rates.method == "robust"
+    exact = stats.rate_ratio(90, 30.0, 60, 30.0)
+    assert rates.ratio.value == pytest.approx(1.5)
+    assert rates.ratio.upper - rates.ratio.lower > exact.upper - exact.lower
+
+
+def test_the_restricted_mean_matches_lifelines_and_its_variance_a_hand_worked_sum():
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import restricted_mean_survival_time
+
+    durations = [2.0, 3.0, 3.0, 5.0, 7.0, 8.0, 11.0, 12.0, 12.0, 12.0]
+    events = [True, False, True, True, False, True, True, False, False, False]
+    mine = stats.restricted_mean(durations, events, 12.0)
+    fitter = KaplanMeierFitter().fit(durations, events)
+    area, spread = restricted_mean_survival_time(fitter, 12.0, return_variance=True)
+    assert mine is not None
+    assert mine.value == pytest.approx(float(area), rel=1e-6)
+    # Σ A_j² d_j / (n_j (n_j − d_j)), A_j the area from event time j to 12:
+    #  t=2: 6.614286² / (10·9); t=3: 5.714286² / (9·8); t=5: 4.114286² / (7·6);
+    #  t=8: 2.057143² / (5·4); t=11: 0.411429² / (4·3)  → 1.568342.
+    assert mine.variance == pytest.approx(1.568342, abs=1e-5)
+    # Close to lifelines' variance of one person's restricted time over n (asymptotically equal).
+    assert mine.variance == pytest.approx(float(spread) / len(durations), rel=0.1)
+
+
+def test_no_restricted_mean_when_nobody_left_before_the_horizon():
+    assert stats.restricted_mean([24.0] * 20, [False] * 20, 12.0) is None

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from tandem.core.http import AuthedRequest
-from tandem.outcomes import policies
+from tandem.outcomes import policies, selectors
 from tandem.outcomes.rendering import report_context
 from tandem.outcomes.report import evaluation_report
 
@@ -16,4 +16,5 @@ from tandem.outcomes.report import evaluation_report
 def report(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = policies.access_report_cohort(request.user, slug, cohort_slug)
     context = report_context(evaluation_report(cohort))
+    context["saved_versions"] = list(selectors.report_versions(cohort))
     return render(request, "outcomes/report_page.html", context)

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tandem.outcomes.models import ReportVersion
 from tandem.outcomes.rendering import report_html
-from tandem.outcomes.report import evaluation_report
+from tandem.outcomes.report import evaluation_report, saved_report
+from tandem.outcomes.services import report_version_save
 from tandem.programs.models import Cohort
 
 
@@ -24,6 +26,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--as-of", type=dt.date.fromisoformat, help="Follow-up ends on this date (YYYY-MM-DD)."
+        )
+        parser.add_argument(
+            "--save",
+            action="store_true",
+            help="Save the report as the cohort's next version, its groups fixed from now on.",
+        )
+        parser.add_argument(
+            "--saved-version", type=int, help="Regenerate saved version N (as it was saved)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,7 +52,21 @@ class Command(BaseCommand):
             )
         cohort = found[0]
         out: Path = options["out"] or Path(f"{cohort.program.slug}-{cohort.slug}-report.html")
-        html = report_html(evaluation_report(cohort, as_of=options["as_of"]))
+        if options["save"] and options["saved_version"]:
+            raise CommandError("Use either --save or --saved-version, not both.")
+        if options["save"]:
+            saved = report_version_save(cohort=cohort, as_of=options["as_of"])
+            html = saved.html
+            self.stdout.write(f"Saved version {saved.number} of the report of {cohort}.")
+        elif options["saved_version"]:
+            version = ReportVersion.objects.filter(
+                cohort=cohort, number=options["saved_version"]
+            ).first()
+            if version is None:
+                raise CommandError(f"{cohort} has no saved version {options['saved_version']}.")
+            html = report_html(saved_report(version))
+        else:
+            html = report_html(evaluation_report(cohort, as_of=options["as_of"]))
         try:
             out.write_text(html, encoding="utf-8")
         except OSError as error:
