@@ -27,6 +27,7 @@ from tandem.schedules.forms import (
 from tandem.schedules.models import ScheduleBlock, ScheduleImport
 from tandem.schedules.parsing import parse_schedule_csv, parse_schedule_ics
 from tandem.workspace.selectors import agreement_in_force
+from tandem.workspace.views.base import render_workspace
 
 SHOWN_BLOCKS = 200
 SHOWN_WINDOWS = 12
@@ -180,11 +181,11 @@ def windows(request: AuthedRequest, partnership_id: int) -> HttpResponse:
         messages.error(request, "Choose one of the windows below.")
     found = selectors.partnership_windows(partnership, weeks=8)
     zone = selectors.settings_of(request.user).timezone
-    return render(
+    return render_workspace(
         request,
+        partnership,
         "schedules/windows.html",
         {
-            "partnership": partnership,
             "windows": found[:SHOWN_WINDOWS],
             "window_count": len(found),
             "zone": zone,
