@@ -27,3 +27,11 @@ def refresh_schedule_feeds() -> int:
         if mine.feed_url
     ]
     return sum(1 for user_id in ids if fetching.feed_refresh(user_id=user_id))
+
+
+@periodic(every=dt.timedelta(hours=24))
+@task()
+def send_drought_nudges() -> int:
+    from tandem.schedules import drought
+
+    return drought.drought_nudges_send()
