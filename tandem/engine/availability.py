@@ -8,9 +8,12 @@ with zoneinfo, so daylight-saving changes fall where the person lives them.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 KINDS: tuple[str, ...] = ("day", "night", "call", "post-call", "vacation", "clinic", "off")
@@ -226,5 +229,85 @@ def usual_slot(
         seen.setdefault((local.weekday(), part), set()).add(week)
     if not seen:
         return None
+    (weekday, part), found = max(seen.items(), key=lambda kv: (len(kv[1]), -kv[0][0]))
+    return f"{WEEKDAYS[weekday]} {part}s", len(found)
+
+
+# ------------------------------------------------------------------ free-time masks for matching
+MONTH = dt.timedelta(days=365.25 / 12)
+
+
+@functools.lru_cache(maxsize=64)
+def _slot_starts(zone: str, monday: dt.date, weeks: int, slot_minutes: int) -> tuple[float, ...]:
+    """The UTC instants (as timestamps) at which each local wall-clock slot begins."""
+    tz = ZoneInfo(zone)
+    per_week = 7 * 24 * 60 // slot_minutes
+    starts = []
+    for slot in range(weeks * per_week):
+        day, minute = divmod(slot * slot_minutes, 24 * 60)
+        local = dt.datetime.combine(
+            monday + dt.timedelta(days=day), dt.time(minute // 60, minute % 60), tzinfo=tz
+        )
+        starts.append(local.timestamp())
+    return tuple(starts)
+
+
+def free_mask(
+    windows: Iterable[Interval], zone: str, monday: dt.date, weeks: int, *, slot_minutes: int = 60
+) -> int:
+    """Free windows as bits: bit k is set when the k-th slot of local wall-clock time from
+    ``monday`` at midnight in ``zone`` is wholly free."""
+    starts = _slot_starts(zone, monday, weeks, slot_minutes)
+    length = slot_minutes * 60
+    mask = 0
+    for a, b in merge(windows):
+        first = bisect.bisect_left(starts, a.timestamp())
+        last = bisect.bisect_right(starts, b.timestamp() - length)
+        if last > first:
+            mask |= ((1 << (last - first)) - 1) << first
+    return mask
+
+
+def free_mask_words(participants: Sequence[Any]) -> tuple[Any, list[str], Any]:
+    """Everyone's ``free_mask`` as rows of 64-bit words, a name per slot, and who has one."""
+    import numpy as np
+
+    masks = [p.free_mask or 0 for p in participants]
+    width = max((mask.bit_length() for mask in masks), default=0)
+    words = max(1, (width + 63) // 64)
+    avail = np.zeros((len(participants), words), dtype=np.uint64)
+    full = (1 << 64) - 1
+    for i, mask in enumerate(masks):
+        for w in range(words):
+            avail[i, w] = (mask >> (64 * w)) & full
+    has_mask = np.array([p.free_mask is not None for p in participants], dtype=bool)
+    return avail, [f"slot-{k}" for k in range(width)], has_mask
+
+
+def mutual_minutes_per_month(shared_slots: Any, slot_minutes: int, weeks: float) -> Any:
+    """Shared free slots over ``weeks`` weeks as minutes per average month."""
+    months = max(weeks * 7, 1) / MONTH.days
+    return shared_slots * slot_minutes / months
+
+
+def mask_words(shared: int, slot_minutes: int) -> tuple[str, int] | None:
+    """The weekday and part of day most often free in a shared mask, and in how many weeks:
+    ("Tuesday evenings", 6)."""
+    if not shared:
+        return None
+    per_day = 24 * 60 // slot_minutes
+    per_week = 7 * per_day
+    seen: dict[tuple[int, str], set[int]] = {}
+    slot = 0
+    bits = shared
+    while bits:
+        if bits & 1:
+            week, rest = divmod(slot, per_week)
+            weekday, within = divmod(rest, per_day)
+            hour = within * slot_minutes // 60
+            part = next((name for name, lo, hi in PARTS_OF_DAY if lo <= hour < hi), "night")
+            seen.setdefault((weekday, part), set()).add(week)
+        bits >>= 1
+        slot += 1
     (weekday, part), found = max(seen.items(), key=lambda kv: (len(kv[1]), -kv[0][0]))
     return f"{WEEKDAYS[weekday]} {part}s", len(found)

@@ -53,7 +53,10 @@ class ScheduleBlock(models.Model):
         default=False, help_text="Given as dates: covers whole local days, the end date included."
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    label = EncryptedTextField(blank=True, help_text="The rotation name; only its owner sees it.")
+    # Null when a block has no name, which also spares encrypting nothing on large imports.
+    label = EncryptedTextField(
+        null=True, blank=True, help_text="The rotation name; only its owner sees it."
+    )
     source = models.CharField(max_length=8, choices=Source.choices)
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

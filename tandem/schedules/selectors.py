@@ -64,14 +64,22 @@ def own_blocks(user: User) -> QuerySet[ScheduleBlock]:
 
 
 def current_members(partnership: Partnership) -> list[User]:
+    """Accepted, current members, with their schedule settings fetched in the same query."""
     return [
         member.user
         for member in PartnershipMember.objects.filter(
             partnership=partnership,
             is_current=True,
             response=PartnershipMember.Response.ACCEPTED,
-        ).select_related("user")
+        ).select_related("user", "user__schedule_settings")
     ]
+
+
+def _stored_settings(user: User) -> ScheduleSettings | None:
+    try:
+        return user.schedule_settings
+    except ScheduleSettings.DoesNotExist:
+        return None
 
 
 def _rules_for(program: Program | None) -> tuple[dict[str, str], dt.time, dt.time]:
@@ -88,7 +96,6 @@ def people_for(
     """Each user's free-time inputs within [start, end): blocks, settings, booked meetings."""
     kind_rules, day_start, day_end = _rules_for(program)
     ids = [user.pk for user in users]
-    settings = {s.user_id: s for s in ScheduleSettings.objects.filter(user_id__in=ids)}
     blocks: dict[int, list[Block]] = {pk: [] for pk in ids}
     margin = dt.timedelta(days=2)
     rows = (
@@ -116,7 +123,7 @@ def people_for(
         booked[user_id].append((starts_at, starts_at + dt.timedelta(minutes=minutes)))
     people = []
     for user in users:
-        mine = settings.get(user.pk) or ScheduleSettings(user=user)
+        mine = _stored_settings(user) or ScheduleSettings(user=user)
         people.append(
             Person(
                 zone=mine.timezone,
@@ -134,11 +141,9 @@ def people_for(
 
 def meeting_minutes_for(users: Sequence[User]) -> int:
     """The longest meeting every member can give."""
-    stored = dict(
-        ScheduleSettings.objects.filter(user__in=users).values_list("user_id", "meeting_minutes")
-    )
-    default = ScheduleSettings._meta.get_field("meeting_minutes").default
-    return min((stored.get(user.pk, default) for user in users), default=default)
+    default = int(ScheduleSettings._meta.get_field("meeting_minutes").default)
+    given = [mine.meeting_minutes for user in users if (mine := _stored_settings(user))]
+    return min([*given, default]) if len(given) < len(users) else min(given, default=default)
 
 
 def next_start(now: dt.datetime | None = None) -> dt.datetime:

@@ -46,7 +46,7 @@ def _blocks_for(user_id: int, parsed: Iterable[ParsedBlock], **fields: Any) -> l
             ends_at=block.ends_at,
             whole_days=block.whole_days,
             kind=block.kind,
-            label=block.label,
+            label=block.label or None,
             **fields,
         )
         for block in parsed
