@@ -15,10 +15,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.crypto import encrypt
 from tandem.engine.availability import KINDS, RULES
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Enrollment, Profile, Program
@@ -219,13 +220,51 @@ def program_schedule_replace(*, program: Program, content: str) -> dict[str, Any
         ScheduleBlock.objects.filter(
             user_id__in=list(by_person), source=ScheduleBlock.Source.PROGRAM, program=program
         ).delete()
-        rows: list[ScheduleBlock] = []
-        for user_id, blocks in by_person.items():
-            rows += _blocks_for(
-                user_id, blocks, source=ScheduleBlock.Source.PROGRAM, program=program
-            )
-        ScheduleBlock.objects.bulk_create(rows, batch_size=2000)
+        _insert_program_blocks(program, by_person)
     return _summary(parsed, people)
+
+
+INSERT_BATCH = 5000
+
+
+def _insert_program_blocks(program: Program, by_person: dict[int, list[ParsedBlock]]) -> None:
+    """Insert a program's blocks in batches of plain rows.
+
+    A year of a large program is a hundred thousand rows; building a model instance for each
+    cost more than the database itself, so rows go straight to ``executemany``.
+    """
+    meta = ScheduleBlock._meta
+    names = (
+        "user", "starts_at", "ends_at", "whole_days", "kind", "label", "source", "program",
+        "created_at",
+    )  # fmt: skip
+    fields = {field.name: field for field in meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(str(fields[n].column)) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    table = connection.ops.quote_name(meta.db_table)
+    # Table and column names come from the model, never from the file; values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    adapt = connection.ops.adapt_datetimefield_value
+    created = adapt(timezone.now())
+    source = ScheduleBlock.Source.PROGRAM.value
+    rows = [
+        (
+            user_id,
+            adapt(block.starts_at),
+            adapt(block.ends_at),
+            block.whole_days,
+            block.kind,
+            encrypt(block.label) if block.label else None,
+            source,
+            program.pk,
+            created,
+        )
+        for user_id, blocks in by_person.items()
+        for block in blocks
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
 
 
 def schedule_import_apply(*, schedule_import: ScheduleImport, by: User | None) -> dict[str, Any]:
