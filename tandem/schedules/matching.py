@@ -10,11 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.timezone import now
 
 from tandem.accounts.models import User
 from tandem.engine.availability import free_mask, free_time
 from tandem.programs.models import Cohort
-from tandem.schedules.models import ScheduleBlock
+from tandem.schedules.models import CohortScheduleRules, ScheduleBlock
 from tandem.schedules.selectors import people_for
 
 WEEKS = 8
@@ -44,3 +46,28 @@ def free_masks(
         )
         for user, person in zip(scheduled, people, strict=True)
     }
+
+
+def cohort_minimum_set(*, cohort: Cohort, minutes: int) -> CohortScheduleRules:
+    """Set the least mutual free time a month a pair of ``cohort`` needs to be matched."""
+    if not 0 <= minutes <= 6000:
+        raise ValidationError({"minutes": "Give 0 (no minimum) to 6,000 minutes a month."})
+    rules, _ = CohortScheduleRules.objects.update_or_create(
+        cohort=cohort, defaults={"min_mutual_minutes_per_month": minutes, "updated_at": now()}
+    )
+    return rules
+
+
+def answer_free_masks(*, cohort: Cohort, user_ids: Sequence[int]) -> dict[int, int]:
+    """The ``matching.free_masks`` hook: masks of the people with a schedule."""
+    return free_masks(list(User.objects.filter(pk__in=user_ids)), cohort)
+
+
+def answer_config(*, cohort: Cohort) -> dict[str, int]:
+    """The ``matching.config`` hook: the free-time horizon and the cohort's minimum."""
+    minimum = (
+        CohortScheduleRules.objects.filter(cohort=cohort)
+        .values_list("min_mutual_minutes_per_month", flat=True)
+        .first()
+    )
+    return {"free_weeks": WEEKS, "slot_minutes": 60, "min_mutual_minutes_per_month": minimum or 0}

@@ -198,3 +198,24 @@ class DroughtNudge(models.Model):
 
     def __str__(self) -> str:
         return f"Drought nudge for partnership #{self.partnership_id}"
+
+
+class CohortScheduleRules(models.Model):
+    """A cohort's hard rule for matching: the least mutual free time a pair needs a month."""
+
+    cohort = models.OneToOneField(
+        "programs.Cohort", on_delete=models.CASCADE, related_name="schedule_rules"
+    )
+    min_mutual_minutes_per_month = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_mutual_minutes_per_month__lte=6000),
+                name="cohort_minimum_mutual_time_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Schedule rules of cohort #{self.cohort_id}"

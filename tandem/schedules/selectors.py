@@ -16,9 +16,10 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.engine.availability import DEFAULT_RULES, Block, Interval, Person, mutual_windows
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.programs.models import Program
+from tandem.programs.models import Cohort, Program
 from tandem.schedules.models import (
     CalendarFeed,
+    CohortScheduleRules,
     ProgramScheduleRules,
     ScheduleBlock,
     ScheduleSettings,
@@ -167,3 +168,13 @@ def partnership_windows(
     people = people_for(members, start, end, program=partnership.cohort.program)
     minutes = meeting_minutes_for(members)
     return [Window(a, b) for a, b in mutual_windows(people, start, end, min_minutes=minutes)]
+
+
+def cohort_minimums(program: Program) -> list[tuple[Cohort, int]]:
+    """Each cohort of the program with its minimum of mutual free time a month (0 is none)."""
+    stored = dict(
+        CohortScheduleRules.objects.filter(cohort__program=program).values_list(
+            "cohort_id", "min_mutual_minutes_per_month"
+        )
+    )
+    return [(c, stored.get(c.pk, 0)) for c in program.cohorts.order_by("starts_on", "pk")]

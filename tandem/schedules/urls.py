@@ -15,6 +15,11 @@ urlpatterns = [
     path("programs/<slug:slug>/schedules/", views.program_schedules, name="program"),
     path("programs/<slug:slug>/schedules/rules/", views.program_rules, name="program_rules"),
     path(
+        "programs/<slug:slug>/schedules/cohorts/<slug:cohort_slug>/minimum/",
+        views.cohort_minimum,
+        name="cohort_minimum",
+    ),
+    path(
         "programs/<slug:slug>/schedules/imports/<int:import_id>/",
         views.program_preview,
         name="program_preview",

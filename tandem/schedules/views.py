@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
-from tandem.schedules import feeds, policies, reports, selectors, services
+from tandem.programs.policies import access_cohort
+from tandem.schedules import feeds, matching, policies, reports, selectors, services
 from tandem.schedules.forms import (
     FeedForm,
     ProgramRulesForm,
@@ -228,8 +229,23 @@ def program_schedules(request: AuthedRequest, slug: str) -> HttpResponse:
             "rules_form": rules_form,
             "recent": program.schedule_imports.all()[:10],
             "aggregate": reports.window_coverage(program),
+            "cohorts": selectors.cohort_minimums(program),
         },
     )
+
+
+@login_required
+@require_POST
+def cohort_minimum(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
+    cohort = access_cohort(request.user, slug, cohort_slug)
+    try:
+        minutes = int(request.POST.get("minutes", ""))
+        matching.cohort_minimum_set(cohort=cohort, minutes=minutes)
+    except (ValueError, ValidationError):
+        messages.error(request, "Give 0 (no minimum) to 6,000 minutes a month.")
+    else:
+        messages.success(request, f"{cohort.name}: minimum of mutual free time saved.")
+    return redirect("schedules:program", slug)
 
 
 @login_required
