@@ -266,3 +266,21 @@ def test_a_person_uploads_an_ics_file(cast, client_for) -> None:
     assert _upload(client, "/account/schedule/upload/", "rota.ics", content).status_code == 302
     block = ScheduleBlock.objects.get(user=cast.alice)
     assert (block.source, block.kind) == ("ics", "vacation")
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "other_coord", "rhea", "dave"])
+def test_only_the_programs_coordinators_open_or_apply_a_preview(cast, client_for, who) -> None:
+    _upload(client_for(cast.coord), "/programs/riverside/schedules/", "blocks.csv", GOOD)
+    url = f"/programs/riverside/schedules/imports/{ScheduleImport.objects.get().pk}/"
+    client = client_for(getattr(cast, who))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "apply"}).status_code == 404
+    assert client.post("/programs/riverside/schedules/rules/", {}).status_code == 404
+    assert not ScheduleBlock.objects.exists()
+
+
+def test_the_operator_sees_counts_but_never_a_rotation_name(cast, client_for) -> None:
+    program_schedule_replace(program=cast.program, content=GOOD)
+    page = client_for(cast.olga).get("/programs/riverside/schedules/").content.decode()
+    assert "Night float" not in page
+    assert "Cardiology" not in page
