@@ -263,6 +263,12 @@ def _insert_program_blocks(program: Program, by_person: dict[int, list[ParsedBlo
         for block in blocks
     ]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams every row in one statement, several times faster than INSERTs.
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for start in range(0, len(rows), INSERT_BATCH):
             cursor.executemany(sql, rows[start : start + INSERT_BATCH])
 
