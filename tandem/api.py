@@ -13,6 +13,7 @@ from tandem.accounts.api import router as accounts_router
 from tandem.core.api import BrowserSessionAuth, TandemAPI, TokenAuth
 from tandem.programs.api import router as programs_router
 from tandem.rounds.api import router as rounds_router
+from tandem.schedules.api import router as schedules_router
 from tandem.surveys.api import router as surveys_router
 from tandem.wellbeing.api import router as wellbeing_router
 from tandem.workspace.api import router as workspace_router
@@ -38,3 +39,4 @@ api.add_router("/", wellbeing_router)
 api.add_router("/", rounds_router)
 api.add_router("/", surveys_router)
 api.add_router("/", accounts_router)
+api.add_router("/", schedules_router)

@@ -15,6 +15,7 @@ VERBS = {
     "serve": "serve Tandem with gunicorn",
     "worker": "run background tasks (reminders, emails, large match runs, exports)",
     "import-roster": "import a roster CSV into a cohort (all rows or none)",
+    "import-schedules": "import a program's block-schedule CSV (all rows or none)",
     "match": "match a roster CSV offline, or a cohort with --cohort SLUG",
     "solve": "maximum-weight matching of your own scored pairs (a,b,weight CSV)",
     "export": "de-identified research export of a cohort (--cohort SLUG --format csv|redcap)",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("programs/", include((workspace_staff_urlpatterns, "workspace_staff"))),
     path("", include("tandem.outcomes.urls")),
     path("partnerships/", include("tandem.workspace.urls")),
+    path("", include("tandem.schedules.urls")),
     path("account/notifications/", include("tandem.notifications.urls")),
     path("", include("tandem.wellbeing.urls")),
     path("", include("tandem.rounds.urls")),

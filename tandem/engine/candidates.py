@@ -95,6 +95,11 @@ def _rank_block(
         inside = band[at] == partners
         block[owner[inside], at[inside]] = -np.inf
         struck += np.bincount(owner[inside], minlength=len(rows))
+    short = feas.too_little_time_block(rows, band)
+    if short is not None:
+        short &= np.isfinite(block)
+        block[short] = -np.inf
+        struck += short.sum(axis=1)
     count = len(band) - struck
     keep = len(band) if k is None else k
     row_of, col_of, vals = _top_k(block, keep)

@@ -7,11 +7,13 @@ check a suggestion at a glance instead of trusting a number.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
+from tandem.engine.availability import mask_words
 from tandem.engine.defaults import COMPONENTS
 from tandem.engine.feasibility import KIND_WORDS, Feasibility
 from tandem.engine.model import GroupScore
@@ -206,7 +208,13 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
         found["specialty"] = f"Same specialty ({specialties[0]}), as {_join(wanted_same)} asked"
 
     slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
-    if slots:
+    shared_time = functools.reduce(operator.and_, (p.free_mask or 0 for p in people), -1)
+    usual = mask_words(max(shared_time, 0), cohort.config.slot_minutes)
+    if usual is not None:
+        who = "All" if len(members) > 2 else "Both"
+        weeks = cohort.config.free_weeks
+        found["availability"] = f"{who} free on {usual[0]} in {usual[1]} of the next {weeks} weeks"
+    elif slots and all(p.free_mask is None for p in people):
         when = _join([slot_words(slot) for slot in slots_in_order(slots)[:3]])
         found["availability"] = f"{'All' if len(members) > 2 else 'Both'} free on {when}"
 
@@ -242,7 +250,15 @@ def unmatched_reason(cohort: Cohort, feas: Feasibility, i: int, *, circles: bool
             f"No one else is within {gap} stage{'s' if gap != 1 else ''} of {label}; "
             f"widen max_stage_gap or match them by hand"
         )
-    blocked = others[feas.forbidden(np.full(len(others), i), others)]
+    mine = np.full(len(others), i)
+    short = feas.too_little_time(mine, others) & ~feas.forbidden(mine, others)
+    if short.any() and short.sum() + feas.forbidden(mine, others).sum() == len(others):
+        return (
+            f"Everyone within {gap} stage{'s' if gap != 1 else ''} of {label} who is not "
+            f"excluded is free at the same time for less than the cohort's minimum of "
+            f"{feas.min_minutes} minutes a month"
+        )
+    blocked = others[feas.forbidden(mine, others)]
     if len(blocked) == len(others):
         kinds: dict[str, int] = {}
         for j in blocked.tolist():

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tandem.engine.availability import free_mask_words, mutual_minutes_per_month
 from tandem.engine.model import Constraints, MatchConfig, MatchInputError, Participant
 
 KIND_WORDS = {
@@ -67,6 +68,43 @@ class Feasibility:
         order = np.argsort(a, kind="stable")
         self.nbr = b[order]
         self.ptr = np.searchsorted(a[order], np.arange(n + 1))
+        self._mutual_time(participants, config)
+
+    def _mutual_time(self, participants: Sequence[Participant], config: MatchConfig) -> None:
+        """The cohort's minimum of mutual free time, as a number of shared free slots."""
+        self.min_minutes = int(config.min_mutual_minutes_per_month)
+        self.min_shared = 0
+        self.slot_minutes = int(config.slot_minutes)
+        self.masks = np.zeros((self.n, 1), dtype=np.uint64)
+        self.has_mask: np.ndarray = np.zeros(self.n, dtype=bool)
+        self.weeks = 0.0
+        if self.min_minutes <= 0 or all(p.free_mask is None for p in participants):
+            return
+        self.masks, _, self.has_mask = free_mask_words(participants)
+        self.weeks = float(config.free_weeks)
+        needed = self.min_minutes / mutual_minutes_per_month(1, self.slot_minutes, self.weeks)
+        self.min_shared = int(np.ceil(needed - 1e-9))
+
+    def shared_slots(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return np.bitwise_count(self.masks[i] & self.masks[j]).sum(axis=1)
+
+    def too_little_time(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """True where both have schedules and share less free time than the cohort's minimum."""
+        if not self.min_shared:
+            return np.zeros(len(i), dtype=bool)
+        both = self.has_mask[i] & self.has_mask[j]
+        return both & (self.shared_slots(i, j) < self.min_shared)
+
+    def too_little_time_block(self, rows: np.ndarray, band: np.ndarray) -> np.ndarray | None:
+        """``too_little_time`` for every row against every band member, or None (no minimum)."""
+        if not self.min_shared:
+            return None
+        shared = np.zeros((len(rows), len(band)), dtype=np.int32)
+        for w in range(self.masks.shape[1]):
+            shared += np.bitwise_count(self.masks[rows, w][:, None] & self.masks[band, w][None, :])
+        both = self.has_mask[rows][:, None] & self.has_mask[band][None, :]
+        short: np.ndarray = both & (shared < self.min_shared)
+        return short
 
     def kind_of(self, i: int, j: int) -> tuple[str, str] | None:
         """The kind and reason of the forbidden pair (i, j), or None."""
@@ -91,10 +129,12 @@ class Feasibility:
         i = np.asarray(i, dtype=np.int64)
         j = np.asarray(j, dtype=np.int64)
         close = np.abs(self.stage[i] - self.stage[j]) <= self.max_gap
-        return close & (i != j) & ~self.forbidden(i, j)
+        return close & (i != j) & ~self.forbidden(i, j) & ~self.too_little_time(i, j)
 
     def pair_ok(self, i: int, j: int) -> bool:
         if i == j or abs(int(self.stage[i]) - int(self.stage[j])) > self.max_gap:
+            return False
+        if self.too_little_time(np.array([i]), np.array([j]))[0]:
             return False
         return self.kind_of(i, j) is None
 
@@ -111,6 +151,13 @@ class Feasibility:
                 f"{names[i]} ({_label(ladder, int(self.stage[i]))}) and {names[j]} "
                 f"({_label(ladder, int(self.stage[j]))}) are {gap} stages apart, more than "
                 f"the allowed {self.max_gap}"
+            )
+        if self.too_little_time(np.array([i]), np.array([j]))[0]:
+            shared = int(self.shared_slots(np.array([i]), np.array([j]))[0])
+            monthly = mutual_minutes_per_month(shared, self.slot_minutes, self.weeks)
+            return (
+                f"{names[i]} and {names[j]} are free together about {monthly:.0f} minutes a "
+                f"month, less than the cohort's minimum of {self.min_minutes}"
             )
         hit = self.kind_of(i, j)
         if hit is None:

@@ -54,6 +54,11 @@ class Participant:
     name: str = ""
     # Ids this person ranks, best first; used by mutual mode instead of score-derived rankings.
     ranking: tuple[str, ...] = ()
+    # Real free time from schedules: bit k set when slot k of the cohort's first weeks is free
+    # (slot 0 starts on a Monday at local midnight; see tandem.engine.availability.free_mask).
+    # None means no schedule; when anyone has a mask, masks replace the weekly slot codes in
+    # the availability component.
+    free_mask: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -101,6 +106,11 @@ class MatchConfig:
     candidate_k: int = DEFAULT_CANDIDATE_K
     # Labels of the ladder rungs, used only to write reasons ("both PGY2").
     ladder: tuple[str, ...] = DEFAULT_LADDER
+    # Free-time masks: minutes per slot, and a hard minimum of mutual free time per month
+    # (0 is no minimum; pairs without masks are not held to it).
+    slot_minutes: int = 60
+    free_weeks: int = 8
+    min_mutual_minutes_per_month: int = 0
 
     def effective_k(self, people: int) -> int:
         if self.candidate_k:
@@ -121,6 +131,11 @@ class MatchConfig:
             found.append("max_group must be 12 or less")
         if self.candidate_k < 0:
             found.append("candidate_k must be 0 (automatic) or more")
+        if self.slot_minutes <= 0 or self.free_weeks <= 0 or self.min_mutual_minutes_per_month < 0:
+            found.append(
+                "slot_minutes and free_weeks must be above 0, "
+                "min_mutual_minutes_per_month 0 or more"
+            )
         if not math.isfinite(self.low_score_warning):
             found.append("low_score_warning must be a finite number")
         return found

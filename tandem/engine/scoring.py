@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from tandem.engine.availability import free_mask_words
 from tandem.engine.defaults import COMPONENTS
 from tandem.engine.model import MatchConfig, Participant
 
@@ -120,6 +121,9 @@ class Cohort:
                 self.avail[i, k // 64] |= np.uint64(1) << np.uint64(k % 64)
         self.slots = slots
         self.n_avail = np.array([len(p.availability) for p in self.participants], dtype=np.float32)
+        if any(p.free_mask is not None for p in self.participants):
+            self.avail, self.slots, _ = free_mask_words(self.participants)
+            self.n_avail = np.bitwise_count(self.avail).sum(axis=1).astype(np.float32)
 
         self.goals, self.terms = _goal_vectors([p.main_thing for p in self.participants])
         self._parts: _BlockParts | None = None

@@ -311,6 +311,9 @@ def load_demo(*, seed: int = 2026) -> Program:
     from tandem.surveys.demo import seed_surveys  # here, so programs never imports surveys
 
     seed_surveys(cohort)
+    from tandem.schedules.demo import seed_schedules  # here, so programs never imports schedules
+
+    seed_schedules(program, participant_email=PARTICIPANT_EMAIL)
     seed_research(cohort, list(users.values()))
     seed_outcomes(program)
     return program

@@ -7,7 +7,7 @@ which pairs it must keep apart; every run, re-run, pool run and placement goes t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.hooks import hook_answers
 from tandem.core.standing import departed
 from tandem.engine import ForbiddenPair, MatchConfig, Participant, Weights
 from tandem.engine.defaults import COMPONENTS, DEFAULT_WEIGHTS
@@ -80,6 +81,14 @@ def participants_for_matching(cohort: Cohort) -> MatchingInput:
             left_out.append((enrollment.user, "no career stage on the program's ladder yet"))
             continue
         participants.append(participant_from_profile(profile, stage))
+    # Real free time from schedules, where another app provides it (see tandem.core.hooks).
+    for masks in hook_answers(
+        "matching.free_masks", cohort=cohort, user_ids=[int(p.id) for p in participants]
+    ):
+        participants = [
+            replace(p, free_mask=masks[int(p.id)]) if int(p.id) in masks else p
+            for p in participants
+        ]
     forbidden = forbidden_pairs(cohort, {int(p.id) for p in participants})
     return MatchingInput(participants=participants, forbidden=forbidden, left_out=left_out)
 
@@ -139,6 +148,9 @@ def previous_partner_pairs(cohort: Cohort, ids: set[int]) -> set[tuple[int, int]
 def engine_config(run: MatchRun) -> MatchConfig:
     weights = {name: float(run.weights.get(name, DEFAULT_WEIGHTS[name])) for name in COMPONENTS}
     program = run.cohort.program
+    extra: dict[str, Any] = {}
+    for answer in hook_answers("matching.config", cohort=run.cohort):
+        extra.update(answer)
     return MatchConfig(
         mode=run.mode,
         weights=Weights(**weights),
@@ -146,6 +158,7 @@ def engine_config(run: MatchRun) -> MatchConfig:
         allow_previous_partners=run.allow_previous_partners,
         seed=run.seed,
         ladder=tuple(program.ladder),
+        **extra,
     )
 
 

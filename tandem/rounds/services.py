@@ -56,6 +56,7 @@ def participant_to_json(participant: Participant) -> dict[str, Any]:
         "specialty_preference": participant.specialty_preference,
         "availability": sorted(participant.availability),
         "name": participant.name,
+        "free_mask": None if participant.free_mask is None else hex(participant.free_mask),
     }
 
 
@@ -70,6 +71,7 @@ def participant_from_json(row: dict[str, Any]) -> Participant:
         specialty_preference=row.get("specialty_preference", "any"),
         availability=frozenset(row.get("availability", [])),
         name=row.get("name", ""),
+        free_mask=None if row.get("free_mask") is None else int(row["free_mask"], 16),
     )
 
 

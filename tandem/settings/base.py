@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.workspace",
     "tandem.wellbeing",
+    "tandem.schedules",
     "tandem.identity",
     "tandem.privacy",
     "tandem.rounds",

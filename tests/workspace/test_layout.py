@@ -58,6 +58,7 @@ def test_the_tabs_lead_to_kudos_shared_and_the_marathon(signed, client_for):
         "Notes",
         "Goals",
         "Meetings",
+        "When can we meet?",
         "Action items",
         "Kudos",
         "Shared",

@@ -1,0 +1,367 @@
+"""Writes of schedules: imports (a person's own file, a program's block schedule), settings,
+calendar subscriptions and feeds, and a meeting booked from a window.
+
+Every import replaces the blocks from its own source in one transaction: a file with any bad
+row changes nothing, and importing the same file twice leaves the same blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.crypto import encrypt
+from tandem.engine.availability import KINDS, RULES
+from tandem.partnerships.models import Partnership
+from tandem.programs.models import Enrollment, Profile, Program
+from tandem.schedules.models import (
+    CalendarFeed,
+    ProgramScheduleRules,
+    ScheduleBlock,
+    ScheduleImport,
+    ScheduleSettings,
+)
+from tandem.schedules.parsing import ParsedBlock, ParsedSchedule, parse_schedule_csv
+from tandem.schedules.selectors import current_members, meeting_minutes_for, partnership_windows
+from tandem.workspace.models import Meeting
+from tandem.workspace.services.meetings import meeting_schedule
+
+MAX_FEED_URL = 500
+
+
+# ------------------------------------------------------------------ a person's own schedule
+def _blocks_for(user_id: int, parsed: Iterable[ParsedBlock], **fields: Any) -> list[ScheduleBlock]:
+    return [
+        ScheduleBlock(
+            user_id=user_id,
+            starts_at=block.starts_at,
+            ends_at=block.ends_at,
+            whole_days=block.whole_days,
+            kind=block.kind,
+            label=block.label or None,
+            **fields,
+        )
+        for block in parsed
+    ]
+
+
+def own_schedule_replace(*, user: User, parsed: ParsedSchedule, source: str) -> int:
+    """Replace the person's blocks from ``source`` (their CSV, .ics file or subscription) with
+    ``parsed``; refuses a file with any problem. Returns how many blocks were stored."""
+    if parsed.errors:
+        raise ValidationError("The file has problems; nothing was imported.")
+    if source not in (
+        ScheduleBlock.Source.UPLOAD,
+        ScheduleBlock.Source.ICS,
+        ScheduleBlock.Source.FEED,
+    ):
+        raise ValidationError("Unknown schedule source.")
+    for block in parsed.blocks:
+        if block.person and block.person.lower() != user.email.lower():
+            raise ValidationError("Your own schedule can only hold your own blocks.")
+    with transaction.atomic():
+        ScheduleBlock.objects.filter(user=user, source=source).delete()
+        ScheduleBlock.objects.bulk_create(_blocks_for(user.pk, parsed.blocks, source=source))
+    return len(parsed.blocks)
+
+
+def own_schedule_clear(*, user: User) -> int:
+    """Delete every block of the person, whatever its source."""
+    deleted, _ = ScheduleBlock.objects.filter(user=user).delete()
+    return deleted
+
+
+def zone_checked(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError({"timezone": "Choose a time zone from the list."}) from None
+    return name
+
+
+def schedule_settings_update(
+    *,
+    user: User,
+    timezone_name: str,
+    wakes_at: dt.time,
+    sleeps_at: dt.time,
+    meeting_minutes: int,
+    drought_nudges: bool,
+) -> ScheduleSettings:
+    zone_checked(timezone_name)
+    if wakes_at == sleeps_at:
+        raise ValidationError({"sleeps_at": "Waking hours need a different start and end."})
+    if not 15 <= meeting_minutes <= 240:
+        raise ValidationError({"meeting_minutes": "Give 15 to 240 minutes."})
+    with transaction.atomic():
+        mine, _ = ScheduleSettings.objects.select_for_update().get_or_create(user=user)
+        mine.timezone = timezone_name
+        mine.wakes_at = wakes_at
+        mine.sleeps_at = sleeps_at
+        mine.meeting_minutes = meeting_minutes
+        mine.drought_nudges = drought_nudges
+        mine.updated_at = timezone.now()
+        mine.save()
+    return mine
+
+
+def feed_subscribe(*, user: User, url: str) -> ScheduleSettings:
+    """Keep a calendar subscription address and fetch it in the background; an empty address
+    removes the subscription and the blocks it brought."""
+    from tandem.schedules.tasks import fetch_schedule_feed
+
+    url = (url or "").strip()
+    if url.startswith("webcal://"):
+        url = "https://" + url[len("webcal://") :]
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise ValidationError({"feed_url": "Give an address starting with https:// or webcal://."})
+    if len(url) > MAX_FEED_URL:
+        raise ValidationError({"feed_url": f"Keep the address under {MAX_FEED_URL} characters."})
+    with transaction.atomic():
+        mine, _ = ScheduleSettings.objects.select_for_update().get_or_create(user=user)
+        mine.feed_url = url
+        mine.feed_error = ""
+        mine.feed_fetched_at = None
+        mine.save()
+        if url:
+            transaction.on_commit(lambda: fetch_schedule_feed.enqueue(user.pk))
+        else:
+            ScheduleBlock.objects.filter(user=user, source=ScheduleBlock.Source.FEED).delete()
+    return mine
+
+
+# ------------------------------------------------------------------ the program's block schedule
+def program_people(program: Program, keys: set[str]) -> dict[str, int]:
+    """Map each email (lower case) or roster id in ``keys`` to a user enrolled in ``program``."""
+    enrolled = set(
+        Enrollment.objects.filter(cohort__program=program).values_list("user_id", flat=True)
+    )
+    lowered = {key.lower() for key in keys}
+    found: dict[str, int] = {}
+    for user_id, email in User.objects.filter(pk__in=enrolled).values_list("pk", "email"):
+        if email.lower() in lowered:
+            found[email.lower()] = user_id
+    for user_id, roster_id in Profile.objects.filter(
+        program=program, roster_id__in=keys, user_id__in=enrolled
+    ).values_list("user_id", "roster_id"):
+        found.setdefault(roster_id, user_id)
+    return found
+
+
+def _person_key(text: str) -> str:
+    return text.lower() if "@" in text else text
+
+
+def program_schedule_plan(
+    *, program: Program, content: str
+) -> tuple[ParsedSchedule, dict[str, int]]:
+    """The parsed file and who each row names; unknown people become row errors."""
+    parsed = parse_schedule_csv(content, person_column=True)
+    people = program_people(program, {block.person for block in parsed.blocks})
+    for block in parsed.blocks:
+        if _person_key(block.person) not in people:
+            parsed.error(
+                block.line,
+                "email",
+                f"No one enrolled in {program.name} has the email address or id "
+                f"“{block.person[:60]}”.",
+            )
+    parsed.errors.sort(key=lambda e: (e["line"], e["column"]))
+    return parsed, people
+
+
+def _summary(parsed: ParsedSchedule, people: dict[str, int]) -> dict[str, Any]:
+    """Counts only: a preview never repeats a rotation name or a date of anyone's schedule."""
+    kinds = {kind: 0 for kind in KINDS}
+    persons: set[int] = set()
+    for block in parsed.blocks:
+        kinds[block.kind] += 1
+        user_id = people.get(_person_key(block.person))
+        if user_id is not None:
+            persons.add(user_id)
+    return {
+        "errors": parsed.errors[:500],
+        "error_count": len(parsed.errors),
+        "counts": {"people": len(persons), "blocks": len(parsed.blocks), "kinds": kinds},
+    }
+
+
+def schedule_import_preview(
+    *, program: Program, uploaded_by: User | None, filename: str, content: str
+) -> ScheduleImport:
+    parsed, people = program_schedule_plan(program=program, content=content)
+    return ScheduleImport.objects.create(
+        program=program,
+        uploaded_by=uploaded_by,
+        filename=filename[:255],
+        content=content if not parsed.errors else "",
+        summary=_summary(parsed, people),
+    )
+
+
+def program_schedule_replace(*, program: Program, content: str) -> dict[str, Any]:
+    """Replace the program-sourced blocks of every person the file names, all or nothing."""
+    parsed, people = program_schedule_plan(program=program, content=content)
+    if parsed.errors:
+        raise ValidationError(f"{len(parsed.errors)} problem(s) in the file; nothing was imported.")
+    by_person: dict[int, list[ParsedBlock]] = {}
+    for block in parsed.blocks:
+        by_person.setdefault(people[_person_key(block.person)], []).append(block)
+    with transaction.atomic():
+        ScheduleBlock.objects.filter(
+            user_id__in=list(by_person), source=ScheduleBlock.Source.PROGRAM, program=program
+        ).delete()
+        _insert_program_blocks(program, by_person)
+    return _summary(parsed, people)
+
+
+INSERT_BATCH = 5000
+
+
+def _insert_program_blocks(program: Program, by_person: dict[int, list[ParsedBlock]]) -> None:
+    """Insert a program's blocks in batches of plain rows.
+
+    A year of a large program is a hundred thousand rows; building a model instance for each
+    cost more than the database itself, so rows go straight to ``executemany``.
+    """
+    meta = ScheduleBlock._meta
+    names = (
+        "user", "starts_at", "ends_at", "whole_days", "kind", "label", "source", "program",
+        "created_at",
+    )  # fmt: skip
+    fields = {field.name: field for field in meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(str(fields[n].column)) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    table = connection.ops.quote_name(meta.db_table)
+    # Table and column names come from the model, never from the file; values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    adapt = connection.ops.adapt_datetimefield_value
+    created = adapt(timezone.now())
+    source = ScheduleBlock.Source.PROGRAM.value
+    rows = [
+        (
+            user_id,
+            adapt(block.starts_at),
+            adapt(block.ends_at),
+            block.whole_days,
+            block.kind,
+            encrypt(block.label) if block.label else None,
+            source,
+            program.pk,
+            created,
+        )
+        for user_id, blocks in by_person.items()
+        for block in blocks
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams every row in one statement, several times faster than INSERTs.
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
+
+
+def schedule_import_apply(*, schedule_import: ScheduleImport, by: User | None) -> dict[str, Any]:
+    """Apply a previewed import; the stored file is dropped once it is applied."""
+    with transaction.atomic():
+        locked = ScheduleImport.objects.select_for_update().get(pk=schedule_import.pk)
+        if locked.status != ScheduleImport.Status.PREVIEWED:
+            raise ValidationError("This import was already applied or discarded.")
+        summary = program_schedule_replace(program=locked.program, content=locked.content)
+        locked.status = ScheduleImport.Status.APPLIED
+        locked.applied_at = timezone.now()
+        locked.content = ""
+        locked.summary = summary
+        locked.save()
+    return summary
+
+
+def schedule_import_discard(*, schedule_import: ScheduleImport) -> None:
+    ScheduleImport.objects.filter(
+        pk=schedule_import.pk, status=ScheduleImport.Status.PREVIEWED
+    ).update(status=ScheduleImport.Status.DISCARDED, content="")
+
+
+def program_rules_update(
+    *,
+    program: Program,
+    kind_rules: dict[str, str],
+    day_starts_at: dt.time,
+    day_ends_at: dt.time,
+    drought_weeks: int,
+) -> ProgramScheduleRules:
+    for kind, rule in kind_rules.items():
+        if kind not in KINDS or rule not in RULES:
+            raise ValidationError({"kind_rules": f"Unknown rule {rule!r} for {kind!r}."})
+    if day_starts_at >= day_ends_at:
+        raise ValidationError({"day_ends_at": "The working day ends after it starts."})
+    if not 0 <= drought_weeks <= 26:
+        raise ValidationError({"drought_weeks": "Give 0 (off) to 26 weeks."})
+    with transaction.atomic():
+        rules, _ = ProgramScheduleRules.objects.select_for_update().get_or_create(program=program)
+        rules.kind_rules = dict(kind_rules)
+        rules.day_starts_at = day_starts_at
+        rules.day_ends_at = day_ends_at
+        rules.drought_weeks = drought_weeks
+        rules.updated_at = timezone.now()
+        rules.save()
+    return rules
+
+
+# ------------------------------------------------------------------ the outgoing calendar feed
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def calendar_feed_create(*, user: User) -> str:
+    """A new private feed address for ``user`` (any older one stops working); returns the
+    secret, which is shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user).delete()
+        CalendarFeed.objects.create(user=user, token_hash=token_hash(token))
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+# ------------------------------------------------------------------ booking a window
+def meeting_from_window(
+    *, partnership: Partnership, by: User, starts_at: dt.datetime, location: str = ""
+) -> Meeting:
+    """Book a meeting that starts at ``starts_at`` inside one of the partnership's current
+    windows, as long as every member can give; the workspace sends the invitations."""
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"start": "The start needs a time zone."})
+    members = current_members(partnership)
+    minutes = meeting_minutes_for(members)
+    ends_at = starts_at + dt.timedelta(minutes=minutes)
+    windows = partnership_windows(partnership, weeks=26)
+    if not any(w.start <= starts_at and ends_at <= w.end for w in windows):
+        raise ValidationError(
+            {"start": "That time is no longer free for everyone; choose another window."}
+        )
+    zone = ScheduleSettings.objects.filter(user=by).values_list("timezone", flat=True).first()
+    return meeting_schedule(
+        partnership=partnership,
+        by=by,
+        starts_at=starts_at,
+        duration_minutes=minutes,
+        timezone_name=zone or str(timezone.get_default_timezone_name()),
+        location=location,
+    )
