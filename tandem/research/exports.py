@@ -9,7 +9,6 @@ and writes a plain CSV or a REDCap data dictionary and records file, each with a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -22,11 +21,12 @@ from typing import Literal
 from django.conf import settings
 from django.utils import timezone
 
+from tandem.core.csvio import csv_text
+from tandem.core.suppression import K
 from tandem.programs.models import Cohort
 from tandem.research import kanon, selectors
 from tandem.research.models import StudyProtocol
 
-K = 11
 FORM_NAME = "tandem_export"
 Kind = Literal["category", "integer", "number"]
 
@@ -196,11 +196,7 @@ def build_dataset(cohort: Cohort) -> Dataset:
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(header, rows)
 
 
 def dataset_csv(dataset: Dataset) -> str:

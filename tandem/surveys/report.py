@@ -1,7 +1,7 @@
 """A survey's results in aggregate (P3): response rate, score distribution and change per wave.
 
-Counts pass through small-cell suppression (cells of 1–10 hidden, with complementary
-suppression); a mean is shown only when it rests on at least eleven people. Nothing here reads
+Counts pass through small-cell suppression (cells of 1 to K−1 hidden, with complementary
+suppression); a mean is shown only when it rests on at least K people (tandem.core.suppression). Nothing here reads
 an answer's text, and nothing leaves this module per person.
 """
 
@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tandem.core.charts import Chart, stacked_bar_chart
-from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress_table
+from tandem.core.suppression import SMALL_CELL_NOTE, K, SuppressedTable, suppress_table
 from tandem.programs.models import Enrollment
 from tandem.surveys import charts, selectors
 from tandem.surveys.models import Survey, SurveyWave
 
 BINS = 5
-MIN_PEOPLE_FOR_MEAN = DEFAULT_THRESHOLD + 1
+MIN_PEOPLE_FOR_MEAN = K
 RATE_COLUMNS = ("Answered", "Not answered")
 
 
@@ -82,7 +82,7 @@ class SurveyReport:
                     for index, column in enumerate(RATE_COLUMNS)
                 ],
                 y_label="People in the cohort",
-                note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+                note=SMALL_CELL_NOTE,
             )
         if name == "scores":
             return stacked_bar_chart(
@@ -93,7 +93,7 @@ class SurveyReport:
                     for index, label in enumerate(self.bin_labels)
                 ],
                 y_label="People with a score",
-                note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+                note=SMALL_CELL_NOTE,
             )
         if name == "change":
             return charts.means_chart(

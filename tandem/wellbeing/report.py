@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from tandem.core.charts import Chart, stacked_bar_chart
-from tandem.core.suppression import SuppressedTable, suppress_table
+from tandem.core.suppression import SMALL_CELL_NOTE, SuppressedTable, suppress_table
 from tandem.programs.models import Cohort, Enrollment
 from tandem.wellbeing import instruments
 from tandem.wellbeing.models import Pulse
@@ -61,7 +61,7 @@ class CohortReport:
             categories=categories,
             series=series,
             y_label="People who checked in",
-            note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+            note=SMALL_CELL_NOTE,
         )
 
 
