@@ -15,7 +15,7 @@ residual graph, and :func:`suppress_table` keeps hiding entries until nothing is
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from tandem.core.csvio import csv_text
@@ -258,3 +258,36 @@ def _reaches(
                 seen.add(target)
                 queue.append(target)
     return False
+
+
+def smallest_piece(groups: Sequence[Set[Hashable]]) -> int | None:
+    """The size of the smallest non-empty piece the groups cut their people into.
+
+    Two people fall in the same piece when every group holds both or neither. Whatever is
+    published as a sum or mean over each group, a reader can work out at most the sum over
+    each piece (every group is a union of pieces, and nothing finer is known), so if every
+    piece holds at least K people, no combination of the figures isolates fewer. None when
+    there is nobody.
+    """
+    people = set().union(*groups) if groups else set()
+    patterns = [tuple(person in group for group in groups) for person in people]
+    sizes: dict[tuple[bool, ...], int] = {}
+    for pattern in patterns:
+        sizes[pattern] = sizes.get(pattern, 0) + 1
+    return min(sizes.values()) if sizes else None
+
+
+def may_publish_over(
+    group: Set[Hashable], published: Sequence[Set[Hashable]], *, k: int = K
+) -> bool:
+    """Whether a mean over ``group`` may join means already published over ``published``.
+
+    The group needs K people, and together with the published groups (of the same answers)
+    it must leave no piece smaller than K: a wave's mean over n people beside a change over
+    n − 1 of them would otherwise give away the one left out (n·mean − (n−1)·mean′).
+    """
+    if len(group) < k:
+        return False
+    groups = [*published, group]
+    smallest = smallest_piece(groups)
+    return smallest is None or smallest >= k
