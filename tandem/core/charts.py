@@ -202,7 +202,7 @@ def stacked_bar_chart(
             for label in axes.get_xticklabels():
                 label.set_horizontalalignment("right" if crowded else "center")
             axes.set_ylabel(y_label)
-            axes.set_ylim(bottom=0, top=max(1, *bottoms) * 1.05)
+            axes.set_ylim(bottom=0, top=max([1, *bottoms]) * 1.05)
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
             axes.set_axisbelow(True)
