@@ -18,7 +18,7 @@ THE_WRITER = TANDEM / "engine" / "csvio.py"
 
 
 def parsed(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def test_cells_that_could_start_a_formula_get_a_leading_quote():
