@@ -52,3 +52,23 @@ def recovered_small_cells(truth: Mapping[Hashable, int], facts: Sequence[Fact]) 
 
 def shown_small_numbers(values: Sequence[int | None]) -> list[int]:
     return [value for value in values if value is not None and 1 <= value <= DEFAULT_THRESHOLD]
+
+
+def recovered_people(groups: Sequence[set[Hashable]]) -> list[Hashable]:
+    """People whose own value follows from sums published over ``groups`` (linear algebra).
+
+    A person's value is recovered exactly when their unit vector lies in the span of the
+    groups' indicator vectors: then some combination of the published sums is their value.
+    """
+    people = sorted(set().union(*groups), key=repr) if groups else []
+    if not people:
+        return []
+    matrix = np.array([[1.0 if person in group else 0.0 for person in people] for group in groups])
+    rank = np.linalg.matrix_rank(matrix)
+    recovered = []
+    for position, person in enumerate(people):
+        unit = np.zeros((1, len(people)))
+        unit[0, position] = 1.0
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            recovered.append(person)
+    return recovered
