@@ -78,6 +78,7 @@ def test_no_score_comes_out_of_the_surveys_results(
     with during(world.later):
         for person in again:
             services.response_submit(wave=world.later, user=person, answers=answers(a=5))
+    later_wave = {person.pk for person in again}
     with after_close(world.later):
         closed = aggregates(client_for, cast, world)
         if again:
@@ -87,7 +88,6 @@ def test_no_score_comes_out_of_the_surveys_results(
     assert erased == closed, "released figures never move"
 
     # Who stands behind each published mean of the baseline answers, and of the later ones.
-    later_wave = {person.pk for person in again}
     baseline_groups, later_groups = [], []
     if closed["waves"][0]["mean"] is not None:
         baseline_groups.append(first_wave)
