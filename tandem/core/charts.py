@@ -6,7 +6,6 @@ never the only way to read it. Output is deterministic: the same data gives the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import io
@@ -20,6 +19,8 @@ import matplotlib
 from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from tandem.core.csvio import csv_text
 
 # Colour-blind-safe (Okabe–Ito), dark enough on white for WCAG non-text contrast (3:1).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#56B4E9", "#000000")
@@ -60,14 +61,6 @@ class Chart:
 
     def csv(self) -> str:
         return csv_text(self.header, self.rows)
-
-
-def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 _STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
@@ -209,7 +202,7 @@ def stacked_bar_chart(
             for label in axes.get_xticklabels():
                 label.set_horizontalalignment("right" if crowded else "center")
             axes.set_ylabel(y_label)
-            axes.set_ylim(bottom=0, top=max(1, *bottoms) * 1.05)
+            axes.set_ylim(bottom=0, top=max([1, *bottoms]) * 1.05)
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
             axes.set_axisbelow(True)

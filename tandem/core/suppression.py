@@ -14,13 +14,19 @@ residual graph, and :func:`suppress_table` keeps hiding entries until nothing is
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
-DEFAULT_THRESHOLD = 10
+from tandem.core.csvio import csv_text
+
+# The one small-cell rule of the project: no figure describes fewer than K people. Counts of 1 to
+# DEFAULT_THRESHOLD are hidden, means need K people, research records K of a kind.
+K = 11
+DEFAULT_THRESHOLD = K - 1
+SMALL_CELL_NOTE = (
+    f"Counts of 1 to {DEFAULT_THRESHOLD}, and counts that would reveal them, are left out."
+)
 SUPPRESSED_MARK = "suppressed"
 
 Position = tuple[int, int]
@@ -52,21 +58,38 @@ class SuppressedTable:
         """(label, cells, total) for each row, for templates."""
         yield from zip(self.row_labels, self.cells, self.row_totals, strict=True)
 
+    def row_slice(self, index: int) -> SuppressedTable:
+        """Row ``index`` alone, hidden exactly where the whole table hides it.
+
+        A page about one part of a population (a cohort of a program) shows its row of the
+        population's table rather than suppressing the row on its own: two suppressions of
+        the same counts would hide different cells, and together they could show all of them.
+        """
+        cells = self.cells[index]
+        return SuppressedTable(
+            row_labels=(self.row_labels[index],),
+            column_labels=self.column_labels,
+            cells=(cells,),
+            row_totals=(self.row_totals[index],),
+            column_totals=cells,
+            grand_total=self.row_totals[index],
+            threshold=self.threshold,
+        )
+
     def csv(self, *, corner: str = "", total_label: str = "Total") -> str:
         """Exactly the displayed table as CSV; suppressed values read ``suppressed``."""
 
         def shown(value: int | None) -> str:
             return SUPPRESSED_MARK if value is None else str(value)
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([corner, *self.column_labels, total_label])
-        for label, cells, total in self.rows():
-            writer.writerow([label, *(shown(value) for value in cells), shown(total)])
-        writer.writerow(
+        rows = [
+            [label, *(shown(value) for value in cells), shown(total)]
+            for label, cells, total in self.rows()
+        ]
+        rows.append(
             [total_label, *(shown(value) for value in self.column_totals), shown(self.grand_total)]
         )
-        return buffer.getvalue()
+        return csv_text([corner, *self.column_labels, total_label], rows)
 
 
 def augmented(counts: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -235,3 +258,36 @@ def _reaches(
                 seen.add(target)
                 queue.append(target)
     return False
+
+
+def smallest_piece(groups: Sequence[Set[Hashable]]) -> int | None:
+    """The size of the smallest non-empty piece the groups cut their people into.
+
+    Two people fall in the same piece when every group holds both or neither. Whatever is
+    published as a sum or mean over each group, a reader can work out at most the sum over
+    each piece (every group is a union of pieces, and nothing finer is known), so if every
+    piece holds at least K people, no combination of the figures isolates fewer. None when
+    there is nobody.
+    """
+    people = set().union(*groups) if groups else set()
+    patterns = [tuple(person in group for group in groups) for person in people]
+    sizes: dict[tuple[bool, ...], int] = {}
+    for pattern in patterns:
+        sizes[pattern] = sizes.get(pattern, 0) + 1
+    return min(sizes.values()) if sizes else None
+
+
+def may_publish_over(
+    group: Set[Hashable], published: Sequence[Set[Hashable]], *, k: int = K
+) -> bool:
+    """Whether a mean over ``group`` may join means already published over ``published``.
+
+    The group needs K people, and together with the published groups (of the same answers)
+    it must leave no piece smaller than K: a wave's mean over n people beside a change over
+    n − 1 of them would otherwise give away the one left out (n·mean − (n−1)·mean′).
+    """
+    if len(group) < k:
+        return False
+    groups = [*published, group]
+    smallest = smallest_piece(groups)
+    return smallest is None or smallest >= k

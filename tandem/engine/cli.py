@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tandem.engine.config import FileConfig, parse_config
+from tandem.engine.csvio import csv_writer
 from tandem.engine.model import Constraints, MatchConfig, MatchInputError, MatchResult
 from tandem.engine.pipeline import run_match
 from tandem.engine.roster import (
@@ -164,7 +165,7 @@ def _write_result(result: MatchResult, path: str) -> None:
             fh.write("\n")
         return
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(["group", "id", "score"])
         for k, group in enumerate(result.groups, start=1):
             for member in group.members:
@@ -269,12 +270,12 @@ def solve_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
     if args.out:
         try:
             with open(args.out, "w", encoding="utf-8", newline="") as fh:
-                csv.writer(fh).writerows(rows)
+                csv_writer(fh).writerows(rows)
         except OSError as exc:
             print(f"tandem solve: cannot write {args.out}: {exc}", file=err)
             return 1
     else:
-        csv.writer(out).writerows(rows)
+        csv_writer(out).writerows(rows)
     print(f"total weight {_plain(total)} over {len(pairs)} pairs ({elapsed:.2f}s)", file=err)
     return 0
 

@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Window
 from django.utils import timezone
 
-from tandem.core.charts import Chart, csv_text, stacked_bar_chart
+from tandem.core.charts import Chart, stacked_bar_chart
+from tandem.core.csvio import csv_text
 from tandem.core.pagination import ROWS_PER_PAGE
-from tandem.core.suppression import SUPPRESSED_MARK, SuppressedTable, suppress_table
+from tandem.core.suppression import (
+    DEFAULT_THRESHOLD,
+    SMALL_CELL_NOTE,
+    SUPPRESSED_MARK,
+    SuppressedTable,
+    suppress_table,
+)
 from tandem.insights import selectors
 from tandem.programs.models import Cohort
 from tandem.workspace.models import Goal, Meeting
@@ -99,7 +106,7 @@ class Funnel:
             series=[("People", [value if isinstance(value, int) else None for _, value in steps])],
             y_label="People",
             note="Each step counts people who also reached every step before it. "
-            "Counts that could reveal 1 to 10 people are left out.",
+            f"Counts that could reveal 1 to {DEFAULT_THRESHOLD} people are left out.",
         )
 
 
@@ -138,6 +145,19 @@ def funnel(cohorts: Sequence[Cohort], *, today: dt.date | None = None) -> Funnel
     return Funnel(table=table, rows=rows, overall=overall)
 
 
+def cohort_funnel(cohort: Cohort, *, today: dt.date | None = None) -> Funnel:
+    """The cohort's row of its program's funnel, hidden where the program's dashboard hides it."""
+    cohorts = program_cohorts(cohort)
+    whole = funnel(cohorts, today=today)
+    index = [found.pk for found in cohorts].index(cohort.pk)
+    return Funnel(table=whole.table.row_slice(index), rows=(whole.rows[index],), overall=None)
+
+
+def program_cohorts(cohort: Cohort) -> list[Cohort]:
+    """Every cohort of the cohort's program, in the order the program dashboard lists them."""
+    return list(Cohort.objects.filter(program_id=cohort.program_id).order_by("starts_on", "pk"))
+
+
 @dataclass(frozen=True)
 class Cadence:
     """Meetings per month by status; ``table`` is None before any month has begun."""
@@ -160,8 +180,7 @@ class Cadence:
                 for index, label in enumerate(_meeting_labels())
             ],
             y_label="Meetings",
-            note="Months of the cohort only. Counts of 1 to 10, and counts that would reveal "
-            "them, are left out.",
+            note=f"Months of the cohort only. {SMALL_CELL_NOTE}",
         )
 
 
@@ -219,7 +238,7 @@ class GoalProgress:
                 for index, label in enumerate(table.column_labels)
             ],
             y_label="Goals",
-            note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+            note=SMALL_CELL_NOTE,
         )
 
 
@@ -236,6 +255,16 @@ def goal_progress(cohorts: Sequence[Cohort], *, title: str) -> GoalProgress:
         column_labels=[str(Goal.Status(status).label) for status in selectors.GOAL_STATUSES],
     )
     return GoalProgress(table=table, title=title)
+
+
+def cohort_goal_progress(cohort: Cohort) -> GoalProgress:
+    """The cohort's row of its program's goal table, hidden where the program's table hides it."""
+    cohorts = program_cohorts(cohort)
+    whole = goal_progress(cohorts, title="")
+    index = [found.pk for found in cohorts].index(cohort.pk)
+    return GoalProgress(
+        table=whole.table.row_slice(index), title=f"Goals by status — {cohort.name}"
+    )
 
 
 @dataclass(frozen=True)
@@ -330,9 +359,9 @@ def cohort_dashboard(
     today = today or timezone.localdate()
     return CohortDashboard(
         cohort=cohort,
-        funnel=funnel([cohort], today=today),
+        funnel=cohort_funnel(cohort, today=today),
         cadence=cadence(cohort, today=today),
-        goals=goal_progress([cohort], title=f"Goals by status — {cohort.name}"),
+        goals=cohort_goal_progress(cohort),
         checkins=checkin_list(cohort, weeks=weeks, today=today, limit=SHOWN_CHECKIN_ROWS),
     )
 

@@ -101,11 +101,11 @@ def _cohort_figure(
     found: Cohort, name: str, weeks: int
 ) -> report.Funnel | report.Cadence | report.GoalProgress | report.CheckinList:
     if name == "funnel":
-        return report.funnel([found])
+        return report.cohort_funnel(found)
     if name == "cadence":
         return report.cadence(found)
     if name == "goals":
-        return report.goal_progress([found], title=f"Goals by status — {found.name}")
+        return report.cohort_goal_progress(found)
     return report.checkin_list(found, weeks=weeks)
 
 

@@ -7,7 +7,6 @@ account (by id) was deleted.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import secrets
@@ -20,6 +19,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
+from tandem.core.csvio import csv_dict_writer
 from tandem.privacy.registry import sources
 
 FORMAT_VERSION = 1
@@ -64,7 +64,7 @@ def _tables(section: str, value: Any) -> dict[str, list[dict[str, Any]]]:
 def _csv(rows: list[dict[str, Any]]) -> str:
     columns = sorted({key for row in rows for key in row})
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=columns)
+    writer = csv_dict_writer(text, columns)
     writer.writeheader()
     for row in rows:
         writer.writerow(

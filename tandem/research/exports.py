@@ -9,11 +9,11 @@ and writes a plain CSV or a REDCap data dictionary and records file, each with a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
 import re
+import secrets
 import zipfile
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
@@ -22,11 +22,12 @@ from typing import Literal
 from django.conf import settings
 from django.utils import timezone
 
+from tandem.core.csvio import csv_text
+from tandem.core.suppression import K
 from tandem.programs.models import Cohort
 from tandem.research import kanon, selectors
 from tandem.research.models import StudyProtocol
 
-K = 11
 FORM_NAME = "tandem_export"
 Kind = Literal["category", "integer", "number"]
 
@@ -112,9 +113,16 @@ def research_id_key() -> bytes:
     ).digest()
 
 
-def study_id(protocol: StudyProtocol, user_id: int) -> str:
-    """A keyed hash: stable for one person in one study, unlinkable across studies."""
-    message = f"{protocol.pk}:{user_id}".encode()
+def export_salt(protocol: StudyProtocol) -> bytes:
+    """Fresh random bytes for one export, or none when the protocol declares a longitudinal
+    design (then a person's study id is the same in every export of the study)."""
+    return b"" if protocol.longitudinal else secrets.token_bytes(16)
+
+
+def study_id(protocol: StudyProtocol, user_id: int, *, salt: bytes = b"") -> str:
+    """A keyed hash of the person within the study, and within one export unless ``salt`` is
+    empty: the salt is drawn for the export and thrown away, so two exports cannot be joined."""
+    message = f"{protocol.pk}:{user_id}".encode() + (b":" + salt.hex().encode() if salt else b"")
     return "s" + hmac.new(research_id_key(), message, hashlib.sha256).hexdigest()[:15]
 
 
@@ -126,6 +134,7 @@ class Dataset:
     consenting: int
     suppressed_records: int
     levels: dict[str, int] = field(default_factory=dict)
+    longitudinal: bool = False
 
     @property
     def quasi_identifiers(self) -> tuple[str, ...]:
@@ -178,7 +187,8 @@ def build_dataset(cohort: Cohort) -> Dataset:
         column.name: column.hierarchy for column in columns if column.is_quasi_identifier
     }
     anonymised = kanon.anonymise([rows[person] for person in sorted(people)], hierarchies, k=K)
-    ids = [study_id(protocol, person) for person in sorted(people)]
+    salt = export_salt(protocol)
+    ids = [study_id(protocol, person, salt=salt) for person in sorted(people)]
     records = [
         {"record_id": identifier, **record}
         for identifier, record in zip(ids, anonymised.records, strict=False)
@@ -192,15 +202,12 @@ def build_dataset(cohort: Cohort) -> Dataset:
         consenting=len(people),
         suppressed_records=anonymised.suppressed_records,
         levels=anonymised.levels,
+        longitudinal=protocol.longitudinal,
     )
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(header, rows)
 
 
 def dataset_csv(dataset: Dataset) -> str:
@@ -218,8 +225,12 @@ def codebook_csv(dataset: Dataset) -> str:
             "Study id",
             "text",
             "",
-            "A keyed hash of the person within this study; not linkable to other studies "
-            "without the instance's research key.",
+            "A keyed hash of the person within this study. "
+            + (
+                "The study is longitudinal: a person keeps this id in every export."
+                if dataset.longitudinal
+                else "It holds within this export only: another export gives new ids."
+            ),
         ]
     ]
     for column in dataset.columns:

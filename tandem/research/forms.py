@@ -18,6 +18,13 @@ class StudyProtocolForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line, for example: Retention at 12 months.",
     )
+    longitudinal = forms.BooleanField(
+        label="Longitudinal design: follow people across exports",
+        required=False,
+        help_text="Tick only if the study must link one person's records between exports: "
+        "each person then keeps one study id. Otherwise every export gets fresh study ids. "
+        "Locked with the protocol.",
+    )
     seed = forms.IntegerField(
         label="Randomisation seed",
         min_value=0,

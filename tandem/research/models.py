@@ -34,6 +34,11 @@ class StudyProtocol(models.Model):
     seed = models.PositiveIntegerField(
         default=new_seed, help_text="Randomisation seed: the same seed gives the same arms."
     )
+    longitudinal = models.BooleanField(
+        default=False,
+        help_text="The study follows people across exports: each keeps one study id in every "
+        "export. Otherwise every export gets fresh study ids, so two exports cannot be joined.",
+    )
     randomised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

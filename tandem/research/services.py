@@ -21,6 +21,7 @@ def study_protocol_save(
     information: str,
     outcomes: str,
     seed: int | None = None,
+    longitudinal: bool = False,
 ) -> StudyProtocol:
     """Create or change the cohort's protocol; refused once it is locked.
 
@@ -44,6 +45,7 @@ def study_protocol_save(
         protocol.outcomes = outcomes.strip()
         if seed is not None:
             protocol.seed = seed
+        protocol.longitudinal = longitudinal
         protocol.updated_at = timezone.now()
         protocol.full_clean()
         protocol.save()

@@ -291,6 +291,27 @@ def months_band(width: int) -> kanon.Generaliser:
     return generalise
 
 
+# Counts anyone can look up elsewhere (a publication list, a grants database, a rank on a
+# faculty page) would single a person out: they leave only as bands, then go through k.
+COUNT_BANDS = ("0", "1–2", "3–5", "6+")
+
+
+def count_band(count: int) -> str:
+    """``0``, ``1–2``, ``3–5`` or ``6+``: what leaves of a count that could be looked up."""
+    if count <= 0:
+        return "0"
+    if count <= 2:
+        return "1–2"
+    if count <= 5:
+        return "3–5"
+    return "6+"
+
+
+def any_band(value: str, counts: Mapping[str, int]) -> str:
+    """A coarser level of a banded count: none, or at least one."""
+    return value if value in ("0", kanon.SUPPRESSED) else "1+"
+
+
 def _months_between(start: dt.date, end: dt.date) -> int:
     return max(0, (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day))
 
@@ -330,6 +351,9 @@ def _outcome_values(cohort: Cohort, people: Set[int]) -> dict[int, dict[str, obj
     for user_id in fellows.values_list("profile__user_id", flat=True):
         if user_id in values:
             values[user_id]["fellowship_matched"] = True
+    for found in values.values():
+        for column, _ in counted:
+            found[column] = count_band(int(str(found[column])))
     return values
 
 
@@ -356,8 +380,10 @@ register_source(
         Column(
             "promotions",
             "Promotions",
-            "integer",
-            "Academic rank changes recorded on or after the cohort's start.",
+            "category",
+            "Academic rank changes recorded on or after the cohort's start, in bands.",
+            choices=COUNT_BANDS,
+            hierarchy=(kanon.exact, any_band, kanon.suppressed),
         ),
         Column(
             "fellowship_matched",
@@ -365,13 +391,23 @@ register_source(
             "category",
             "Whether a fellowship match was recorded from the cohort's start year on.",
             choices=("yes", "no"),
+            hierarchy=(kanon.exact, kanon.suppressed),
         ),
         Column(
             "publications",
             "Publications",
-            "integer",
-            "Publications recorded with a year from the cohort's start year on.",
+            "category",
+            "Publications recorded with a year from the cohort's start year on, in bands.",
+            choices=COUNT_BANDS,
+            hierarchy=(kanon.exact, any_band, kanon.suppressed),
         ),
-        Column("grants", "Grants", "integer", "Grants recorded from the cohort's start year on."),
+        Column(
+            "grants",
+            "Grants",
+            "category",
+            "Grants recorded from the cohort's start year on, in bands.",
+            choices=COUNT_BANDS,
+            hierarchy=(kanon.exact, any_band, kanon.suppressed),
+        ),
     ],
 )

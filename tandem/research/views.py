@@ -30,7 +30,12 @@ def protocol(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRespons
     cohort = policies.access_cohort(request.user, slug, cohort_slug)
     current = selectors.protocol_for(cohort)
     initial = (
-        {"title": current.title, "information": current.information, "outcomes": current.outcomes}
+        {
+            "title": current.title,
+            "information": current.information,
+            "outcomes": current.outcomes,
+            "longitudinal": current.longitudinal,
+        }
         if current
         else {}
     )

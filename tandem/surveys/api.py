@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from pydantic import BeforeValidator
 
 from tandem.core.api import api_user
+from tandem.core.suppression import K
 from tandem.programs import policies
 from tandem.surveys import selectors, services
 from tandem.surveys.models import Item, SurveyWave
@@ -131,6 +132,7 @@ class WaveAggregateOut(Schema):
     offset_months: int
     opens_on: dt.date
     closes_on: dt.date
+    released: bool  # False while the wave is open: every figure below is then None
     answered: int | None
     in_cohort: int | None
     response_rate_percent: int | None
@@ -153,6 +155,7 @@ class AggregatesOut(Schema):
     score_min: float
     score_max: float
     suppression_threshold: int
+    smallest_group: int  # no figure describes fewer people than this
     waves: list[WaveAggregateOut]
     changes: list[ChangeOut]
 
@@ -181,7 +184,7 @@ def survey_aggregates(request: HttpRequest, slug: str, survey_id: int) -> Aggreg
     survey = selectors.access_survey(program, survey_id)
     report = survey_report(survey)
     waves = []
-    for index, (wave, answered, in_cohort, rate) in enumerate(report.rate_rows()):
+    for index, (wave, released, answered, in_cohort, rate) in enumerate(report.rate_rows()):
         mean = report.means[index]
         waves.append(
             WaveAggregateOut(
@@ -189,6 +192,7 @@ def survey_aggregates(request: HttpRequest, slug: str, survey_id: int) -> Aggreg
                 offset_months=wave.offset_months,
                 opens_on=wave.opens_on,
                 closes_on=wave.closes_on,
+                released=released,
                 answered=answered,
                 in_cohort=in_cohort,
                 response_rate_percent=rate,
@@ -211,6 +215,7 @@ def survey_aggregates(request: HttpRequest, slug: str, survey_id: int) -> Aggreg
         score_min=report.score_range[0],
         score_max=report.score_range[1],
         suppression_threshold=report.rates.threshold,
+        smallest_group=K,
         waves=waves,
         changes=[
             ChangeOut(

@@ -8,6 +8,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from tandem.core.charts import PALETTE, RC, Chart
+from tandem.core.suppression import K
 
 
 def _fmt(value: float | None) -> str:
@@ -22,7 +23,7 @@ def means_chart(
     people: Sequence[int | None],
     score_range: tuple[float, float],
 ) -> Chart:
-    """One bar per wave at its mean score; waves of fewer than 11 people have no bar."""
+    """One bar per wave at its mean score; waves of fewer than K people have no bar."""
 
     def draw() -> Figure:
         with matplotlib.rc_context(RC):
@@ -39,7 +40,7 @@ def means_chart(
                 edgecolor="#ffffff",
             )
             for position, value in zip(positions, means, strict=True):
-                text = "fewer than 11" if value is None else f"{value:.2f}"
+                text = f"fewer than {K}" if value is None else f"{value:.2f}"
                 axes.text(position, bottom, f" {text}", rotation=90, va="bottom", ha="center")
             axes.set_xticks(positions, list(labels))
             top = score_range[1] if score_range[1] > bottom else bottom + 1
@@ -60,7 +61,7 @@ def means_chart(
     alt = f"{title}, on a scale from {score_range[0]:g} to {score_range[1]:g}: "
     alt += "; ".join(shown) if shown else "no wave has enough people to show a mean"
     hidden = sum(1 for mean in means if mean is None)
-    alt += f"; {hidden} waves with fewer than 11 people are left out." if hidden else "."
+    alt += f"; {hidden} waves with fewer than {K} people are left out." if hidden else "."
     return Chart(
         title=title, alt=alt, header=("Wave", "Mean score", "People"), rows=rows, draw=draw
     )

@@ -237,3 +237,20 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer #{self.pk}"
+
+
+class WaveRelease(models.Model):
+    """A wave's aggregate figures, fixed the first time they are shown after the wave closed.
+
+    ``figures`` holds only what may be shown (suppressed counts, means of at least K people),
+    plus, under ``groups``, which people each shown mean covers, so that later means of the
+    same answers can be checked against them. Nothing recomputes a released wave: figures that
+    changed when one person later withdrew or erased their data would give that person away.
+    """
+
+    wave = models.OneToOneField(SurveyWave, on_delete=models.CASCADE, related_name="release")
+    figures = models.JSONField()
+    released_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Figures of {self.wave}"

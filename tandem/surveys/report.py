@@ -1,24 +1,32 @@
 """A survey's results in aggregate (P3): response rate, score distribution and change per wave.
 
-Counts pass through small-cell suppression (cells of 1–10 hidden, with complementary
-suppression); a mean is shown only when it rests on at least eleven people. Nothing here reads
-an answer's text, and nothing leaves this module per person.
+A wave shows nothing while it is open; the first time its results are asked for after it
+closed, its figures are released once and stay as they are (``tandem.surveys.figures`` says
+what a release holds and ``services.wave_releases_due`` makes it). Nothing here reads an
+answer's text, and nothing leaves this module per person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tandem.core.charts import Chart, stacked_bar_chart
-from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress_table
-from tandem.programs.models import Enrollment
-from tandem.surveys import charts, selectors
+from tandem.core.csvio import csv_text
+from tandem.core.suppression import (
+    DEFAULT_THRESHOLD,
+    SMALL_CELL_NOTE,
+    SUPPRESSED_MARK,
+    K,
+    SuppressedTable,
+)
+from tandem.surveys import charts, selectors, services
+from tandem.surveys.figures import RATE_COLUMNS, bins
 from tandem.surveys.models import Survey, SurveyWave
 
-BINS = 5
-MIN_PEOPLE_FOR_MEAN = DEFAULT_THRESHOLD + 1
-RATE_COLUMNS = ("Answered", "Not answered")
+MIN_PEOPLE_FOR_MEAN = K
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Change:
 class SurveyReport:
     survey: Survey
     waves: tuple[SurveyWave, ...]
+    released: tuple[bool, ...]  # whether each wave has closed and its figures are out
     rates: SuppressedTable
     bin_labels: tuple[str, ...]
     distribution: SuppressedTable
@@ -64,10 +73,10 @@ class SurveyReport:
             return None
         return round(100 * answered / invited)
 
-    def rate_rows(self) -> list[tuple[SurveyWave, int | None, int | None, int | None]]:
-        """(wave, answered, people in the cohort, percentage) — None where suppressed."""
+    def rate_rows(self) -> list[tuple[SurveyWave, bool, int | None, int | None, int | None]]:
+        """(wave, released, answered, people in the cohort, percentage) — None where hidden."""
         return [
-            (self.waves[index], cells[0], total, self.rate(index))
+            (self.waves[index], self.released[index], cells[0], total, self.rate(index))
             for index, (_, cells, total) in enumerate(self.rates.rows())
         ]
 
@@ -82,7 +91,7 @@ class SurveyReport:
                     for index, column in enumerate(RATE_COLUMNS)
                 ],
                 y_label="People in the cohort",
-                note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+                note=SMALL_CELL_NOTE,
             )
         if name == "scores":
             return stacked_bar_chart(
@@ -93,7 +102,7 @@ class SurveyReport:
                     for index, label in enumerate(self.bin_labels)
                 ],
                 y_label="People with a score",
-                note="Counts of 1 to 10, and counts that would reveal them, are left out.",
+                note=SMALL_CELL_NOTE,
             )
         if name == "change":
             return charts.means_chart(
@@ -107,114 +116,89 @@ class SurveyReport:
 
     def csv(self, name: str) -> str:
         if name == "rates":
-            return self.rates.csv(corner="Wave", total_label="In cohort")
+            return _rows_csv(self.rates, corner="Wave", total_label="In cohort")
         if name == "scores":
-            return self.distribution.csv(corner="Wave", total_label="With a score")
+            return _rows_csv(self.distribution, corner="Wave", total_label="With a score")
         return self.chart(name).csv()
 
 
 CHARTS = ("rates", "scores", "change")
 
 
-def _bins(low: float, high: float) -> list[tuple[float, float]]:
-    width = (high - low) / BINS
-    return [(low + index * width, low + (index + 1) * width) for index in range(BINS)]
-
-
-def _bin_index(value: float, low: float, high: float) -> int:
-    if high <= low:
-        return 0
-    return min(BINS - 1, int((value - low) / (high - low) * BINS))
-
-
 def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _mean(values: list[float]) -> float | None:
-    if len(values) < MIN_PEOPLE_FOR_MEAN:
-        return None
-    return sum(values) / len(values)
+def _stacked(
+    rows: Sequence[dict[str, Any] | None], *, labels: Sequence[str], columns: Sequence[str]
+) -> SuppressedTable:
+    """Each wave's own suppressed row, one under the other; no totals across waves."""
+    empty: dict[str, Any] = {"cells": [None] * len(columns), "total": None}
+    found = [row or empty for row in rows]
+    return SuppressedTable(
+        row_labels=tuple(labels),
+        column_labels=tuple(columns),
+        cells=tuple(tuple(row["cells"]) for row in found),
+        row_totals=tuple(row["total"] for row in found),
+        column_totals=(None,) * len(columns),
+        grand_total=None,
+        threshold=DEFAULT_THRESHOLD,
+    )
 
 
-def _present(values: Iterable[float | None]) -> list[float]:
-    return [value for value in values if value is not None]
+def _rows_csv(table: SuppressedTable, *, corner: str, total_label: str) -> str:
+    def shown(value: int | None) -> str:
+        return SUPPRESSED_MARK if value is None else str(value)
+
+    return csv_text(
+        [corner, *table.column_labels, total_label],
+        [[label, *map(shown, cells), shown(total)] for label, cells, total in table.rows()],
+    )
 
 
-def survey_report(survey: Survey) -> SurveyReport:
-    waves = tuple(survey.waves.order_by("offset_months"))
+def survey_report(survey: Survey, *, today: dt.date | None = None) -> SurveyReport:
+    waves = tuple(survey.waves.order_by("offset_months", "pk"))
     if not waves:
         raise ValueError("A survey has at least one wave.")
-    scores = selectors.wave_scores(survey)
-    cohort_people = set(
-        Enrollment.objects.filter(
-            cohort_id=survey.cohort_id, status=Enrollment.Status.ACTIVE
-        ).values_list("user_id", flat=True)
-    )
-    labels = [wave.label for wave in waves]
-    rate_counts = []
-    for wave in waves:
-        answered = len(set(scores.get(wave.pk, {})) & cohort_people)
-        rate_counts.append([answered, len(cohort_people) - answered])
+    releases = services.wave_releases_due(survey=survey, today=today)
+    figures = [releases[wave.pk].figures if wave.pk in releases else None for wave in waves]
     low, high = selectors.version_score_range(survey.version)
-    bins = _bins(low, high)
-    bin_labels = tuple(f"{_fmt(a)}–{_fmt(b)}" for a, b in bins)
-    distribution_counts = []
-    means = []
-    for wave in waves:
-        wave_people = list(scores.get(wave.pk, {}).values())
-        totals = _present(s.total for s in wave_people)
-        row = [0] * BINS
-        for value in totals:
-            row[_bin_index(value, low, high)] += 1
-        distribution_counts.append(row)
-        mean = _mean(totals)
-        subscale_names = sorted(
-            {name for s in scores.get(wave.pk, {}).values() for name in s.subscales}
+    bin_labels = tuple(f"{_fmt(a)}–{_fmt(b)}" for a, b in bins(low, high))
+    labels = [wave.label for wave in waves]
+    means = tuple(
+        WaveMean(
+            wave=wave,
+            people=found["people"] if found else None,
+            mean=found["mean"] if found else None,
+            subscale_means=dict(found["subscale_means"]) if found else {},
         )
-        means.append(
-            WaveMean(
-                wave=wave,
-                people=len(totals) if mean is not None else None,
-                mean=mean,
-                subscale_means={
-                    name: _mean(_present(s.subscales.get(name) for s in wave_people))
-                    for name in subscale_names
-                },
-            )
+        for wave, found in zip(waves, figures, strict=True)
+    )
+    changes = tuple(
+        Change(
+            wave=wave,
+            people=found["change"]["people"] if found else None,
+            baseline_mean=found["change"]["baseline_mean"] if found else None,
+            later_mean=found["change"]["later_mean"] if found else None,
         )
-    changes = []
-    baseline = {
-        user_id: s.total
-        for user_id, s in scores.get(waves[0].pk, {}).items()
-        if s.total is not None
-    }
-    for wave in waves[1:]:
-        later = {
-            user_id: s.total
-            for user_id, s in scores.get(wave.pk, {}).items()
-            if s.total is not None
-        }
-        paired = sorted(set(baseline) & set(later))
-        before = _mean([baseline[user_id] for user_id in paired])
-        after = _mean([later[user_id] for user_id in paired])
-        changes.append(
-            Change(
-                wave=wave,
-                people=len(paired) if before is not None else None,
-                baseline_mean=before,
-                later_mean=after,
-            )
-        )
+        for wave, found in zip(waves[1:], figures[1:], strict=True)
+    )
     return SurveyReport(
         survey=survey,
         waves=waves,
-        rates=suppress_table(rate_counts, row_labels=labels, column_labels=list(RATE_COLUMNS)),
-        bin_labels=bin_labels,
-        distribution=suppress_table(
-            distribution_counts, row_labels=labels, column_labels=list(bin_labels)
+        released=tuple(found is not None for found in figures),
+        rates=_stacked(
+            [found and found["rates"] for found in figures],
+            labels=labels,
+            columns=RATE_COLUMNS,
         ),
-        means=tuple(means),
-        changes=tuple(changes),
+        bin_labels=bin_labels,
+        distribution=_stacked(
+            [found and found["distribution"] for found in figures],
+            labels=labels,
+            columns=bin_labels,
+        ),
+        means=means,
+        changes=changes,
         score_range=(low, high),
     )

@@ -25,6 +25,7 @@ from tandem.notifications.selectors import preferences_of
 from tandem.notifications.services import reminder_send_once
 from tandem.programs.models import Cohort, Enrollment, Program
 from tandem.surveys import selectors
+from tandem.surveys.figures import wave_figures
 from tandem.surveys.library import (
     LIBRARY,
     InstrumentDefinition,
@@ -40,6 +41,7 @@ from tandem.surveys.models import (
     Response,
     Survey,
     SurveyWave,
+    WaveRelease,
 )
 
 logger = logging.getLogger(__name__)
@@ -415,9 +417,47 @@ def wave_update(
         raise ValidationError({"label": "Give the wave a name."})
     if closes_on < opens_on:
         raise ValidationError({"closes_on": "A wave closes on or after the day it opens."})
+    moved = (opens_on, closes_on) != (wave.opens_on, wave.closes_on)
+    if moved and WaveRelease.objects.filter(wave=wave).exists():
+        # Answers taken after the release would change figures already shown.
+        raise ValidationError(
+            {"closes_on": "This wave's results are out, so its dates can no longer change."}
+        )
     wave.label, wave.opens_on, wave.closes_on = label[:80], opens_on, closes_on
     wave.save()
     return wave
+
+
+def wave_releases_due(*, survey: Survey, today: dt.date | None = None) -> dict[int, WaveRelease]:
+    """Release the figures of every wave that has closed and has none yet; all releases by wave.
+
+    Waves are released in order, each once: the survey row is locked while it happens, so two
+    requests at the close cannot release one wave twice or out of order.
+    """
+    today = today or timezone.localdate()
+    waves = list(survey.waves.order_by("offset_months", "pk"))
+    releases = {
+        release.wave_id: release for release in WaveRelease.objects.filter(wave__survey=survey)
+    }
+    due = [wave for wave in waves if wave.closes_on < today and wave.pk not in releases]
+    if not due:
+        return releases
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        releases = {
+            release.wave_id: release for release in WaveRelease.objects.filter(wave__survey=survey)
+        }
+        for wave in due:
+            if wave.pk in releases:
+                continue
+            published: dict[str, list[set[int]]] = {}
+            for release in releases.values():
+                published.setdefault(str(release.wave_id), [])
+                for key, groups in release.figures["groups"].items():
+                    published.setdefault(key, []).extend(set(group) for group in groups)
+            figures = wave_figures(survey, wave, baseline=waves[0], published_groups=published)
+            releases[wave.pk] = WaveRelease.objects.create(wave=wave, figures=figures)
+    return releases
 
 
 # --- responses -----------------------------------------------------------------------------

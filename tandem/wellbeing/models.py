@@ -225,3 +225,29 @@ class SupportResource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PeriodRelease(models.Model):
+    """A cohort's check-in counts for one two-week period, fixed once the period has ended.
+
+    ``figures`` holds only the suppressed row that may be shown. Nothing recomputes a released
+    period: counts that moved when one person later deleted a check-in, joined or left would
+    give that person's answer away.
+    """
+
+    cohort = models.ForeignKey(
+        "programs.Cohort", on_delete=models.CASCADE, related_name="checkin_releases"
+    )
+    starts_on = models.DateField()
+    figures = models.JSONField()
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "starts_on"], name="checkin_release_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-ins of {self.cohort} from {self.starts_on}"

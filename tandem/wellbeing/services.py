@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,12 +20,14 @@ from tandem.accounts.models import User
 from tandem.core.mail import send_email_on_commit
 from tandem.notifications.selectors import preferences_of
 from tandem.partnerships.models import Partnership
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Cohort, Enrollment, Program
 from tandem.wellbeing import instruments, selectors
 from tandem.wellbeing.defaults import DEFAULT_RESOURCES
+from tandem.wellbeing.figures import period_figures, periods_of
 from tandem.wellbeing.models import (
     KUDOS_MAX_LENGTH,
     Kudos,
+    PeriodRelease,
     ProgramWellbeing,
     Pulse,
     Reflection,
@@ -337,3 +340,35 @@ def _remind(person: User, *, now: dt.datetime) -> bool:
         )
     logger.info("queued a check-in reminder for user %s", person.pk)
     return True
+
+
+def checkin_periods_release(*, cohort: Cohort, today: dt.date | None = None) -> dict[dt.date, Any]:
+    """Release every period of the cohort that has ended and has no figures yet; all by start.
+
+    A period's counts are fixed the first time they are asked for after it ended, so nothing
+    shows while people are still checking in, and nothing moves afterwards. The cohort row is
+    locked while periods are released, so two requests cannot release one period twice.
+    """
+    today = today or timezone.localdate()
+    ended = [period for period in periods_of(cohort, today=today) if period.ends_on < today]
+    released = {
+        release.starts_on: release.figures
+        for release in PeriodRelease.objects.filter(cohort=cohort)
+    }
+    due = [period for period in ended if period.starts_on not in released]
+    if not due:
+        return released
+    with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        taken = set(PeriodRelease.objects.filter(cohort=cohort).values_list("starts_on", flat=True))
+        for period in due:
+            if period.starts_on not in taken:
+                PeriodRelease.objects.create(
+                    cohort=cohort,
+                    starts_on=period.starts_on,
+                    figures=period_figures(cohort, period),
+                )
+    return {
+        release.starts_on: release.figures
+        for release in PeriodRelease.objects.filter(cohort=cohort)
+    }

@@ -17,7 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from tandem.core.suppression import SuppressedTable, augmented, suppress_table
+from tandem.core.suppression import (
+    K,
+    SuppressedTable,
+    augmented,
+    may_publish_over,
+    suppress_table,
+)
+from tests.differencing import recovered_people
 
 
 def shown_augmented(table: SuppressedTable) -> list[list[int | None]]:
@@ -163,3 +170,34 @@ counts_strategy = st.integers(min_value=1, max_value=6).flatmap(
 @given(counts=counts_strategy)
 def test_no_shown_value_is_small_and_no_hidden_value_can_be_derived(counts):
     assert_protected(counts, suppress_table(counts))
+
+
+# --- means over groups of people -----------------------------------------------------------
+
+
+def test_a_mean_over_all_but_one_beside_the_mean_over_all_is_refused():
+    everyone = set(range(30))
+    # n·mean − (n−1)·mean′ is person 0's own value:
+    assert recovered_people([everyone, everyone - {0}]) == [0]
+    assert may_publish_over(everyone, [])
+    assert not may_publish_over(everyone - {0}, [everyone])
+    assert not may_publish_over(everyone - set(range(10)), [everyone])
+    assert may_publish_over(everyone - set(range(11)), [everyone])
+
+
+def test_a_mean_needs_k_people():
+    assert not may_publish_over(set(range(K - 1)), [])
+    assert may_publish_over(set(range(K)), [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(min_value=0, max_value=40), max_size=41), min_size=1, max_size=6)
+)
+def test_no_person_can_be_worked_out_from_the_means_that_are_let_through(candidates):
+    published: list[set[int]] = []
+    for group in candidates:
+        if may_publish_over(group, published):
+            published.append(group)
+    assert recovered_people(published) == []
+    assert all(len(group) >= K for group in published)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,6 +113,8 @@ def test_the_scanner_finds_identifiers_when_they_are_there(cast, study):
 
 def test_only_consenting_people_are_exported_and_withdrawal_is_honoured(cast, study):
     protocol = protocol_for(cast.cohort)
+    protocol.longitudinal = True  # so the withdrawn people's ids can be looked for
+    protocol.save()
     dataset = exports.build_dataset(cast.cohort)
     assert dataset.consenting == 60
     assert len(dataset.records) == 60
@@ -135,6 +140,49 @@ def test_study_ids_are_keyed_hashes_stable_within_a_study(cast, study, settings)
     assert str(study[0].pk) not in first
     settings.RESEARCH_ID_KEY = "another-key"
     assert exports.study_id(protocol, study[0].pk) != first
+
+
+def test_two_exports_of_a_study_share_no_study_id(cast, study):
+    first = {record["record_id"] for record in exports.build_dataset(cast.cohort).records}
+    second = {record["record_id"] for record in exports.build_dataset(cast.cohort).records}
+    assert len(first) == len(second) == 60
+    assert first.isdisjoint(second)
+
+
+def test_one_export_uses_one_study_id_per_person_in_every_file(cast, study):
+    dataset = exports.build_dataset(cast.cohort)
+    plain = exports.export_files(dataset, "csv")
+    redcap = exports.export_files(dataset, "redcap")
+    ids = {row["record_id"] for row in rows_of(plain["dataset.csv"])}
+    assert ids == {row["record_id"] for row in rows_of(redcap["redcap_records.csv"])}
+    assert len(ids) == 60
+
+
+def test_a_longitudinal_study_keeps_each_persons_study_id_across_exports(cast, study):
+    protocol = protocol_for(cast.cohort)
+    protocol.longitudinal = True
+    protocol.save()
+    first = {record["record_id"] for record in exports.build_dataset(cast.cohort).records}
+    second = {record["record_id"] for record in exports.build_dataset(cast.cohort).records}
+    assert first == second == {exports.study_id(protocol, person.pk) for person in study}
+
+
+def test_the_longitudinal_design_is_declared_before_the_start_and_locked_with_the_protocol(cast):
+    future = factories.CohortFactory(
+        program=cast.program, starts_on=timezone.localdate() + dt.timedelta(days=30)
+    )
+    protocol = services.study_protocol_save(
+        cohort=future, title="T", information="I", outcomes="Retention", longitudinal=True
+    )
+    assert protocol.longitudinal
+    future.starts_on = timezone.localdate()
+    future.save()
+    with pytest.raises(ValidationError, match="locked"):
+        services.study_protocol_save(
+            cohort=future, title="T", information="I", outcomes="Retention", longitudinal=False
+        )
+    protocol.refresh_from_db()
+    assert protocol.longitudinal
 
 
 def test_every_quasi_identifier_combination_holds_at_least_eleven_people(cast, study):

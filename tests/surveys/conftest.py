@@ -3,9 +3,11 @@ scheduled for the cast's cohort with a baseline (open today) and a 3-month wave.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from tandem.surveys import services
 from tandem.surveys.models import Instrument, Survey, SurveyWave
@@ -43,3 +45,9 @@ def answers(a=4, b=2, c=3, d=7, note=""):
 
 def crowd(cohort, count):
     return [factories.participant(cohort) for _ in range(count)]
+
+
+def after_close(wave):
+    """The day after ``wave`` closed, at noon: when its results are released."""
+    moment = dt.datetime.combine(wave.closes_on + dt.timedelta(days=1), dt.time(12))
+    return time_machine.travel(moment, tick=False)

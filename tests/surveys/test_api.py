@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tandem.surveys import services
-from tests.surveys.conftest import answers, crowd
+from tests.surveys.conftest import after_close, answers, crowd
 
 
 def put(client, url, body):
@@ -46,11 +46,16 @@ def test_coordinators_get_aggregates_without_any_text(world, cast, client_for):
     for person in [cast.alice, cast.bob, cast.carol, *crowd(cast.cohort, 10)]:
         services.response_submit(wave=world.baseline, user=person, answers=answers(note="APINOTE"))
     url = f"/api/v1/programs/{cast.program.slug}/surveys/{world.survey.pk}/aggregates"
-    response = client_for(cast.coord).get(url)
+    open_wave = client_for(cast.coord).get(url).json()["waves"][0]
+    assert (open_wave["released"], open_wave["answered"], open_wave["mean"]) == (False, None, None)
+    with after_close(world.baseline):
+        response = client_for(cast.coord).get(url)
     assert response.status_code == 200
     assert "APINOTE" not in response.content.decode()
     body = response.json()
+    assert body["smallest_group"] == 11
     baseline = body["waves"][0]
+    assert baseline["released"] is True
     assert (baseline["answered"], baseline["in_cohort"], baseline["response_rate_percent"]) == (
         13,
         13,

@@ -9,8 +9,11 @@ is ``tests/privacy/test_private_content_crawl.py``.)
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.wellbeing.models import Pulse
 from tests.privacy.crawler import crawl
@@ -26,12 +29,19 @@ def crawl_as(client_for, user):
 
 @pytest.fixture
 def big_enough_cohort(cast, planted):
-    """Eleven more check-ins in the cohort, so the aggregate view shows some figures."""
+    """Eleven more check-ins in the cohort, so the aggregate view shows some figures.
+
+    Every check-in is moved into the cohort's first period, which has ended, since a period's
+    figures appear only then.
+    """
     from tests import factories
 
     for _ in range(11):
         person = factories.participant(cast.cohort)
         Pulse.objects.create(user=person, burnout=2, supported=4, word="MKCROWD")
+    cast.cohort.starts_on = timezone.localdate() - dt.timedelta(days=20)
+    cast.cohort.save(update_fields=["starts_on"])
+    Pulse.objects.update(created_at=timezone.now() - dt.timedelta(days=15))
     return cast
 
 
