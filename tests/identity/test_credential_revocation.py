@@ -134,6 +134,7 @@ def test_linking_an_institutional_sign_in_ends_the_other_sessions_and_tokens(cas
         server_url="https://id.riverside.example",
         client_id="tandem",
         secret="s3cret",
+        domains=["example.org"],
     )
     owner = sign_in("alice@example.org")
     # allauth's own connect step, as its institutional sign-in flow runs it for this session.
