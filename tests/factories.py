@@ -114,17 +114,21 @@ def partnership(cohort: Cohort, members: list[User], *, status: str = "active") 
     if len(members) > 3:
         kind = Partnership.Kind.CIRCLE
     now = timezone.now()
+    ran = status in (
+        Partnership.Status.ACTIVE,
+        Partnership.Status.EXITED,
+        Partnership.Status.CLOSED,
+    )
+    ended = status in (Partnership.Status.EXITED, Partnership.Status.CLOSED)
     created = Partnership.objects.create(
         cohort=cohort,
         kind=kind,
         status=status,
-        activated_at=now if status == Partnership.Status.ACTIVE else None,
+        activated_at=now if ran else None,
+        ended_at=now if ended else None,
     )
-    response = (
-        PartnershipMember.Response.ACCEPTED
-        if status == Partnership.Status.ACTIVE
-        else PartnershipMember.Response.PENDING
-    )
+    # Members of a partnership that ran accepted it; an ended one they left when it ended.
+    response = PartnershipMember.Response.ACCEPTED if ran else PartnershipMember.Response.PENDING
     for user in members:
         PartnershipMember.objects.create(
             partnership=created,
@@ -132,5 +136,6 @@ def partnership(cohort: Cohort, members: list[User], *, status: str = "active") 
             cohort=cohort,
             response=response,
             is_current=status in Partnership.LIVE_STATUSES,
+            left_at=now if ended else None,
         )
     return created

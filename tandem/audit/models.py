@@ -41,6 +41,7 @@ class AuditEvent(models.Model):
         ACCOUNT_DELETED = "account_deleted", "Account deleted"
         PERSONAL_DATA_DOWNLOADED = "personal_data", "Personal data downloaded"
         KEYS_ROTATED = "keys_rotated", "Encryption keys rotated"
+        PLACEMENT = "placement", "Placed people into a partnership or match"
         OTHER = "other", "Other"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)

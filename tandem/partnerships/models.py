@@ -6,6 +6,8 @@ and ends by decline, by a member's no-fault exit, or when the cohort closes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +30,10 @@ class Partnership(models.Model):
         CLOSED = "closed", "Closed"
 
     LIVE_STATUSES = (Status.PROPOSED, Status.ACTIVE)
+
+    # Set by the workspace door for the member reading: they see only what was written from
+    # this moment (a late joiner's join time); ``None`` shows everything.
+    visible_since: dt.datetime | None = None
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="partnerships")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAIR)
@@ -70,6 +76,8 @@ class PartnershipMember(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # A late joiner reads only what was written from the moment every member agreed.
+    visible_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["partnership", "user__full_name"]
@@ -86,3 +94,12 @@ class PartnershipMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in partnership #{self.partnership_id}"
+
+    @property
+    def state(self) -> str:
+        """proposed, accepted, declined, lapsed or exited: the words of the access rule."""
+        if self.response == self.Response.DECLINED:
+            return "declined"
+        if self.is_current:
+            return "accepted" if self.response == self.Response.ACCEPTED else "proposed"
+        return "exited" if self.response == self.Response.ACCEPTED else "lapsed"

@@ -10,9 +10,12 @@ from tandem.partnerships.models import Partnership, PartnershipMember
 
 
 def access_partnership(user: User, partnership_id: int, *, for_update: bool = False) -> Partnership:
-    """Return the partnership if ``user`` is or was one of its members, else raise 404.
+    """Return the partnership if ``user`` is a current member of it, else raise 404.
 
-    With ``for_update`` the row is locked until the surrounding transaction ends.
+    This is the door to a proposal (answered or not, while the person is still in it); a
+    member who declined, lapsed, left or was removed gets a 404. The workspace has its own,
+    stricter door (``tandem.workspace.policies.access_workspace``). With ``for_update`` the
+    row is locked until the surrounding transaction ends.
     """
     if not user.is_authenticated:
         raise Http404
@@ -20,14 +23,14 @@ def access_partnership(user: User, partnership_id: int, *, for_update: bool = Fa
     if for_update:
         queryset = queryset.select_for_update()
     try:
-        return queryset.get(pk=partnership_id, members__user=user)
+        return queryset.get(pk=partnership_id, members__user=user, members__is_current=True)
     except Partnership.DoesNotExist:
         raise Http404 from None
 
 
 def partnerships_for_user(user: User) -> QuerySet[Partnership]:
     return (
-        Partnership.objects.filter(members__user=user)
+        Partnership.objects.filter(members__user=user, members__is_current=True)
         .select_related("cohort__program")
         .prefetch_related("members__user")
         .distinct()
@@ -35,5 +38,7 @@ def partnerships_for_user(user: User) -> QuerySet[Partnership]:
 
 
 def partners_of(partnership: Partnership, user: User) -> list[User]:
-    members = PartnershipMember.objects.filter(partnership=partnership).select_related("user")
+    members = PartnershipMember.objects.filter(
+        partnership=partnership, is_current=True
+    ).select_related("user")
     return [member.user for member in members if member.user_id != user.pk]

@@ -49,8 +49,10 @@ def partnership_exit(*, partnership: Partnership, member: User) -> Partnership:
         PartnershipMember.objects.filter(partnership=locked).update(is_current=False, left_at=now)
         audit_record(action=AuditEvent.Action.OTHER, actor=member, target=locked, event="exit")
         retention_ends = now + dt.timedelta(days=locked.cohort.program.retention_days)
-        link = reverse("workspace:home", args=[locked.pk])
-        for other in members:
+        seated = [
+            m for m in members if m.is_current and m.response == PartnershipMember.Response.ACCEPTED
+        ]
+        for other in seated:
             if other.user_id == member.pk:
                 continue
             send_email_on_commit(
@@ -60,7 +62,6 @@ def partnership_exit(*, partnership: Partnership, member: User) -> Partnership:
                     "recipient": other.user,
                     "cohort": locked.cohort,
                     "readable_until": timezone.localdate(retention_ends),
-                    "link": link,
                 },
             )
     partnership.refresh_from_db()
@@ -192,3 +193,25 @@ def partnerships_expire(*, now: dt.datetime | None = None) -> int:
             _not_taken_up(locked, members, now, skip=None)
             expired += 1
     return expired
+
+
+def partnership_close(*, partnership: Partnership, now: dt.datetime | None = None) -> Partnership:
+    """Close an active partnership when its cohort ends; nobody left, nobody is blamed.
+
+    The members who were still in it keep reading its workspace, read-only, until the
+    retention purge. Locks the partnership and its members (``select_for_update``).
+    """
+    with transaction.atomic():
+        locked, _members = _lock_with_members(partnership)
+        if locked.status != Partnership.Status.ACTIVE:
+            raise ValidationError("Only an active partnership can be closed.")
+        now = now or timezone.now()
+        locked.status = Partnership.Status.CLOSED
+        locked.ended_at = now
+        locked.save(update_fields=["status", "ended_at"])
+        PartnershipMember.objects.filter(partnership=locked, is_current=True).update(
+            is_current=False, left_at=now
+        )
+        audit_record(action=AuditEvent.Action.OTHER, target=locked, event="closed")
+    partnership.refresh_from_db()
+    return locked

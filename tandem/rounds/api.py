@@ -1,7 +1,10 @@
-"""API for match rounds: a cohort's runs (list, start, read, publish) and one's proposals.
+"""API for match rounds: a cohort's runs (list, start, read, publish), late-joiner placements,
+one's proposals, and one's answers to late joiners.
 
-Runs follow the pages' rules (the program's coordinators and the operator, 404 for anyone
-else); proposals and their answers go through ``access_partnership`` (members only).
+Runs and placements follow the pages' rules (the program's coordinators and the operator,
+404 for anyone else; nobody places themself); proposals go through ``access_partnership``
+(current members only) and placement answers through ``access_placement_consent`` (the asked
+members only).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -18,8 +21,8 @@ from tandem.partnerships import services as partnership_services
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import access_partnership
 from tandem.programs.policies import access_cohort
-from tandem.rounds import selectors, services
-from tandem.rounds.models import MatchRun
+from tandem.rounds import policies, selectors, services
+from tandem.rounds.models import MatchRun, PlacementConsent
 
 router = Router()
 
@@ -90,6 +93,28 @@ class ProposalOut(Schema):
 class AnswerOut(Schema):
     partnership_id: int
     status: str
+
+
+class PlacementIn(Schema):
+    user_id: int
+    partnership_id: int
+
+
+class PlacementOut(Schema):
+    placement_id: int
+    status: str
+
+
+class JoinerOut(Schema):
+    placement_id: int
+    cohort: str
+    newcomer: PartnerOut
+    reasons: list[str]
+    my_answer: str
+
+
+class JoinerAnswerIn(Schema):
+    agree: bool
 
 
 def _run_out(run: MatchRun) -> dict[str, Any]:
@@ -214,3 +239,67 @@ def proposal_decline(request: HttpRequest, partnership_id: int) -> dict[str, Any
         partnership=partnership, member=api_user(request)
     )
     return {"partnership_id": answered.pk, "status": answered.status}
+
+
+@router.post(
+    "/programs/{slug}/cohorts/{cohort_slug}/placements",
+    response={201: PlacementOut},
+    tags=["rounds"],
+)
+def placement_create(
+    request: HttpRequest, slug: str, cohort_slug: str, payload: PlacementIn
+) -> Status[dict[str, Any]]:
+    """Ask a live partnership's members whether someone of the rematch pool may join it."""
+    cohort = access_cohort(api_user(request), slug, cohort_slug)
+    entry = next((e for e in selectors.rematch_pool(cohort) if e.user.pk == payload.user_id), None)
+    if entry is None:
+        raise Http404
+    placement = services.late_joiner_place(
+        cohort=cohort,
+        user=entry.user,
+        partnership_id=payload.partnership_id,
+        by=api_user(request),
+    )
+    return Status(201, {"placement_id": placement.pk, "status": placement.status})
+
+
+def _joiner_out(consent: PlacementConsent) -> dict[str, Any]:
+    details = selectors.placement_details(consent)
+    profile = details["profile"]
+    return {
+        "placement_id": consent.placement_id,
+        "cohort": consent.placement.partnership.cohort.slug,
+        "newcomer": {
+            "name": details["newcomer"].get_full_name(),
+            "stage": profile.stage if profile else "",
+            "specialty": profile.specialty if profile else "",
+            "offers": list(profile.offers) if profile else [],
+            "seeks": list(profile.seeks) if profile else [],
+            "main_thing": profile.main_thing if profile else "",
+        },
+        "reasons": details["reasons"],
+        "my_answer": consent.answer,
+    }
+
+
+@router.get("/me/joiners", response=list[JoinerOut], tags=["rounds"])
+def my_joiners(request: HttpRequest) -> list[dict[str, Any]]:
+    """Late joiners waiting for this person's answer."""
+    return [_joiner_out(c) for c in selectors.placement_consents_for(api_user(request))]
+
+
+@router.get("/me/joiners/{placement_id}", response=JoinerOut, tags=["rounds"])
+def my_joiner(request: HttpRequest, placement_id: int) -> dict[str, Any]:
+    return _joiner_out(policies.access_placement_consent(api_user(request), placement_id))
+
+
+@router.post("/me/joiners/{placement_id}/answer", response=PlacementOut, tags=["rounds"])
+def my_joiner_answer(
+    request: HttpRequest, placement_id: int, payload: JoinerAnswerIn
+) -> dict[str, Any]:
+    """Agree or not; one "no" cancels the placement and nobody is told whose it was."""
+    consent = policies.access_placement_consent(api_user(request), placement_id)
+    placement = services.placement_consent_answer(
+        placement=consent.placement, member=api_user(request), agree=payload.agree
+    )
+    return {"placement_id": placement.pk, "status": placement.status}

@@ -3,7 +3,8 @@ open cohort has a draft run waiting for review.
 
 ``seed_rounds(program)`` runs and publishes the first cohort without email, marks the
 proposals accepted a few weeks ago (leaving two waiting for an answer), fills the demo
-resident's partnership through the workspace and wellbeing seeders, and starts the draft.
+resident's partnership through the workspace and wellbeing seeders, asks the resident's
+partnership whether a late joiner may join (one answer still pending), and starts the draft.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs import services as program_services
-from tandem.programs.models import Cohort, Enrollment, Program
+from tandem.programs.models import Cohort, Enrollment, Profile, Program
 from tandem.rounds import services
 from tandem.rounds.models import MatchRun
 
@@ -54,6 +55,7 @@ def seed_rounds(program: Program, *, participant_email: str) -> None:
     ).first()
     if mine is not None:
         _fill(mine)
+        _late_joiner(cohort, mine, resident, by)
     _next_cohort(program, cohort, by)
 
 
@@ -63,6 +65,36 @@ def _fill(partnership: Partnership) -> None:
 
     seed_workspace(partnership)
     seed_wellbeing(partnership)
+
+
+LATE_JOINER_EMAIL = "late.joiner@example.org"
+
+
+def _late_joiner(cohort: Cohort, partnership: Partnership, resident: User, by: User | None) -> None:
+    """Someone who joined after the match, suggested for the resident's pair: the partner has
+    agreed, the resident's answer is pending."""
+    newcomer = User.objects.create_user(email=LATE_JOINER_EMAIL, full_name="Jordan Okafor")
+    program_services.enrollment_create(
+        cohort=cohort, user=newcomer, source=Enrollment.Source.INVITATION
+    )
+    model = Profile.objects.get(program=cohort.program, user=resident)
+    profile = program_services.profile_ensure(program=cohort.program, user=newcomer)
+    program_services.profile_update(
+        profile=profile,
+        stage=model.stage,
+        specialty=model.specialty,
+        institution=model.institution,
+        offers=list(model.seeks),
+        seeks=list(model.offers),
+        main_thing="Finish my first first-author paper before fellowship applications.",
+        specialty_preference="any",
+        availability=list(model.availability),
+    )
+    placement = services.late_joiner_place(
+        cohort=cohort, user=newcomer, partnership_id=partnership.pk, by=by, notify=False
+    )
+    for consent in placement.consents.exclude(member=resident).select_related("member"):
+        services.placement_consent_answer(placement=placement, member=consent.member, agree=True)
 
 
 def _next_cohort(program: Program, first: Cohort, by: User | None) -> None:

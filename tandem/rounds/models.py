@@ -112,3 +112,79 @@ class MatchGroup(models.Model):
 
     def __str__(self) -> str:
         return f"Group {self.position + 1} of run #{self.run_id}"
+
+
+class Placement(models.Model):
+    """A coordinator's request to place a late joiner into an existing partnership.
+
+    Every current member is asked; the newcomer joins only when all of them agree, and one
+    "no" cancels the placement without saying whose it was.
+    """
+
+    class Status(models.TextChoices):
+        ASKING = "asking", "Waiting for the members"
+        AGREED = "agreed", "Everyone agreed"
+        NOT_AGREED = "not_agreed", "Did not go ahead"
+        CANCELLED = "cancelled", "Cancelled"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="placements"
+    )
+    newcomer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placements"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ASKING)
+    reasons: Any = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(status="asking"),
+                name="one_open_placement_per_partnership",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "newcomer"],
+                condition=models.Q(status="asking"),
+                name="one_open_placement_per_newcomer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(newcomer=models.F("placed_by")),
+                name="nobody_places_themself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Placement #{self.pk} into partnership #{self.partnership_id}"
+
+
+class PlacementConsent(models.Model):
+    """One current member's answer to a placement."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", "Not answered yet"
+        YES = "yes", "Agreed"
+        NO = "no", "Did not agree"
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="consents")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placement_consents"
+    )
+    answer = models.CharField(max_length=8, choices=Answer.choices, default=Answer.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["placement", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "member"], name="consent_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent of {self.member} to placement #{self.placement_id}"

@@ -24,7 +24,7 @@ from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Profile
 from tandem.programs.policies import can_manage_program
 from tandem.research.selectors import waitlisted_user_ids
-from tandem.rounds.models import MatchGroup, MatchRun
+from tandem.rounds.models import MatchGroup, MatchRun, Placement, PlacementConsent
 
 # Above this many people a run goes to the background worker; below it finishes in the request.
 INLINE_LIMIT = 300
@@ -449,3 +449,30 @@ def superseded_by(run: MatchRun) -> MatchRun | None:
         .order_by("published_at")
         .first()
     )
+
+
+def placement_consents_for(user: User) -> QuerySet[PlacementConsent]:
+    """Placements this person is asked about and has not answered yet."""
+    return PlacementConsent.objects.filter(
+        member=user,
+        answer=PlacementConsent.Answer.PENDING,
+        placement__status=Placement.Status.ASKING,
+        placement__partnership__members__user=user,
+        placement__partnership__members__is_current=True,
+    ).select_related("placement__newcomer", "placement__partnership__cohort")
+
+
+def placement_details(consent: PlacementConsent) -> dict[str, Any]:
+    """What an asked member may see: the newcomer's shared profile fields and the reasons."""
+    placement = consent.placement
+    profile = Profile.objects.filter(
+        program=placement.partnership.cohort.program, user=placement.newcomer
+    ).first()
+    return {
+        "consent": consent,
+        "placement": placement,
+        "newcomer": placement.newcomer,
+        "profile": profile,
+        "reasons": list(placement.reasons),
+        "can_answer": consent.answer == PlacementConsent.Answer.PENDING,
+    }

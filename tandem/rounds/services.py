@@ -36,8 +36,8 @@ from tandem.engine.feasibility import Feasibility
 from tandem.engine.scoring import Cohort as EngineCohort
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Profile
-from tandem.rounds import selectors
-from tandem.rounds.models import MatchGroup, MatchRun
+from tandem.rounds import policies, selectors
+from tandem.rounds.models import MatchGroup, MatchRun, Placement, PlacementConsent
 
 # A running run whose progress has not moved for this long was left by a killed worker.
 STALE_AFTER = dt.timedelta(minutes=10)
@@ -356,14 +356,28 @@ def _rescore(run: MatchRun, group: MatchGroup, scorer: GroupScorer, *, note: str
     group.save()
 
 
-def match_group_lock(*, run: MatchRun, group_id: int, locked: bool) -> MatchGroup:
-    """Keep a group together through re-runs (or let it go again)."""
+def match_group_lock(
+    *, run: MatchRun, group_id: int, locked: bool, by: User | None = None
+) -> MatchGroup:
+    """Keep a group together through re-runs (or let it go again); never one's own group."""
     with transaction.atomic():
         fresh = _editable(run.pk)
         group = _group_of(fresh, group_id)
+        policies.require_not_in(
+            by,
+            group.member_ids,
+            message="You are in this group, so another coordinator must lock or unlock it.",
+        )
         group.locked = locked
         group.save(update_fields=["locked"])
         _sync_locks(fresh)
+        audit_record(
+            action=AuditEvent.Action.PLACEMENT,
+            actor=by,
+            target=fresh,
+            event="group_locked" if locked else "group_unlocked",
+            people=sorted(group.member_ids),
+        )
     return group
 
 
@@ -372,10 +386,13 @@ def _sync_locks(run: MatchRun) -> None:
     run.save(update_fields=["locks"])
 
 
-def match_run_forbid(*, run: MatchRun, a: int, b: int) -> MatchRun:
+def match_run_forbid(*, run: MatchRun, a: int, b: int, by: User | None = None) -> MatchRun:
     """Keep two people apart in this run and its re-runs; a group holding both is flagged."""
     if a == b:
         raise ValidationError("Pick two different people.")
+    policies.require_not_in(
+        by, (a, b), message="You are one of these two, so another coordinator must decide this."
+    )
     with transaction.atomic():
         fresh = _editable(run.pk)
         ids = {int(row["id"]) for row in fresh.participants}
@@ -392,6 +409,11 @@ def match_run_forbid(*, run: MatchRun, a: int, b: int) -> MatchRun:
                 _rescore(fresh, group, scorer)
         _sync_locks(fresh)
     return fresh
+
+
+def _group_members_of(run: MatchRun, person_id: int) -> list[int]:
+    source = next((g for g in run.groups.all() if person_id in g.member_ids), None)
+    return list(source.member_ids) if source is not None else []
 
 
 def move_options(run: MatchRun, person_id: int) -> list[dict[str, Any]]:
@@ -414,14 +436,22 @@ def move_options(run: MatchRun, person_id: int) -> list[dict[str, Any]]:
     return options
 
 
-def match_run_move(*, run: MatchRun, person_id: int, to_group_id: int) -> MatchRun:
+def match_run_move(
+    *, run: MatchRun, person_id: int, to_group_id: int, by: User | None = None
+) -> MatchRun:
     """Move one person into another group; both groups are rescored and locked.
 
-    A group left with one person is dissolved and that person listed as unmatched.
+    A group left with one person is dissolved and that person listed as unmatched. Nobody
+    moves themself, or anyone into or out of a group they are in.
     """
     with transaction.atomic():
         fresh = _editable(run.pk)
         target = _group_of(fresh, to_group_id)
+        policies.require_not_in(
+            by,
+            [person_id, *target.member_ids, *_group_members_of(fresh, person_id)],
+            message=("You are in one of these groups, so another coordinator must make this move."),
+        )
         if person_id in target.member_ids:
             raise ValidationError("That person is already in this group.")
         if len(target.member_ids) >= 12:
@@ -447,6 +477,14 @@ def match_run_move(*, run: MatchRun, person_id: int, to_group_id: int) -> MatchR
         target.member_ids = [*target.member_ids, person_id]
         target.locked = True
         _rescore(fresh, target, scorer, note=f"Moved by the coordinator: {name} joined")
+        audit_record(
+            action=AuditEvent.Action.PLACEMENT,
+            actor=by,
+            target=fresh,
+            event="match_move",
+            person=person_id,
+            group=target.pk,
+        )
         fresh.save(update_fields=["unmatched"])
         _sync_locks(fresh)
         _refresh_metrics(fresh)
@@ -488,6 +526,7 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
         locked = (
             MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
         )
+        policies.require_can_publish(by, locked)
         claimed = MatchRun.objects.filter(pk=run.pk, status__in=MatchRun.EDITABLE).update(
             status=MatchRun.Status.PUBLISHED, published_at=timezone.now(), published_by=by
         )
@@ -514,11 +553,12 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
                 "start a new run for the rematch pool."
             ) from None
         audit_record(
-            action=AuditEvent.Action.OTHER,
+            action=AuditEvent.Action.PLACEMENT,
             actor=by,
             target=locked,
             event="match_published",
             partnerships=len(created),
+            people=sorted(m for g in groups for m in g.member_ids),
         )
     return created
 
@@ -609,9 +649,9 @@ def placement_options(*, cohort: Cohort, user: User) -> list[dict[str, Any]]:
     limit = 3 if cohort.mode != Cohort.Mode.CIRCLES else MatchConfig().max_group
     partnerships = [
         p
-        for p in cohort.partnerships.filter(status__in=Partnership.LIVE_STATUSES).prefetch_related(
-            "members"
-        )
+        for p in cohort.partnerships.filter(status__in=Partnership.LIVE_STATUSES)
+        .exclude(placements__status=Placement.Status.ASKING)
+        .prefetch_related("members")
         if len([m for m in p.members.all() if m.is_current]) < limit
     ]
     member_ids = {m.user_id for p in partnerships for m in p.members.all() if m.is_current}
@@ -649,9 +689,16 @@ def placement_options(*, cohort: Cohort, user: User) -> list[dict[str, Any]]:
 
 
 def late_joiner_place(
-    *, cohort: Cohort, user: User, partnership_id: int, by: User | None
-) -> Partnership:
-    """Add a late joiner to a live partnership (a pair becomes a triad); they must accept."""
+    *, cohort: Cohort, user: User, partnership_id: int, by: User | None, notify: bool = True
+) -> Placement:
+    """Ask every current member of a live partnership whether a late joiner may join.
+
+    Nothing changes in the partnership yet: the newcomer joins only when every member has
+    agreed (``placement_consent_answer``), and is told nothing until then. Nobody places
+    themself or anyone into a partnership of theirs. Locks the partnership row
+    (``select_for_update``); the database allows one open placement per partnership and per
+    newcomer.
+    """
     options = {o["partnership"].pk: o for o in placement_options(cohort=cohort, user=user)}
     option = options.get(partnership_id)
     if option is None:
@@ -662,41 +709,151 @@ def late_joiner_place(
         partnership = Partnership.objects.select_for_update().get(pk=partnership_id)
         if not partnership.is_live:
             raise ValidationError("That partnership has ended.")
-        now = timezone.now()
-        PartnershipMember.objects.create(partnership=partnership, user=user, cohort=cohort)
-        size = partnership.members.filter(is_current=True).count()
-        partnership.kind = Partnership.Kind.TRIAD if size == 3 else Partnership.Kind.CIRCLE
-        if partnership.status == Partnership.Status.PROPOSED:
-            partnership.respond_by = max(
-                partnership.respond_by or now, now + dt.timedelta(days=cohort.response_days)
-            )
-        partnership.save(update_fields=["kind", "respond_by"])
-        audit_record(
-            action=AuditEvent.Action.OTHER, actor=by, target=partnership, event="late_joiner_placed"
+        policies.require_can_place(by, user, partnership)
+        open_placements = Placement.objects.filter(status=Placement.Status.ASKING)
+        if open_placements.filter(partnership=partnership).exists():
+            raise ValidationError("That partnership is still answering another placement.")
+        if open_placements.filter(cohort=cohort, newcomer=user).exists():
+            raise ValidationError("This person's placement is already waiting for answers.")
+        members = list(
+            partnership.members.filter(is_current=True).select_related("user").order_by("pk")
         )
-        members = [
-            m.user for m in partnership.members.filter(is_current=True).select_related("user")
-        ]
-        proposal_emails(
+        placement = Placement.objects.create(
+            cohort=cohort,
             partnership=partnership,
-            users=members,
-            reasons_shown=option["reasons"],
-            recipients=[user],
+            newcomer=user,
+            placed_by=by,
+            reasons=list(option["reasons"]),
         )
-        # The newcomer will read the workspace once they accept, so the group hears it first.
-        for member in members:
-            if member.pk == user.pk:
-                continue
+        PlacementConsent.objects.bulk_create(
+            PlacementConsent(placement=placement, member=member.user) for member in members
+        )
+        audit_record(
+            action=AuditEvent.Action.PLACEMENT,
+            actor=by,
+            target=partnership,
+            event="late_joiner_asked",
+            placement=placement.pk,
+            newcomer=user.pk,
+        )
+        link = reverse("rounds:placement", args=[placement.pk])
+        for member in members if notify else []:
             send_email_on_commit(
-                to=[member.email],
-                template="rounds/email/joiner_invited",
+                to=[member.user.email],
+                template="rounds/email/placement_asked",
                 context={
-                    "recipient": member,
+                    "recipient": member.user,
                     "cohort": cohort,
                     "newcomer": user.get_full_name(),
+                    "link": link,
                 },
             )
-    return partnership
+    return placement
+
+
+def placement_consent_answer(*, placement: Placement, member: User, agree: bool) -> Placement:
+    """Record one member's answer; the last "yes" places the newcomer, any "no" cancels.
+
+    A "no" is never attributed: the newcomer and the coordinator hear only that the
+    placement did not go ahead. Locks the placement, then the partnership
+    (``select_for_update``), so two last answers arriving together decide once.
+    """
+    with transaction.atomic():
+        locked = Placement.objects.select_for_update().select_related("cohort").get(pk=placement.pk)
+        if locked.status != Placement.Status.ASKING:
+            raise ValidationError("This placement has already been decided.")
+        consent = PlacementConsent.objects.filter(placement=locked, member=member).first()
+        if consent is None:
+            raise ValidationError("Only a member of this partnership can answer.")
+        if consent.answer != PlacementConsent.Answer.PENDING:
+            raise ValidationError("You have already answered.")
+        now = timezone.now()
+        consent.answer = PlacementConsent.Answer.YES if agree else PlacementConsent.Answer.NO
+        consent.answered_at = now
+        consent.save(update_fields=["answer", "answered_at"])
+        if not agree:
+            _placement_end(locked, Placement.Status.NOT_AGREED, now)
+        elif not locked.consents.exclude(answer=PlacementConsent.Answer.YES).exists():
+            _placement_complete(locked, now)
+    placement.refresh_from_db()
+    return locked
+
+
+def _placement_end(placement: Placement, status: str, now: dt.datetime) -> None:
+    """Close a placement that will not happen; nobody is named, nobody is blamed."""
+    placement.status = status
+    placement.decided_at = now
+    placement.save(update_fields=["status", "decided_at"])
+    audit_record(
+        action=AuditEvent.Action.PLACEMENT,
+        target=placement.partnership,
+        event=f"late_joiner_{status}",
+        placement=placement.pk,
+    )
+    recipients = [placement.newcomer]
+    if placement.placed_by is not None:
+        recipients.append(placement.placed_by)
+    for recipient in recipients:
+        send_email_on_commit(
+            to=[recipient.email],
+            template="rounds/email/placement_not_agreed",
+            context={
+                "recipient": recipient,
+                "cohort": placement.cohort,
+                "is_newcomer": recipient.pk == placement.newcomer_id,
+            },
+        )
+
+
+def _placement_complete(placement: Placement, now: dt.datetime) -> None:
+    """Everyone agreed: the newcomer joins, seeing only what is written from now on."""
+    partnership = Partnership.objects.select_for_update().get(pk=placement.partnership_id)
+    cohort = placement.cohort
+    newcomer = placement.newcomer
+    busy = PartnershipMember.objects.filter(cohort=cohort, user=newcomer, is_current=True)
+    if not partnership.is_live or busy.exists():
+        _placement_end(placement, Placement.Status.CANCELLED, now)
+        return
+    PartnershipMember.objects.create(
+        partnership=partnership,
+        user=newcomer,
+        cohort=cohort,
+        joined_at=now,
+        visible_since=now,
+    )
+    size = partnership.members.filter(is_current=True).count()
+    partnership.kind = Partnership.Kind.TRIAD if size == 3 else Partnership.Kind.CIRCLE
+    if partnership.status == Partnership.Status.PROPOSED:
+        partnership.respond_by = max(
+            partnership.respond_by or now, now + dt.timedelta(days=cohort.response_days)
+        )
+    partnership.save(update_fields=["kind", "respond_by"])
+    placement.status = Placement.Status.AGREED
+    placement.decided_at = now
+    placement.save(update_fields=["status", "decided_at"])
+    audit_record(
+        action=AuditEvent.Action.PLACEMENT,
+        actor=placement.placed_by,
+        target=partnership,
+        event="late_joiner_placed",
+        placement=placement.pk,
+        newcomer=newcomer.pk,
+    )
+    members = [m.user for m in partnership.members.filter(is_current=True).select_related("user")]
+    proposal_emails(
+        partnership=partnership,
+        users=members,
+        reasons_shown=placement.reasons,
+        recipients=[newcomer],
+    )
+    for member in members:
+        if member.pk == newcomer.pk:
+            continue
+        send_email_on_commit(
+            to=[member.email],
+            template="rounds/email/joiner_invited",
+            context={"recipient": member, "cohort": cohort, "newcomer": newcomer.get_full_name()},
+        )
 
 
 # ---------------------------------------------------------------------- cohort settings

@@ -33,6 +33,12 @@ urlpatterns = [
     path(
         "matches/<int:partnership_id>/accept/", participant.proposal_accept, name="proposal_accept"
     ),
+    path("matches/joiners/<int:placement_id>/", participant.placement, name="placement"),
+    path(
+        "matches/joiners/<int:placement_id>/answer/",
+        participant.placement_answer,
+        name="placement_answer",
+    ),
     path(
         "matches/<int:partnership_id>/decline/",
         participant.proposal_decline,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +30,12 @@ from tandem.wellbeing.models import (
     SharedReflection,
     SupportResource,
     WellbeingSettings,
+)
+from tandem.workspace.policies import (
+    seated_members,
+    seated_members_all,
+    seated_membership,
+    workspaces_for,
 )
 
 # Shown on every support page even when a program lists no crisis line of its own.
@@ -144,34 +150,39 @@ def access_own_reflection(user: User, reflection_id: int) -> Reflection:
 
 
 def current_partnerships(user: User) -> QuerySet[Partnership]:
-    """Active partnerships in which the person is a current member."""
+    """Active partnerships in which the person holds a seat (accepted and current)."""
     return (
-        Partnership.objects.filter(
-            status=Partnership.Status.ACTIVE, members__user=user, members__is_current=True
-        )
+        workspaces_for(user)
+        .filter(status=Partnership.Status.ACTIVE)
         .select_related("cohort__program")
-        .prefetch_related("members__user")
-        .distinct()
+        .prefetch_related(Prefetch("members", queryset=seated_members_all()))
     )
 
 
 def current_member(partnership: Partnership, user: User) -> PartnershipMember | None:
-    """The person's membership if they are a current member of this active partnership."""
+    """The person's seat if they accepted and are current in this active partnership."""
     if partnership.status != Partnership.Status.ACTIVE:
         return None
-    return PartnershipMember.objects.filter(
-        partnership=partnership, user=user, is_current=True
-    ).first()
+    return seated_membership(user, partnership)
 
 
 def current_partners(partnership: Partnership, user: User) -> list[User]:
-    members = PartnershipMember.objects.filter(partnership=partnership, is_current=True)
-    return [member.user for member in members.select_related("user") if member.user_id != user.pk]
+    """The other members holding a seat: only they receive or see what the person shares."""
+    if partnership.status != Partnership.Status.ACTIVE:
+        return []
+    members = seated_members(partnership).select_related("user")
+    return [member.user for member in members if member.user_id != user.pk]
 
 
 def _together_since(partnership: Partnership, *members: PartnershipMember) -> dt.datetime:
+    """From when both members were in the partnership (a late joiner: from their join time)."""
     start = partnership.activated_at or partnership.created_at
-    return max([start, *(member.joined_at for member in members)])
+    moments = [start]
+    for member in members:
+        moments.append(member.joined_at)
+        if member.visible_since is not None:
+            moments.append(member.visible_since)
+    return max(moments)
 
 
 def shared_pulses_for(partnership: Partnership, viewer: User) -> list[Pulse]:
@@ -180,9 +191,7 @@ def shared_pulses_for(partnership: Partnership, viewer: User) -> list[Pulse]:
     if viewer_member is None:
         return []
     shared: list[Pulse] = []
-    others = PartnershipMember.objects.filter(partnership=partnership, is_current=True).exclude(
-        user=viewer
-    )
+    others = seated_members(partnership).exclude(user=viewer)
     for member in others.select_related("user"):
         since = _together_since(partnership, viewer_member, member)
         shared += Pulse.objects.filter(
@@ -193,13 +202,21 @@ def shared_pulses_for(partnership: Partnership, viewer: User) -> list[Pulse]:
 
 def shared_reflections_for(partnership: Partnership, viewer: User) -> QuerySet[SharedReflection]:
     """Reflections shared into this partnership, for its current members only."""
-    if current_member(partnership, viewer) is None:
+    viewer_member = current_member(partnership, viewer)
+    if viewer_member is None:
         return SharedReflection.objects.none()
-    return SharedReflection.objects.filter(partnership=partnership).select_related("author")
+    shared = SharedReflection.objects.filter(partnership=partnership)
+    if viewer_member.visible_since is not None:
+        shared = shared.filter(shared_at__gte=viewer_member.visible_since)
+    return shared.select_related("author")
 
 
 def kudos_for(partnership: Partnership) -> QuerySet[Kudos]:
-    return Kudos.objects.filter(partnership=partnership).select_related("sender", "recipient")
+    """The partnership's kudos, from the reader's ``visible_since`` (set by the door)."""
+    kudos = Kudos.objects.filter(partnership=partnership)
+    if partnership.visible_since is not None:
+        kudos = kudos.filter(created_at__gte=partnership.visible_since)
+    return kudos.select_related("sender", "recipient")
 
 
 def support_resources(program: Program) -> QuerySet[SupportResource]:

@@ -74,9 +74,25 @@ def _names(partnership: Partnership) -> dict[int, str]:
     return {member.user_id: member.user.display_name for member in members}
 
 
+def _seat(partnership: Partnership, viewer: User) -> PartnershipMember | None:
+    """The viewer's seat: only seated members see the partnership's history."""
+    from tandem.workspace.policies import seated_membership
+
+    return seated_membership(viewer, partnership)
+
+
+def _since(partnership: Partnership, viewer: User) -> dt.datetime | None:
+    """A late joiner's history starts at their join time; ``None``: from the beginning."""
+    seat = _seat(partnership, viewer)
+    return seat.visible_since if seat is not None else None
+
+
 def started_event(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
     if partnership.activated_at is None:
         return []
+    since = _since(partnership, viewer)
+    if since is not None:
+        return [TimelineEvent(at=since, kind="start", title="You joined")]
     return [TimelineEvent(at=partnership.activated_at, kind="start", title="Started together")]
 
 
@@ -86,7 +102,10 @@ def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
 
     names = _names(partnership)
     events = []
+    since = _since(partnership, viewer)
     for kudos in kudos_for(partnership):
+        if since is not None and kudos.created_at < since:
+            continue
         sender = "You" if kudos.sender_id == viewer.pk else names.get(kudos.sender_id, "A partner")
         if kudos.recipient_id is None:
             to = "everyone"
@@ -108,10 +127,20 @@ def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
 def checkin_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
     """That members checked in, and when; the answers only on the viewer's own check-ins."""
     from tandem.wellbeing.models import Pulse
+    from tandem.workspace.policies import seated_members
 
-    members = PartnershipMember.objects.filter(partnership=partnership, is_current=True)
+    if _seat(partnership, viewer) is None:
+        return []
+    members = seated_members(partnership)
     names = _names(partnership)
-    start = partnership.activated_at or partnership.created_at
+    start = max(
+        moment
+        for moment in (
+            partnership.activated_at or partnership.created_at,
+            _since(partnership, viewer),
+        )
+        if moment is not None
+    )
     since_start = Pulse.objects.filter(created_at__gte=start)
     # Other members' answers are never even read here: only who checked in, and when.
     others = (
@@ -136,8 +165,8 @@ def checkin_events(partnership: Partnership, viewer: User) -> list[TimelineEvent
 
 
 def _is_member(partnership: Partnership, viewer: User) -> bool:
-    """Current or former member: the people who may read the partnership's workspace."""
-    return PartnershipMember.objects.filter(partnership=partnership, user=viewer).exists()
+    """A seated member: the people who may read the partnership's workspace."""
+    return _seat(partnership, viewer) is not None
 
 
 def milestone_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
@@ -148,8 +177,11 @@ def milestone_events(partnership: Partnership, viewer: User) -> list[TimelineEve
     if not _is_member(partnership, viewer):
         return []
     names = _names(partnership)
+    since = _since(partnership, viewer)
     events = []
     for milestone in milestones_reached(partnership):
+        if since is not None and milestone.goal.created_at < since:
+            continue
         assert milestone.reached_at is not None
         owner_id = milestone.goal.owner_id
         who = "You" if owner_id == viewer.pk else names.get(owner_id, "A partner")
@@ -169,9 +201,11 @@ def meeting_events(partnership: Partnership, viewer: User) -> list[TimelineEvent
 
     if not _is_member(partnership, viewer):
         return []
+    since = _since(partnership, viewer)
     return [
         TimelineEvent(at=meeting.starts_at, kind="meeting", title=f"Met (meeting {meeting.number})")
         for meeting in meetings_held(partnership)
+        if since is None or meeting.created_at >= since
     ]
 
 

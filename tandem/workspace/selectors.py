@@ -20,6 +20,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Profile, Program
+from tandem.workspace import policies
 from tandem.workspace.models import (
     DEFAULT_AGREEMENT,
     ActionItem,
@@ -42,8 +43,9 @@ FOCUS_NUDGE_BELOW = 0.5
 
 
 def members_of(partnership: Partnership) -> list[PartnershipMember]:
+    """The members who hold a seat: accepted and current (see ``policies``)."""
     return list(
-        PartnershipMember.objects.filter(partnership=partnership)
+        policies.seated_members(partnership)
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
@@ -56,18 +58,10 @@ def member_users(partnership: Partnership) -> list[User]:
 def workspaces_for(user: User) -> QuerySet[Partnership]:
     """The person's partnerships that have a workspace, current first."""
     return (
-        Partnership.objects.filter(
-            members__user=user,
-            status__in=[
-                Partnership.Status.ACTIVE,
-                Partnership.Status.EXITED,
-                Partnership.Status.CLOSED,
-            ],
-        )
+        policies.workspaces_for(user)
         .select_related("cohort__program")
-        .prefetch_related("members__user")
+        .prefetch_related(Prefetch("members", queryset=policies.seated_members_all()))
         .order_by("-activated_at", "-created_at")
-        .distinct()
     )
 
 
@@ -136,13 +130,22 @@ def agreement_in_force(partnership: Partnership) -> bool:
 # Objects inside one partnership
 
 
+def _visible(queryset: QuerySet[_Model], partnership: Partnership) -> QuerySet[_Model]:
+    """Only what was written from the reader's ``visible_since`` (a late joiner's join time)."""
+    if partnership.visible_since is None:
+        return queryset
+    return queryset.filter(created_at__gte=partnership.visible_since)
+
+
 def access_note(partnership: Partnership, note_id: int) -> Note:
-    return _get_or_404(Note.objects.filter(partnership=partnership, pk=note_id))
+    return _get_or_404(notes_of(partnership).filter(pk=note_id))
 
 
 def access_goal(partnership: Partnership, goal_id: int) -> Goal:
     return _get_or_404(
-        Goal.objects.filter(partnership=partnership, pk=goal_id).select_related("owner")
+        _visible(
+            Goal.objects.filter(partnership=partnership, pk=goal_id), partnership
+        ).select_related("owner")
     )
 
 
@@ -151,13 +154,11 @@ def access_milestone(goal: Goal, milestone_id: int) -> Milestone:
 
 
 def access_meeting(partnership: Partnership, meeting_id: int) -> Meeting:
-    return _get_or_404(Meeting.objects.filter(partnership=partnership, pk=meeting_id))
+    return _get_or_404(meetings_of(partnership).filter(pk=meeting_id))
 
 
 def access_action_item(partnership: Partnership, item_id: int) -> ActionItem:
-    return _get_or_404(
-        ActionItem.objects.filter(partnership=partnership, pk=item_id).select_related("owner")
-    )
+    return _get_or_404(action_items_of(partnership).filter(pk=item_id))
 
 
 def _get_or_404(queryset: QuerySet[_Model]) -> _Model:
@@ -168,12 +169,14 @@ def _get_or_404(queryset: QuerySet[_Model]) -> _Model:
 
 
 def notes_of(partnership: Partnership) -> QuerySet[Note]:
-    return Note.objects.filter(partnership=partnership).select_related("author")
+    return _visible(Note.objects.filter(partnership=partnership), partnership).select_related(
+        "author"
+    )
 
 
 def goals_of(partnership: Partnership) -> QuerySet[Goal]:
     return (
-        Goal.objects.filter(partnership=partnership)
+        _visible(Goal.objects.filter(partnership=partnership), partnership)
         .select_related("owner")
         .prefetch_related("milestones", "cheers__user")
         .annotate(comment_count=Count("comments", distinct=True))
@@ -189,7 +192,7 @@ def goal_cheers(goal: Goal) -> QuerySet[GoalCheer]:
 
 
 def meetings_of(partnership: Partnership) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(partnership=partnership)
+    return _visible(Meeting.objects.filter(partnership=partnership), partnership)
 
 
 def meetings_held(partnership: Partnership) -> QuerySet[Meeting]:
@@ -197,11 +200,10 @@ def meetings_held(partnership: Partnership) -> QuerySet[Meeting]:
 
 
 def milestones_reached(partnership: Partnership) -> QuerySet[Milestone]:
-    return (
-        Milestone.objects.filter(goal__partnership=partnership, reached_at__isnull=False)
-        .select_related("goal")
-        .order_by("reached_at")
-    )
+    milestones = Milestone.objects.filter(goal__partnership=partnership, reached_at__isnull=False)
+    if partnership.visible_since is not None:
+        milestones = milestones.filter(goal__created_at__gte=partnership.visible_since)
+    return milestones.select_related("goal").order_by("reached_at")
 
 
 def next_meeting(partnership: Partnership) -> Meeting | None:
@@ -214,7 +216,7 @@ def next_meeting(partnership: Partnership) -> Meeting | None:
 
 
 def action_items_of(partnership: Partnership) -> QuerySet[ActionItem]:
-    return ActionItem.objects.filter(partnership=partnership).select_related(
+    return _visible(ActionItem.objects.filter(partnership=partnership), partnership).select_related(
         "owner", "goal", "meeting"
     )
 
@@ -251,8 +253,10 @@ class Focus:
 
 def focus_for(partnership: Partnership) -> list[Focus]:
     """Per person: the share of active goals and open action items that serve the main thing."""
-    goals = Goal.objects.filter(partnership=partnership, status=Goal.Status.ACTIVE)
-    items = ActionItem.objects.filter(partnership=partnership, done_at__isnull=True)
+    goals = _visible(Goal.objects.filter(partnership=partnership), partnership).filter(
+        status=Goal.Status.ACTIVE
+    )
+    items = action_items_of(partnership).filter(done_at__isnull=True)
     goal_counts = goals.values("owner").annotate(
         total=Count("pk"), serving=Count("pk", filter=Q(serves_main_thing=True))
     )
@@ -293,7 +297,7 @@ class Accountability:
 def accountability_for(partnership: Partnership) -> Accountability:
     people = {user.pk: PersonAccount(user=user) for user in member_users(partnership)}
     for row in (
-        Goal.objects.filter(partnership=partnership)
+        _visible(Goal.objects.filter(partnership=partnership), partnership)
         .values("owner", "status")
         .annotate(n=Count("pk"))
     ):
@@ -305,14 +309,12 @@ def accountability_for(partnership: Partnership) -> Accountability:
         elif row["status"] == Goal.Status.COMPLETED:
             person.goals_completed += row["n"]
     for row in (
-        Milestone.objects.filter(goal__partnership=partnership, reached_at__isnull=False)
-        .values("goal__owner")
-        .annotate(n=Count("pk"))
+        milestones_reached(partnership).order_by().values("goal__owner").annotate(n=Count("pk"))
     ):
         if row["goal__owner"] in people:
             people[row["goal__owner"]].milestones_reached += row["n"]
     today = timezone.localdate()
-    for item in ActionItem.objects.filter(partnership=partnership).only(
+    for item in _visible(ActionItem.objects.filter(partnership=partnership), partnership).only(
         "owner", "due_on", "done_at"
     ):
         person = people.get(item.owner_id)
@@ -337,21 +339,17 @@ def meeting_counts(partnership: Partnership) -> dict[str, int]:
     now = timezone.now()
     counts = {status.value: 0 for status in Meeting.Status}
     counts["upcoming"] = 0
-    for row in (
-        Meeting.objects.filter(partnership=partnership).values("status").annotate(n=Count("pk"))
-    ):
+    for row in meetings_of(partnership).order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
-    counts["upcoming"] = Meeting.objects.filter(
-        partnership=partnership, status=Meeting.Status.SCHEDULED, starts_at__gte=now
-    ).count()
+    counts["upcoming"] = (
+        meetings_of(partnership).filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now).count()
+    )
     counts["unrecorded"] = counts[Meeting.Status.SCHEDULED] - counts["upcoming"]
     return counts
 
 
 def _last_held(partnership: Partnership) -> dt.date | None:
-    last = Meeting.objects.filter(partnership=partnership, status=Meeting.Status.HELD).aggregate(
-        last=Max("starts_at")
-    )["last"]
+    last = meetings_held(partnership).aggregate(last=Max("starts_at"))["last"]
     return timezone.localdate(last) if last else None
 
 

@@ -24,6 +24,7 @@ from tandem.accounts.services import api_token_create
 from tandem.api import api
 from tandem.partnerships.models import Partnership
 from tandem.rounds import services as rounds_services
+from tandem.rounds.models import Placement, PlacementConsent
 from tandem.surveys import services as surveys_services
 from tandem.surveys.report import MIN_PEOPLE_FOR_MEAN
 from tandem.wellbeing import services as wellbeing_services
@@ -82,6 +83,7 @@ def world(cast):
         ).pk,
         "survey_id": survey.pk,
         "wave_id": baseline.pk,
+        "placement_id": placement_for_alice(cast, newcomers[0]).pk,
     }
     # Under /me/proposals/ `partnership_id` names a proposal waiting for the person's answer:
     # alice's active partnership there would only ever meet "already answered" (422).
@@ -100,6 +102,16 @@ def world(cast):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def placement_for_alice(cast, newcomer) -> Placement:
+    """A late joiner waiting for alice's (and bob's) consent to join their partnership."""
+    placement = Placement.objects.create(
+        cohort=cast.cohort, partnership=cast.partnership, newcomer=newcomer, placed_by=cast.coord
+    )
+    for member in (cast.alice, cast.bob):
+        PlacementConsent.objects.create(placement=placement, member=member)
+    return placement
 
 
 def proposal_for_alice(cast) -> Partnership:

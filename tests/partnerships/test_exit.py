@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.services import partnership_exit
+from tandem.partnerships.services import partnership_close, partnership_exit
 from tests import factories
 from tests.workspace import factories as wf
 
@@ -38,9 +38,23 @@ def test_a_member_ends_the_partnership_from_the_workspace(
     assert "Bob" not in message.body  # nothing that reads like blame
 
 
-def test_the_workspace_becomes_read_only_for_former_members(signed, client_for):
-    wf.note(signed.partnership, signed.alice, "Kept for reading")
+def test_the_workspace_closes_for_every_former_member_once_it_ends(signed, client_for):
+    wf.note(signed.partnership, signed.alice, "Not for former members")
     partnership_exit(partnership=signed.partnership, member=signed.alice)
+    for former in (signed.alice, signed.bob):
+        client = client_for(former)
+        url = reverse("workspace:notes", args=[signed.partnership.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"body": "x"}).status_code == 404
+        api = f"/api/v1/partnerships/{signed.partnership.pk}/notes"
+        assert client.get(api).status_code == 404
+        assert client.post(api, {"body": "x"}, content_type="application/json").status_code == 404
+    assert signed.partnership.notes.count() == 1
+
+
+def test_a_closed_cohort_leaves_the_workspace_read_only_for_its_members(signed, client_for):
+    wf.note(signed.partnership, signed.alice, "Kept for reading")
+    partnership_close(partnership=signed.partnership)
     alice = client_for(signed.alice)
     page = alice.get(reverse("workspace:notes", args=[signed.partnership.pk])).content.decode()
     assert "Kept for reading" in page

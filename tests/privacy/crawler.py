@@ -51,6 +51,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "kudos_id": ("wellbeing.Kudos", "pk"),
     "resource_id": ("wellbeing.SupportResource", "pk"),
     "run_id": ("rounds.MatchRun", "pk"),
+    "placement_id": ("rounds.Placement", "pk"),
     "other_id": ("rounds.MatchRun", "pk"),
     "group_id": ("rounds.MatchGroup", "pk"),
     "person_id": ("accounts.User", "pk"),

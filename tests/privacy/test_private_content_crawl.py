@@ -267,16 +267,18 @@ def test_member_crawl_finds_every_kind_of_marker_positive_control(planted, clien
         assert result.containing(mark(kind)) == []
 
 
-def test_former_member_still_reads_ended_partnership(planted, client_for):
+def test_former_members_of_an_ended_partnership_read_nothing_of_it(planted, client_for):
     ended = _ended_id()
-    finn = User.objects.get(email="finn@example.org")
-    client = client_for(finn)
-    notes = client.get(f"/partnerships/{ended}/notes/")
-    assert notes.status_code == 200
-    assert mark("ended-note") in notes.content.decode()
-    kudos = client.get(f"/partnerships/{ended}/kudos/")
-    assert kudos.status_code == 200
-    assert mark("ended-kudos") in kudos.content.decode()
+    for email in ("finn@example.org", "erin@example.org"):
+        client = client_for(User.objects.get(email=email))
+        for url in (f"/partnerships/{ended}/notes/", f"/partnerships/{ended}/kudos/"):
+            response = client.get(url)
+            assert response.status_code == 404
+            assert mark("ended-note") not in response.content.decode()
+            assert mark("ended-kudos") not in response.content.decode()
+        result = _crawl(client)
+        for kind in ENDED_KINDS:
+            assert result.containing(mark(kind)) == []
 
 
 def test_no_email_carries_private_content(planted):

@@ -9,6 +9,9 @@ import pytest
 from tandem.accounts.models import User
 from tandem.programs.models import Cohort
 from tests import factories
+from tests.workspace.conftest import signed
+
+__all__ = ["signed"]
 
 FIRST_NAMES = ["Ada", "Ben", "Cleo", "Dev", "Esme", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai"]
 TOPICS = ["research", "teaching", "grants", "leadership", "writing and publishing", "networking"]

@@ -33,3 +33,24 @@ def test_the_demo_resident_has_an_active_partnership_from_a_published_run(
     assert resident.login(email=demo.PARTICIPANT_EMAIL, password=demo.DEMO_PASSWORD)
     workspace = resident.get(reverse("workspace:home", args=[mine.pk]))
     assert workspace.status_code == 200
+
+
+def test_the_demo_resident_is_asked_about_a_late_joiner_the_partner_already_agreed_to(
+    db, django_capture_on_commit_callbacks
+):
+    from tandem.rounds.demo import LATE_JOINER_EMAIL
+    from tandem.rounds.models import Placement, PlacementConsent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load_demo()
+    assert mail.outbox == []
+    placement = Placement.objects.get(newcomer__email=LATE_JOINER_EMAIL)
+    assert placement.status == Placement.Status.ASKING
+    answers = dict(placement.consents.values_list("member__email", "answer"))
+    assert answers.pop(demo.PARTICIPANT_EMAIL) == PlacementConsent.Answer.PENDING
+    assert set(answers.values()) == {PlacementConsent.Answer.YES}
+    resident = Client()
+    assert resident.login(email=demo.PARTICIPANT_EMAIL, password=demo.DEMO_PASSWORD)
+    page = resident.get(reverse("rounds:proposals")).content.decode()
+    assert "Jordan Okafor would like to join" in page
+    assert resident.get(reverse("rounds:placement", args=[placement.pk])).status_code == 200

@@ -152,6 +152,11 @@ def test_a_late_joiner_is_placed_from_the_pool_page(
     assert "score with them" in page
     best = services.placement_options(cohort=round_.cohort, user=late)[0]["partnership"]
     client_for(cast.coord).post(url, {"partnership": best.pk})
+    assert not best.members.filter(user=late).exists()  # not before every member agrees
+    placement = best.placements.get()
+    for member in [m.user for m in best.members.filter(is_current=True).select_related("user")]:
+        answer = reverse("rounds:placement_answer", args=[placement.pk])
+        assert client_for(member).post(answer, {"answer": "yes"}).status_code == 302
     assert best.members.filter(user=late, is_current=True).exists()
 
 

@@ -225,9 +225,15 @@ def test_a_late_joiner_is_placed_where_the_fit_is_best_making_a_triad(
     assert options[0]["score"] >= options[-1]["score"]
     best = options[0]["partnership"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.late_joiner_place(
+        placement = services.late_joiner_place(
             cohort=round_.cohort, user=late, partnership_id=best.pk, by=cast.coord
         )
+    asked = sorted(m.to[0] for m in mail.outbox)
+    assert asked == sorted(u.email for u in members_of(best))  # the newcomer hears nothing yet
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for member in members_of(best):
+            services.placement_consent_answer(placement=placement, member=member, agree=True)
     best.refresh_from_db()
     assert best.kind == Partnership.Kind.TRIAD
     assert late in members_of(best)
@@ -247,7 +253,11 @@ def test_a_late_joiner_declining_a_place_in_an_active_pair_leaves_the_pair_as_it
 ):
     late = factories.participant(round_.cohort, email="late@example.org", full_name="Lou Late")
     pair = factories.partnership(round_.cohort, round_.people[:2], status="active")
-    services.late_joiner_place(cohort=round_.cohort, user=late, partnership_id=pair.pk, by=None)
+    placement = services.late_joiner_place(
+        cohort=round_.cohort, user=late, partnership_id=pair.pk, by=None
+    )
+    for member in round_.people[:2]:
+        services.placement_consent_answer(placement=placement, member=member, agree=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         partnership_services.partnership_decline(partnership=pair, member=late)

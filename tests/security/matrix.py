@@ -90,6 +90,25 @@ def _match_run(w: Any) -> Any:
     return w._match_run
 
 
+def _placement(w: Any) -> dict[str, Any]:
+    """An open placement of a late joiner (Nell) into alice and bob's pair (made once)."""
+    if getattr(w, "_placement", None) is None:
+        from tandem.rounds.models import Placement, PlacementConsent
+        from tests import factories
+
+        nell = factories.participant(w.cast.cohort, email="nell@example.org")
+        placement = Placement.objects.create(
+            cohort=w.cast.cohort,
+            partnership=w.cast.partnership,
+            newcomer=nell,
+            placed_by=w.cast.coord,
+        )
+        for member in (w.cast.alice, w.cast.bob):
+            PlacementConsent.objects.create(placement=placement, member=member)
+        w._placement = placement
+    return {"placement_id": w._placement.pk}
+
+
 def _run(w: Any) -> dict[str, Any]:
     return {"run_id": _match_run(w).pk}
 
@@ -317,6 +336,11 @@ PAGES: dict[str, Page] = {
     # alice and bob already accepted their partnership: answering again is refused politely.
     "rounds:proposal_accept": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
     "rounds:proposal_decline": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
+    # a late joiner (Nell) waits for alice and bob's consent: only they are asked
+    "rounds:placement": Page(kwargs=_placement, expect=PARTNERS),
+    "rounds:placement_answer": Page(
+        kwargs=_placement, method="post", data=lambda w: {"answer": "yes"}, expect=PARTNERS_ACT
+    ),
     # surveys (tests/surveys/builders.py makes the cast cohort's survey on first use)
     "surveys:list": Page(expect=expect(200)),
     "surveys:answer": Page(kwargs=_wave, expect=only(MEMBERS_OF_PROGRAM)),
@@ -597,6 +621,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("POST", "/api/v1/me/proposals/{partnership_id}/decline"): Operation(
         params=_api_pair(), expect=api_only({"alice": 422, "bob": 422})
+    ),
+    ("GET", "/api/v1/me/joiners"): Operation(expect=api(200)),
+    ("GET", "/api/v1/me/joiners/{placement_id}"): Operation(params=_placement, expect=API_PARTNERS),
+    ("POST", "/api/v1/me/joiners/{placement_id}/answer"): Operation(
+        params=_placement, body={"agree": True}, expect=API_PARTNERS
+    ),
+    # carol is in the pool, but the pair is already answering Nell's placement (made first).
+    ("POST", "/api/v1/programs/{slug}/cohorts/{cohort_slug}/placements"): Operation(
+        params=lambda w: {**_cohort(w), **{"_": _placement(w)}},
+        body_for=lambda w: {"user_id": w.cast.carol.pk, "partnership_id": w.cast.partnership.pk},
+        expect=api_only({"coord": 422, "olga": 422}),
     ),
     ("GET", "/api/v1/me/surveys"): Operation(expect=api(200)),
     ("PUT", "/api/v1/me/surveys/{wave_id}/response"): Operation(

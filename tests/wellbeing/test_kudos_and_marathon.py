@@ -54,8 +54,9 @@ def test_kudos_are_ciphertext_and_short(cast):
 def test_outsiders_and_ended_partnerships_send_no_kudos(cast, client_for):
     with pytest.raises(ValidationError):
         services.kudos_send(partnership=cast.partnership, sender=cast.carol, message="hi")
-    cast.partnership.status = "exited"
-    cast.partnership.save()
+    from tandem.partnerships.services import partnership_close
+
+    partnership_close(partnership=cast.partnership)
     url = reverse("wellbeing:kudos", args=[cast.partnership.pk])
     page = client_for(cast.alice).post(url, {"message": "late"})
     assert "has ended" in page.content.decode()

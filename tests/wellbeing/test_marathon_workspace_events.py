@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.audit.models import AuditEvent
-from tandem.partnerships.services import partnership_exit
+from tandem.partnerships.services import partnership_close
 from tandem.wellbeing.timeline import (
     _SOURCES,
     meeting_events,
@@ -73,9 +73,11 @@ def test_no_one_else_gets_a_workspace_event_even_by_asking_the_sources(lived_in,
         assert _marathon(client_for, outsider, cast.partnership).status_code == 404
 
 
-def test_former_members_keep_the_history_and_the_purge_leaves_dates_only(lived_in, client_for):
+def test_members_of_a_closed_partnership_keep_the_history_and_the_purge_leaves_dates_only(
+    lived_in, client_for
+):
     cast = lived_in
-    partnership_exit(partnership=cast.partnership, member=cast.bob)
+    partnership_close(partnership=cast.partnership)
     assert [e.kind for e in milestone_events(cast.partnership, cast.bob)] == ["milestone"]
     workspace.workspace_purge(partnership=cast.partnership)
     (milestone,) = milestone_events(cast.partnership, cast.bob)

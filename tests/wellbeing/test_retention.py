@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
-from tandem.partnerships.services import partnership_exit
+from tandem.partnerships.services import partnership_close
 from tandem.wellbeing import services
 from tandem.wellbeing.models import Kudos, Pulse, Reflection, SharedReflection
 from tandem.workspace.models import WorkspacePurge
@@ -31,7 +31,7 @@ def _share_and_end(cast):
         services.reflection_share(reflection=entry, partnership=pair, user=cast.alice)
         services.pulse_record(user=cast.alice, burnout=2, supported=4, word="mine", share=True)
     with time_machine.travel(ENDED, tick=False):
-        partnership_exit(partnership=pair, member=cast.bob)
+        partnership_close(partnership=pair)
     return entry
 
 

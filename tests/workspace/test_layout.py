@@ -97,10 +97,10 @@ def test_the_wellbeing_pages_and_kudos_api_use_the_workspace_door(cast, client_f
     assert client.get(f"/api/v1/partnerships/{proposed.pk}/kudos").status_code == 404
 
 
-def test_an_ended_partnership_shows_the_read_only_notice_on_the_wellbeing_pages(signed, client_for):
-    from tandem.partnerships.services import partnership_exit
+def test_a_closed_partnership_shows_the_read_only_notice_on_the_wellbeing_pages(signed, client_for):
+    from tandem.partnerships.services import partnership_close
 
-    partnership_exit(partnership=signed.partnership, member=signed.bob)
+    partnership_close(partnership=signed.partnership)
     page = client_for(signed.alice).get(reverse("wellbeing:kudos", args=[signed.partnership.pk]))
     text = page.content.decode()
     assert "This partnership ended on" in text

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.partnerships.services import partnership_exit
+from tandem.partnerships.services import partnership_close
 from tandem.workspace import selectors, services
 from tandem.workspace.models import ActionItem, Goal, GoalComment, Meeting, Milestone, Note
 from tandem.workspace.tasks import purge_expired_workspaces
@@ -33,7 +33,7 @@ def _fill_and_end(cast):
     with time_machine.travel(ENDED - dt.timedelta(days=18), tick=False):
         services.meeting_record(meeting=meeting, by=cast.alice, status="held", notes="Notes text")
     with time_machine.travel(ENDED, tick=False):
-        partnership_exit(partnership=pair, member=cast.bob)
+        partnership_close(partnership=pair)
     return meeting
 
 

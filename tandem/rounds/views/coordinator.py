@@ -244,7 +244,9 @@ def group_lock(request: AuthedRequest, run_id: int, group_id: int) -> HttpRespon
     return _act(
         request,
         run,
-        lambda: services.match_group_lock(run=run, group_id=group_id, locked=locked),
+        lambda: services.match_group_lock(
+            run=run, group_id=group_id, locked=locked, by=request.user
+        ),
         "Group locked." if locked else "Group unlocked.",
     )
 
@@ -262,7 +264,7 @@ def run_forbid(request: AuthedRequest, run_id: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.match_run_forbid(run=run, a=a, b=b),
+        lambda: services.match_run_forbid(run=run, a=a, b=b, by=request.user),
         "Those two will be kept apart.",
     )
 
@@ -283,7 +285,9 @@ def person_move(request: AuthedRequest, run_id: int, person_id: int) -> HttpResp
         return _act(
             request,
             run,
-            lambda: services.match_run_move(run=run, person_id=person_id, to_group_id=target),
+            lambda: services.match_run_move(
+                run=run, person_id=person_id, to_group_id=target, by=request.user
+            ),
             f"Moved {people[person_id]['name']}; both groups are locked.",
         )
     options = services.move_options(run, person_id) if run.is_editable else []
@@ -329,7 +333,11 @@ def place(request: AuthedRequest, slug: str, cohort_slug: str, user_id: int) -> 
             text = " ".join(error.messages) if isinstance(error, ValidationError) else "Pick one."
             messages.error(request, text)
             return redirect("rounds:place", slug, cohort_slug, user_id)
-        messages.success(request, f"{entry.user.get_full_name()} has been asked to join.")
+        messages.success(
+            request,
+            f"The group has been asked. {entry.user.get_full_name()} is invited to join "
+            "once every member agrees.",
+        )
         return redirect("rounds:cohort_runs", slug, cohort_slug)
     try:
         options = services.placement_options(cohort=cohort, user=entry.user)

@@ -1,4 +1,4 @@
-"""Participant pages: proposed matches, with partners' shared profile fields, to accept or decline.
+"""Participant pages: proposed matches to accept or decline, and late joiners to agree to.
 
 Every proposal comes through ``access_partnership`` (404 unless the person is a member).
 """
@@ -16,7 +16,7 @@ from tandem.core.http import AuthedRequest
 from tandem.partnerships import services as partnership_services
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import access_partnership
-from tandem.rounds import selectors
+from tandem.rounds import policies, selectors, services
 
 
 @login_required
@@ -25,7 +25,8 @@ def proposals(request: AuthedRequest) -> HttpResponse:
         selectors.proposal_details(p, request.user)
         for p in selectors.proposals_for_user(request.user)
     ]
-    return render(request, "rounds/proposals.html", {"proposals": waiting})
+    consents = selectors.placement_consents_for(request.user)
+    return render(request, "rounds/proposals.html", {"proposals": waiting, "consents": consents})
 
 
 @login_required
@@ -63,4 +64,30 @@ def proposal_decline(request: AuthedRequest, partnership_id: int) -> HttpRespons
         messages.error(request, " ".join(error.messages))
         return redirect("rounds:proposal", partnership.pk)
     messages.success(request, "Declined. Nobody is told a reason, and none is needed.")
+    return redirect("rounds:proposals")
+
+
+@login_required
+def placement(request: AuthedRequest, placement_id: int) -> HttpResponse:
+    """A late joiner the coordinator suggests for the person's group: agree or not."""
+    consent = policies.access_placement_consent(request.user, placement_id)
+    return render(request, "rounds/placement.html", selectors.placement_details(consent))
+
+
+@login_required
+@require_POST
+def placement_answer(request: AuthedRequest, placement_id: int) -> HttpResponse:
+    consent = policies.access_placement_consent(request.user, placement_id)
+    agree = request.POST.get("answer") == "yes"
+    try:
+        services.placement_consent_answer(
+            placement=consent.placement, member=request.user, agree=agree
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rounds:proposals")
+    if agree:
+        messages.success(request, "Thank you: they join once every member has agreed.")
+    else:
+        messages.success(request, "Noted. The placement will not go ahead; nobody is told why.")
     return redirect("rounds:proposals")

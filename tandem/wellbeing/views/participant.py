@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
-from tandem.partnerships.selectors import access_partnership
 from tandem.wellbeing import selectors, services
 from tandem.wellbeing.charts import own_trend_chart
 from tandem.wellbeing.forms import PulseForm, ReflectionForm, WellbeingSettingsForm
+from tandem.workspace.policies import access_workspace
 
 
 def _checkin_page(request: AuthedRequest, form: PulseForm, *, status: int = 200) -> HttpResponse:
@@ -182,7 +182,7 @@ def reflection_share(request: AuthedRequest, reflection_id: int) -> HttpResponse
     partnership_id = request.POST.get("partnership", "")
     if not partnership_id.isdigit():
         raise Http404
-    partnership = access_partnership(request.user, int(partnership_id))
+    partnership = access_workspace(request.user, int(partnership_id))
     if request.POST.get("shared") == "1":
         try:
             services.reflection_share(

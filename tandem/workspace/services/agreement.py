@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.mail import send_email_on_commit
-from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
 from tandem.workspace.models import AgreementSignature, AgreementTemplate, AgreementVersion
+from tandem.workspace.policies import seated_members
 from tandem.workspace.selectors import agreement_template_text
 from tandem.workspace.services.common import clean_text, require_writer
 
@@ -83,9 +84,7 @@ def agreement_propose(*, partnership: Partnership, user: User, text: str) -> Agr
         AgreementSignature.objects.create(version=version, user=user)
         if not _bring_into_force_if_signed(locked, version):
             link = reverse("workspace:agreement", args=[locked.pk])
-            for member in PartnershipMember.objects.filter(partnership=locked).select_related(
-                "user"
-            ):
+            for member in seated_members(locked).select_related("user"):
                 if member.user_id == user.pk:
                     continue
                 send_email_on_commit(
@@ -97,9 +96,7 @@ def agreement_propose(*, partnership: Partnership, user: User, text: str) -> Agr
 
 
 def _bring_into_force_if_signed(partnership: Partnership, version: AgreementVersion) -> bool:
-    members = set(
-        PartnershipMember.objects.filter(partnership=partnership).values_list("user_id", flat=True)
-    )
+    members = set(seated_members(partnership).values_list("user_id", flat=True))
     signed = set(version.signatures.values_list("user_id", flat=True))
     if not members or not members <= signed:
         return False

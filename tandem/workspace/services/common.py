@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from tandem.accounts.models import User
-from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.models import Partnership
+from tandem.workspace.policies import is_seated
 
 MAX_TEXT = 20_000
 
@@ -16,7 +17,7 @@ def require_active(partnership: Partnership) -> None:
 
 
 def require_member(partnership: Partnership, user: User) -> None:
-    if not PartnershipMember.objects.filter(partnership=partnership, user=user).exists():
+    if not is_seated(user, partnership):
         raise ValidationError("Only members of this partnership can do that.")
 
 

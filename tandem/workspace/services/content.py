@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.models import Partnership
 from tandem.workspace.models import (
     ActionItem,
     Goal,
@@ -24,6 +24,7 @@ from tandem.workspace.models import (
     Milestone,
     Note,
 )
+from tandem.workspace.policies import is_seated
 from tandem.workspace.services.common import clean_text, require_writer
 
 SHORT_TEXT = 500
@@ -152,7 +153,7 @@ def goal_cheer(*, goal: Goal, user: User) -> GoalCheer:
 def _check_links(
     partnership: Partnership, owner: User, goal: Goal | None, meeting: Meeting | None
 ) -> None:
-    if not PartnershipMember.objects.filter(partnership=partnership, user=owner).exists():
+    if not is_seated(owner, partnership):
         raise ValidationError({"owner": "The owner must be a member of this partnership."})
     if goal is not None and goal.partnership_id != partnership.pk:
         raise ValidationError({"goal": "Choose one of this partnership's goals."})

@@ -14,9 +14,10 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.mail import send_email_on_commit
 from tandem.notifications.selectors import preferences_of
-from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.models import Partnership
 from tandem.workspace.calendar import meeting_ics
 from tandem.workspace.models import Meeting
+from tandem.workspace.policies import seated_members
 from tandem.workspace.services.common import clean_text, require_writer
 
 MIN_MINUTES, MAX_MINUTES = 5, 480
@@ -142,12 +143,7 @@ def meeting_record(
 
 
 def _email_invites(meeting: Meeting, *, template: str) -> None:
-    members = [
-        member.user
-        for member in PartnershipMember.objects.filter(
-            partnership_id=meeting.partnership_id
-        ).select_related("user")
-    ]
+    members = [member.user for member in seated_members(meeting.partnership).select_related("user")]
     preferences = preferences_of(members)
     invite = meeting_ics(meeting)
     local_start = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from tandem.notifications.selectors import preferences_of
 from tandem.notifications.services import reminder_send_once
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.workspace.models import ActionItem, Meeting
+from tandem.workspace.policies import SEATED, seated_members, workspaces_for
 
 LONGEST_REMINDER = dt.timedelta(hours=max(NotificationPreference.REMINDER_HOURS))
 
@@ -36,10 +37,7 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for meeting in meetings:
         members = [
-            member.user
-            for member in PartnershipMember.objects.filter(
-                partnership_id=meeting.partnership_id, is_current=True
-            ).select_related("user")
+            member.user for member in seated_members(meeting.partnership).select_related("user")
         ]
         preferences = preferences_of(members)
         local_start = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
@@ -76,6 +74,13 @@ def overdue_reminders_send(*, now: dt.datetime | None = None) -> int:
             due_on__lt=today,
             partnership__status=Partnership.Status.ACTIVE,
         )
+        .filter(
+            Exists(
+                PartnershipMember.objects.filter(
+                    SEATED, partnership=OuterRef("partnership"), user=OuterRef("owner")
+                )
+            )
+        )
         .values("owner", "partnership")
         .annotate(n=Count("pk"))
     )
@@ -111,11 +116,7 @@ def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for preference in wanting:
         user = preference.user
-        partnerships = list(
-            Partnership.objects.filter(
-                status=Partnership.Status.ACTIVE, members__user=user, members__is_current=True
-            )
-        )
+        partnerships = list(workspaces_for(user).filter(status=Partnership.Status.ACTIVE))
         if not partnerships:
             continue
         sections = []

@@ -138,11 +138,12 @@ def exit_partnership(request: AuthedRequest, partnership: Partnership) -> HttpRe
             partnership_exit(partnership=partnership, member=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                "Your partnership has ended. Your partner has been told kindly, with no reason "
-                "given. You can still read what you wrote together.",
-            )
-        return redirect("workspace:home", partnership.pk)
+            return redirect("workspace:home", partnership.pk)
+        messages.success(
+            request,
+            "Your partnership has ended. Your partner has been told kindly, with no reason "
+            "given. Its workspace is now closed to every member.",
+        )
+        # The workspace no longer opens for anyone, so the person lands on their list.
+        return redirect("workspace:list")
     return render_workspace(request, partnership, "workspace/exit.html", {})
