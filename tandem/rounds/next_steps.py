@@ -16,7 +16,7 @@ from tandem.partnerships.models import PartnershipMember
 from tandem.programs.models import Cohort, Enrollment
 from tandem.programs.selectors import programs_coordinated_by
 from tandem.rounds.models import MatchRun
-from tandem.rounds.selectors import proposals_for_user
+from tandem.rounds.selectors import placement_consents_for, proposals_for_user
 
 
 def participant_steps(user: User, today: dt.date) -> Iterator[NextStep]:
@@ -29,6 +29,18 @@ def participant_steps(user: User, today: dt.date) -> Iterator[NextStep]:
             url=reverse("rounds:proposal", args=[partnership.pk]),
             due=due,
             urgent=due is not None and due <= today + dt.timedelta(days=2),
+        )
+
+
+def consent_steps(user: User) -> Iterator[NextStep]:
+    for consent in placement_consents_for(user):
+        placement = consent.placement
+        yield NextStep(
+            role="participant",
+            title=f"{placement.newcomer.display_name} would like to join your partnership",
+            detail="Say yes or no; a no is never attributed to you.",
+            url=reverse("rounds:placement", args=[placement.pk]),
+            rank=5,
         )
 
 
@@ -133,4 +145,5 @@ def coordinator_steps(user: User, today: dt.date) -> Iterator[NextStep]:
 
 def next_steps(user: User, today: dt.date) -> Iterator[NextStep]:
     yield from participant_steps(user, today)
+    yield from consent_steps(user)
     yield from coordinator_steps(user, today)

@@ -159,3 +159,16 @@ def test_the_members_see_the_request_on_their_matches_page(asked, client_for):
     listing = client_for(asked.bob).get("/api/v1/me/joiners").json()
     assert [row["placement_id"] for row in listing] == [asked.placement.pk]
     assert client_for(asked.lou).get("/api/v1/me/joiners").json() == []
+
+
+def test_each_asked_member_finds_the_question_on_their_home_page(asked, client_for):
+    for member in (asked.alice, asked.bob):
+        client = client_for(member)
+        home = client.get("/").content.decode()
+        title = f"{asked.lou.display_name} would like to join your partnership"
+        assert title in home
+        url = reverse("rounds:placement", args=[asked.placement.pk])
+        assert f'href="{url}"' in home
+        assert client.get(url).status_code == 200
+    assert "would like to join" not in client_for(asked.lou).get("/").content.decode()
+    assert "would like to join" not in client_for(asked.carol).get("/").content.decode()
