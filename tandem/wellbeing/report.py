@@ -88,17 +88,18 @@ def burnout_counts(cohort: Cohort, periods: tuple[Period, ...]) -> list[list[int
         periods[-1].ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone
     )
     members = Enrollment.objects.filter(cohort=cohort).values("user_id")
+    # Instances, not values_list(): a score decrypts only on its own row (bound ciphertext).
     pulses = (
         Pulse.objects.filter(user_id__in=members, created_at__gte=since, created_at__lt=until)
         .order_by("created_at")
-        .values_list("user_id", "created_at", "burnout")
+        .only("pk", "user_id", "created_at", "burnout")
     )
     latest: dict[tuple[int, int], int] = {}
     first_day = periods[0].starts_on
-    for user_id, created_at, burnout in pulses:
-        index = (timezone.localtime(created_at, zone).date() - first_day).days // PERIOD_DAYS
+    for pulse in pulses:
+        index = (timezone.localtime(pulse.created_at, zone).date() - first_day).days // PERIOD_DAYS
         if 0 <= index < len(periods):
-            latest[(index, user_id)] = burnout
+            latest[(index, pulse.user_id)] = pulse.burnout
     for (index, _), burnout in latest.items():
         counts[index][burnout - 1] += 1
     return counts
