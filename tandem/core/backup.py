@@ -464,10 +464,10 @@ def _load(engine: str, dump: Path, pending: Path | None) -> None:
         if pending is not None:
             table = connection.ops.quote_name(_task_table())
             with (
-                pending.open("rb") as source,
+                pending.open("rb") as queued,
                 cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy,
             ):
-                while data := source.read(CHUNK):
+                while data := queued.read(CHUNK):
                     copy.write(data)
         # pg_restore brings rows, not the planner's statistics: without them queries plan on
         # guesses until autovacuum gets round to every table (and never when it is off).

@@ -165,7 +165,8 @@ def field_binding(model: type[models.Model], field_name: str, pk: Any) -> str:
             f"{model._meta.label}.{field_name} is encrypted and bound to its row; "
             "the row needs its id first."
         )
-    return f"{model._meta.concrete_model._meta.label_lower}.{field_name}:{pk}"
+    concrete = model._meta.concrete_model or model
+    return f"{concrete._meta.label_lower}.{field_name}:{pk}"
 
 
 class Sealed:
@@ -225,8 +226,10 @@ class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest, bound to its row"
     descriptor_class = _DecryptOnRead
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
         if not cls._meta.abstract:
             class_prepared.connect(
                 _reserve_ids_on_insert,
@@ -290,7 +293,7 @@ def _reserve_ids_on_insert(sender: type[models.Model], **kwargs: Any) -> None:
         using = instance._state.db or router.db_for_write(sender, instance=instance)
         return _reserve_ids(sender, 1, using)[0]
 
-    pk_field.get_pk_value_on_save = reserved_id  # type: ignore[method-assign]
+    pk_field.get_pk_value_on_save = reserved_id  # type: ignore[attr-defined]
 
 
 def primary_keys_assign(rows: Iterable[ModelT], *, using: str | None = None) -> list[ModelT]:
