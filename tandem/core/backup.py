@@ -165,16 +165,25 @@ class SealingWriter:
         self._cipher, check = _derive(secret, fields)
         self._header = fields + check
         self._target = target
-        self._buffer = bytearray()
+        # Pieces written since the last sealed chunk; joined once per chunk, since tarfile and
+        # gzip write in small pieces and growing one buffer would copy it again each time.
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._counter = 0
         self._closed = False
         target.write(self._header)
 
     def write(self, data: bytes) -> int:
-        self._buffer += data
-        while len(self._buffer) > CHUNK:
-            self._seal(bytes(self._buffer[:CHUNK]), final=False)
-            del self._buffer[:CHUNK]
+        self._pending.append(bytes(data))
+        self._pending_size += len(data)
+        if self._pending_size > CHUNK:
+            waiting = b"".join(self._pending)
+            start = 0
+            while len(waiting) - start > CHUNK:
+                self._seal(waiting[start : start + CHUNK], final=False)
+                start += CHUNK
+            self._pending = [waiting[start:]]
+            self._pending_size = len(waiting) - start
         return len(data)
 
     def _seal(self, plain: bytes, *, final: bool) -> None:
@@ -187,8 +196,8 @@ class SealingWriter:
 
     def close(self) -> None:
         if not self._closed:
-            self._seal(bytes(self._buffer), final=True)
-            self._buffer.clear()
+            self._seal(b"".join(self._pending), final=True)
+            self._pending, self._pending_size = [], 0
             self._closed = True
 
     def __enter__(self) -> SealingWriter:
