@@ -226,17 +226,6 @@ class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest, bound to its row"
     descriptor_class = _DecryptOnRead
 
-    def contribute_to_class(
-        self, cls: type[models.Model], name: str, private_only: bool = False
-    ) -> None:
-        super().contribute_to_class(cls, name, private_only=private_only)
-        if not cls._meta.abstract:
-            class_prepared.connect(
-                _reserve_ids_on_insert,
-                sender=cls,
-                dispatch_uid=f"tandem.core.crypto:{cls._meta.label_lower}",
-            )
-
     def binding_for(self, instance: models.Model) -> str:
         return field_binding(type(instance), self.name, instance.pk)
 
@@ -288,12 +277,17 @@ def _reserve_ids_on_insert(sender: type[models.Model], **kwargs: Any) -> None:
     pk_field = sender._meta.pk
     if pk_field is None or sender._meta.auto_field is not pk_field:
         return
+    if not any(isinstance(field, EncryptedTextField) for field in sender._meta.local_fields):
+        return
 
     def reserved_id(instance: models.Model) -> int:
         using = instance._state.db or router.db_for_write(sender, instance=instance)
         return _reserve_ids(sender, 1, using)[0]
 
     pk_field.get_pk_value_on_save = reserved_id  # type: ignore[attr-defined]
+
+
+class_prepared.connect(_reserve_ids_on_insert, dispatch_uid="tandem.core.crypto.reserve_ids")
 
 
 def primary_keys_assign(rows: Iterable[ModelT], *, using: str | None = None) -> list[ModelT]:
