@@ -80,6 +80,11 @@ class FillSummary:
 
 
 def _bulk(model: type[ModelT], rows: Sequence[ModelT], summary: FillSummary) -> list[ModelT]:
+    from tandem.core.crypto import EncryptedTextField, primary_keys_assign
+
+    if any(isinstance(f, EncryptedTextField) for f in model._meta.get_fields()):  # type: ignore[attr-defined]
+        # Encrypted values are bound to their row ids: reserve the batch's ids in one query.
+        rows = primary_keys_assign(rows)  # type: ignore[type-var]
     created = model._default_manager.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
     label = model._meta.verbose_name_plural  # type: ignore[attr-defined]
     summary.counts[str(label)] = summary.counts.get(str(label), 0) + len(created)

@@ -25,13 +25,14 @@ VERBS = {
     "meta": "pool summary packages from several sites (random effects, forest plots)",
     "tick": "queue due periodic jobs (for cron, when workers run with --no-schedule)",
     "rotate-keys": "re-encrypt private content under the newest field key",
-    "backup": "back up the database; the encryption keys go to a separate file",
-    "restore": "restore a backup archive into an empty database (--force to replace)",
+    "backup": "back up the database into an archive sealed with TANDEM_BACKUP_KEY",
+    "restore": "check and restore a backup archive into an empty database (--force to replace)",
     "sso-add": "connect an institution's identity provider (oidc or saml)",
     "sso-list": "list institutional sign-ins and the addresses to give their providers",
     "sso-domains": "set the email domains an institution's sign-in speaks for",
     "generate-secret-key": "print a new SECRET_KEY",
     "generate-field-key": "print a new field-encryption key",
+    "generate-backup-key": "print a new backup key (TANDEM_BACKUP_KEY)",
 }
 
 USAGE = (

@@ -98,6 +98,6 @@ class FieldKeyMFAAdapter(DefaultMFAAdapter):
         return crypto.encrypt(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        if not encrypted_text.startswith(crypto.PREFIX):
+        if not crypto.is_encrypted(encrypted_text):
             return encrypted_text  # stored before encryption was configured
         return crypto.decrypt(encrypted_text)

@@ -57,9 +57,8 @@ def mfa_secrets_rotate() -> tuple[int, int]:
                 authenticator = Authenticator.objects.select_for_update().get(pk=pk)
                 stored = authenticator.data.get(key, "")
                 try:
-                    if not stored.startswith(crypto.PREFIX):
+                    if not crypto.is_encrypted(stored):
                         raise crypto.UndecryptableValue
-                    crypto.decrypt(stored)
                     authenticator.data[key] = crypto.rotate(stored)
                 except crypto.UndecryptableValue:
                     failed += 1

@@ -31,9 +31,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Comma-separated Fernet keys, newest first; kept apart from SECRET_KEY on purpose.
+# Comma-separated field keys (Fernet key format), newest first; apart from SECRET_KEY on purpose.
 FIELD_ENCRYPTION_KEYS = env_list("TANDEM_FIELD_KEYS", [])
 FIELD_ENCRYPTION_KEY_FILE: Path | None = DATA_DIR / "field-keys"
+# Values written before encryption was bound to each row (see docs/security.md); turn off once
+# `tandem rotate-keys` has moved them, so an unbound value copied into a row is refused.
+FIELD_ENCRYPTION_READ_UNBOUND = env_bool("TANDEM_FIELD_READ_UNBOUND", True)
+# Backups are sealed with their own key or passphrase, never the field keys; there is no
+# default in any environment, so an archive never sits beside the key that opens it.
+BACKUP_KEY = env_str("TANDEM_BACKUP_KEY", "")
+BACKUP_PASSPHRASE = env_str("TANDEM_BACKUP_PASSPHRASE", "")
 # Key of the keyed hash behind research study ids; empty derives one from SECRET_KEY (see
 # docs/research.md): set it so study ids survive a SECRET_KEY rotation.
 RESEARCH_ID_KEY = env_str("TANDEM_RESEARCH_ID_KEY", "")

@@ -29,6 +29,25 @@ if not FIELD_ENCRYPTION_KEYS:
     )
 FIELD_ENCRYPTION_KEY_FILE = None
 
+# Without a mail server Django's console backend would print invitation and password-reset
+# links (each one a way into an account) into the logs.
+if not EMAIL_CONFIG:  # noqa: F405
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name the mail server in production, e.g. "
+        "smtp+tls://user:password@smtp.example.org:587 (invitations and password resets are "
+        "sent by e-mail)."
+    )
+if EMAIL_CONFIG["EMAIL_BACKEND"] in (  # noqa: F405
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a real mail server in production (smtp:// or smtp+tls://), not a "
+        "console, file, memory or dummy backend."
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host(s) Tandem is served on.")

@@ -18,6 +18,9 @@ DATA_DIR = Path(tempfile.gettempdir()) / "tandem-test-data"
 FIELD_ENCRYPTION_KEYS = [
     "Xv2b0sQ5qPpcD9f2mK1wYw7Yp3p2H0mVnq4mR8a3n6U=",
 ]
+# A fixed throwaway backup key, distinct from the field key.
+BACKUP_KEY = "q3K0f1Yb0bX9n2v6W4s8T1c5R7m3J9e2L6h0P4a8D1U="
+BACKUP_PASSPHRASE = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

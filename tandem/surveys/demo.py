@@ -12,6 +12,7 @@ import random
 
 from django.db import transaction
 
+from tandem.core.crypto import primary_keys_assign
 from tandem.programs.models import Cohort, Enrollment
 from tandem.surveys import services
 from tandem.surveys.models import Answer, Item, Response, Survey
@@ -72,5 +73,5 @@ def seed_surveys(cohort: Cohort, *, seed: int = 2026) -> Survey | None:
             if item.reverse_scored:
                 value = item.scale_min + item.scale_max - value
             answers.append(Answer(response=response, item=item, number=value))
-        Answer.objects.bulk_create(answers)
+        Answer.objects.bulk_create(primary_keys_assign(answers))
     return survey

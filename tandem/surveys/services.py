@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import User
+from tandem.core.crypto import primary_keys_assign
 from tandem.notifications.models import ReminderSent
 from tandem.notifications.selectors import preferences_of
 from tandem.notifications.services import reminder_send_once
@@ -525,14 +526,17 @@ def response_submit(*, wave: SurveyWave, user: User, answers: Mapping[str, Any])
             response.updated_at = now
             response.save(update_fields=["updated_at"])
             response.answers.all().delete()
+        # Ids first: each answer's text is encrypted bound to its own row.
         Answer.objects.bulk_create(
-            Answer(
-                response=response,
-                item=by_key[key],
-                number=value if isinstance(value, int) else None,
-                text=value if isinstance(value, str) else "",
+            primary_keys_assign(
+                Answer(
+                    response=response,
+                    item=by_key[key],
+                    number=value if isinstance(value, int) else None,
+                    text=value if isinstance(value, str) else "",
+                )
+                for key, value in cleaned.items()
             )
-            for key, value in cleaned.items()
         )
     return response
 

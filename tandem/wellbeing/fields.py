@@ -14,14 +14,12 @@ class EncryptedIntegerField(EncryptedTextField):
     _pyi_private_set_type: int  # type: ignore[assignment]
     _pyi_private_get_type: int  # type: ignore[assignment]
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        text = super().from_db_value(value, expression, connection)
-        return None if text is None else int(text)
+    def from_plaintext(self, text: str) -> Any:
+        return None if text == "" else int(text)
 
     def to_python(self, value: Any) -> Any:
         if value is None or isinstance(value, int):
             return value
-        text = super().to_python(value)
-        if text is None or text == "":
+        if value == "":
             return None
-        return int(text)
+        return int(value)

@@ -67,18 +67,21 @@ def burnout_counts(cohort: Cohort, period: Period) -> list[int]:
             "user_id", flat=True
         )
     )
+    # Instances, not values_list(): a score decrypts only on its own row (bound ciphertext).
     pulses = (
         Pulse.objects.filter(user_id__in=members, created_at__gte=since, created_at__lt=until)
         .order_by("created_at", "pk")
-        .values_list("user_id", "created_at", "burnout")
+        .only("pk", "user_id", "created_at", "burnout")
     )
     spans = _programs_by_day(members)
     latest: dict[int, int] = {}
-    for user_id, created_at, burnout in pulses:
-        day = timezone.localtime(created_at, zone).date()
-        programs = {program for first, last, program in spans[user_id] if first <= day <= last}
+    for pulse in pulses:
+        day = timezone.localtime(pulse.created_at, zone).date()
+        programs = {
+            program for first, last, program in spans[pulse.user_id] if first <= day <= last
+        }
         if programs == {cohort.program_id}:
-            latest[user_id] = burnout
+            latest[pulse.user_id] = pulse.burnout
     counts = [0] * len(instruments.SCALE)
     for burnout in latest.values():
         counts[burnout - 1] += 1

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.crypto import encrypted_update
 from tandem.core.mail import send_email_on_commit
 from tandem.notifications.selectors import preferences_of
 from tandem.partnerships.models import Partnership
@@ -222,8 +223,8 @@ def partnership_wellbeing_purge(*, partnership: Partnership) -> dict[str, int]:
     Called by the workspace's purge, inside its transaction; returns what was removed.
     """
     shared_deleted, _ = SharedReflection.objects.filter(partnership=partnership).delete()
-    # update() with a value still goes through the field, so the blank is stored encrypted.
-    kudos_blanked = Kudos.objects.filter(partnership=partnership).update(message="")
+    # Each blank is sealed for its own row, like every encrypted value.
+    kudos_blanked = encrypted_update(Kudos.objects.filter(partnership=partnership), message="")
     return {"shared_reflections_deleted": shared_deleted, "kudos_blanked": kudos_blanked}
 
 

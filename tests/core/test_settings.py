@@ -16,6 +16,7 @@ GOOD_ENV = {
     "SECRET_KEY": "k" * 20 + "a-real-random-secret-value-0123456789-xyz!",
     "TANDEM_FIELD_KEYS": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "tandem.example.org",
+    "EMAIL_URL": "smtp+tls://tandem:mail-password@smtp.example.org:587",
 }
 
 
@@ -41,6 +42,13 @@ def test_production_starts_with_a_safe_configuration():
     assert result.returncode == 0, result.stderr
 
 
+def test_production_without_email_url_refuses_to_start_rather_than_log_reset_links():
+    result = load_production({"EMAIL_URL": None})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_URL must name the mail server in production" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -51,6 +59,9 @@ def test_production_starts_with_a_safe_configuration():
         ({"DEBUG": "true"}, "DEBUG must be off"),
         ({"DEBUG": "perhaps"}, "DEBUG must be one of"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must name"),
+        ({"EMAIL_URL": None}, "EMAIL_URL must name the mail server"),
+        ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL must name a real mail server"),
+        ({"EMAIL_URL": "not a url"}, "EMAIL_URL"),
         ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS must be a whole number"),
     ],

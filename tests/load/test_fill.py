@@ -46,7 +46,7 @@ def test_private_text_is_stored_encrypted(db):
         cursor.execute("SELECT body FROM workspace_note")
         stored = [row[0] for row in cursor.fetchall()]
     assert stored
-    assert all(value.startswith("enc1:") for value in stored)
+    assert all(value.startswith("enc2:") for value in stored)
     assert Note.objects.first().body in load_fill.NOTE_LINES
 
 

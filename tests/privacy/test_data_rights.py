@@ -172,10 +172,10 @@ def test_deleting_removes_the_persons_words_and_keeps_the_partners(
     with django_capture_on_commit_callbacks(execute=True):
         client_for(workspace.alice).post(reverse("privacy:delete"), {"confirmation": PASSWORD})
     pair = workspace.partnership
-    assert list(Note.objects.filter(partnership=pair).values_list("body", flat=True)) == [
+    assert [note.body for note in Note.objects.filter(partnership=pair)] == [
         "Bob's private worry about boards"
     ]
-    assert list(Goal.objects.filter(partnership=pair).values_list("title", flat=True)) == [
+    assert [goal.title for goal in Goal.objects.filter(partnership=pair)] == [
         "Bob passes boards"
     ]
     # The partnership ended through the ordinary no-fault exit, and Bob was told.

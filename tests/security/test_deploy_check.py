@@ -27,6 +27,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         TANDEM_BASE_URL="https://tandem.example.org",
         DATABASE_URL="postgres://tandem@127.0.0.1:5432/tandem",
         CACHE_URL="redis://127.0.0.1:6379/0",
+        EMAIL_URL="smtp://localhost:25",
     )
     env.update(overrides)
     return env

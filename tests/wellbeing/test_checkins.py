@@ -115,7 +115,7 @@ def test_answers_are_ciphertext_in_the_database(cast):
         )
         row = cursor.fetchone()
     for raw in row:
-        assert raw.startswith("enc1:")
+        assert raw.startswith("enc2:")
         assert "MKRAW" not in raw
         assert raw not in ("4", "2")
     pulse.refresh_from_db()

@@ -55,7 +55,7 @@ def test_entries_are_ciphertext_in_the_database(cast):
         for table in ("wellbeing_reflection", "wellbeing_sharedreflection"):
             cursor.execute(f"SELECT kind, what_happened, opportunity, advice_to_peer FROM {table}")  # noqa: S608
             for raw in cursor.fetchone():
-                assert raw.startswith("enc1:")
+                assert raw.startswith("enc2:")
                 assert "fellowship" not in raw
                 assert raw != "setback"
 

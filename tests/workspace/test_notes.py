@@ -32,7 +32,7 @@ def test_a_note_is_stored_as_ciphertext(signed):
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM workspace_note WHERE id = %s", [note.pk])
         (raw,) = cursor.fetchone()
-    assert raw.startswith("enc1:")
+    assert raw.startswith("enc2:")
     assert "secret" not in raw
     assert Note.objects.get(pk=note.pk).body == "my plaintext secret"
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
+from tandem.core.crypto import encrypted_update
 from tandem.partnerships.models import Partnership
 from tandem.workspace.models import (
     ActionItem,
@@ -42,25 +43,25 @@ def workspace_purge(*, partnership: Partnership) -> WorkspacePurge:
             return existing
         notes_deleted, _ = Note.objects.filter(partnership=locked).delete()
         comments_deleted, _ = GoalComment.objects.filter(goal__partnership=locked).delete()
-        # update() with a value still goes through the field, so blanks are stored encrypted.
+        # Each blank is sealed for its own row, like every encrypted value.
         counts = {
             "notes_deleted": notes_deleted,
             "comments_deleted": comments_deleted,
-            "goals_blanked": Goal.objects.filter(partnership=locked).update(
-                title=PURGED_TEXT, measure=PURGED_TEXT
+            "goals_blanked": encrypted_update(
+                Goal.objects.filter(partnership=locked), title=PURGED_TEXT, measure=PURGED_TEXT
             ),
-            "milestones_blanked": Milestone.objects.filter(goal__partnership=locked).update(
-                text=PURGED_TEXT
+            "milestones_blanked": encrypted_update(
+                Milestone.objects.filter(goal__partnership=locked), text=PURGED_TEXT
             ),
-            "meetings_blanked": Meeting.objects.filter(partnership=locked).update(
-                notes=PURGED_TEXT, location=PURGED_TEXT
+            "meetings_blanked": encrypted_update(
+                Meeting.objects.filter(partnership=locked), notes=PURGED_TEXT, location=PURGED_TEXT
             ),
-            "action_items_blanked": ActionItem.objects.filter(partnership=locked).update(
-                text=PURGED_TEXT
+            "action_items_blanked": encrypted_update(
+                ActionItem.objects.filter(partnership=locked), text=PURGED_TEXT
             ),
-            "agreement_versions_blanked": AgreementVersion.objects.filter(
-                partnership=locked
-            ).update(text=PURGED_TEXT),
+            "agreement_versions_blanked": encrypted_update(
+                AgreementVersion.objects.filter(partnership=locked), text=PURGED_TEXT
+            ),
         }
         # Other areas' pair-private content of this partnership goes in the same transaction.
         workspace_purging.send(sender=Partnership, partnership=locked, counts=counts)

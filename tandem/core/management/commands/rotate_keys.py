@@ -1,28 +1,38 @@
-"""``tandem rotate-keys``: re-encrypt every encrypted value under the newest field key."""
+"""``tandem rotate-keys``: re-encrypt every encrypted value under the newest field key.
+
+Values of the older unbound format are moved to the format bound to their row on the way."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cryptography.fernet import InvalidToken
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
-from tandem.core.crypto import PREFIX, encrypted_fields, rotate
+from tandem.core.crypto import (
+    UndecryptableValue,
+    encrypted_fields,
+    field_binding,
+    is_encrypted,
+    is_legacy,
+    rotate,
+)
 from tandem.identity.mfa import mfa_secrets_rotate
 
 
-def rotate_field(model: type[models.Model], field_name: str, *, batch_size: int) -> tuple[int, int]:
-    """Rotate one column in batches; returns (rotated, undecryptable).
+def rotate_field(
+    model: type[models.Model], field_name: str, *, batch_size: int
+) -> tuple[int, int, int]:
+    """Rotate one column in batches; returns (rotated, of which unbound before, undecryptable).
 
     Raw column values are read through a Cast so nothing is decrypted into Python, and written
     back as plain ``Value``s so nothing is encrypted twice. Each batch locks its rows.
     """
     manager = model._base_manager
-    rotated = failed = 0
+    rotated = unbound = failed = 0
     last_pk: Any = None
     while True:
         with transaction.atomic():
@@ -36,18 +46,19 @@ def rotate_field(model: type[models.Model], field_name: str, *, batch_size: int)
             )
             for pk, raw in batch:
                 try:
-                    if not raw.startswith(PREFIX):
-                        raise InvalidToken
-                    fresh = rotate(raw)
-                except InvalidToken:
+                    if not is_encrypted(raw):
+                        raise UndecryptableValue
+                    fresh = rotate(raw, binding=field_binding(model, field_name, pk))
+                except UndecryptableValue:
                     failed += 1
                     continue
+                unbound += is_legacy(raw)
                 manager.filter(pk=pk).update(
                     **{field_name: models.Value(fresh, output_field=models.TextField())}
                 )
                 rotated += 1
         if len(batch) < batch_size:
-            return rotated, failed
+            return rotated, unbound, failed
         last_pk = batch[-1][0]
 
 
@@ -63,13 +74,16 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         counts: dict[str, int] = {}
         failures: dict[str, int] = {}
+        moved = 0
         for model, field in encrypted_fields():
             label = f"{model._meta.label}.{field.name}"
-            rotated, failed = rotate_field(model, field.name, batch_size=batch_size)
+            rotated, unbound, failed = rotate_field(model, field.name, batch_size=batch_size)
             counts[label] = rotated
+            moved += unbound
             if failed:
                 failures[label] = failed
-            self.stdout.write(f"{label}: {rotated} re-encrypted")
+            bound_now = f" ({unbound} moved to the row-bound format)" if unbound else ""
+            self.stdout.write(f"{label}: {rotated} re-encrypted{bound_now}")
         # Second-factor secrets live in allauth's JSON data, encrypted by Tandem's MFA adapter.
         rotated, failed = mfa_secrets_rotate()
         counts["mfa.Authenticator.data"] = rotated
@@ -83,6 +97,7 @@ class Command(BaseCommand):
             target_type="core.field_keys",
             counts=counts,
             total=total,
+            moved_to_bound_format=moved,
             failed=sum(failures.values()),
         )
         if failures:
