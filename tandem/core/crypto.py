@@ -303,6 +303,12 @@ def primary_keys_assign(rows: Iterable[ModelT], *, using: str | None = None) -> 
     return rows
 
 
+def ids_reserve(model: type[models.Model], count: int, *, using: str | None = None) -> list[int]:
+    """Ids for ``count`` new rows of ``model``, taken from its table's sequence: for inserts that
+    bypass the ORM (bulk imports) and must still bind each row's ciphertext to its id."""
+    return _reserve_ids(model, count, using or router.db_for_write(model))
+
+
 def _reserve_ids(model: type[models.Model], count: int, using: str) -> list[int]:
     connection = connections[using]
     table = model._meta.db_table

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.core.crypto import encrypt
+from tandem.core.crypto import encrypt, encrypted_update, field_binding, ids_reserve
 from tandem.engine.availability import KINDS, RULES
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Enrollment, Profile, Program
@@ -235,7 +235,7 @@ def _insert_program_blocks(program: Program, by_person: dict[int, list[ParsedBlo
     """
     meta = ScheduleBlock._meta
     names = (
-        "user", "starts_at", "ends_at", "whole_days", "kind", "label", "source", "program",
+        "id", "user", "starts_at", "ends_at", "whole_days", "kind", "label", "source", "program",
         "created_at",
     )  # fmt: skip
     fields = {field.name: field for field in meta.concrete_fields}
@@ -247,20 +247,25 @@ def _insert_program_blocks(program: Program, by_person: dict[int, list[ParsedBlo
     adapt = connection.ops.adapt_datetimefield_value
     created = adapt(timezone.now())
     source = ScheduleBlock.Source.PROGRAM.value
+    blocks = [(user_id, block) for user_id, person in by_person.items() for block in person]
+    # Each label is sealed to its own row, so the rows take their ids before the insert.
+    ids = ids_reserve(ScheduleBlock, len(blocks))
     rows = [
         (
+            pk,
             user_id,
             adapt(block.starts_at),
             adapt(block.ends_at),
             block.whole_days,
             block.kind,
-            encrypt(block.label) if block.label else None,
+            encrypt(block.label, binding=field_binding(ScheduleBlock, "label", pk))
+            if block.label
+            else None,
             source,
             program.pk,
             created,
         )
-        for user_id, blocks in by_person.items()
-        for block in blocks
+        for pk, (user_id, block) in zip(ids, blocks, strict=True)
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -289,9 +294,13 @@ def schedule_import_apply(*, schedule_import: ScheduleImport, by: User | None) -
 
 
 def schedule_import_discard(*, schedule_import: ScheduleImport) -> None:
-    ScheduleImport.objects.filter(
-        pk=schedule_import.pk, status=ScheduleImport.Status.PREVIEWED
-    ).update(status=ScheduleImport.Status.DISCARDED, content="")
+    with transaction.atomic():
+        pending = ScheduleImport.objects.filter(
+            pk=schedule_import.pk, status=ScheduleImport.Status.PREVIEWED
+        ).select_for_update()
+        # The stored file is sealed to its row: it is emptied row by row, then marked discarded.
+        encrypted_update(pending, content="")
+        pending.update(status=ScheduleImport.Status.DISCARDED)
 
 
 def program_rules_update(
