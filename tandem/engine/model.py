@@ -54,6 +54,10 @@ class Participant:
     name: str = ""
     # Ids this person ranks, best first; used by mutual mode instead of score-derived rankings.
     ranking: tuple[str, ...] = ()
+    # Placed before anyone else when not everyone can be paired (e.g. a rematch after a
+    # declined proposal): pairs mode first pairs the most people, then the most people with
+    # priority, then the highest score.
+    priority: bool = False
 
     @property
     def display_name(self) -> str:

@@ -16,7 +16,7 @@ from tandem.engine.candidates import CandidateGraph, build_candidates
 from tandem.engine.circles import form_circles
 from tandem.engine.explain import group_score, reasons, score_groups, unmatched_reason, warnings
 from tandem.engine.feasibility import Feasibility, check_locks
-from tandem.engine.matching import max_weight_matching
+from tandem.engine.matching import _fractional_lp, max_weight_matching
 from tandem.engine.model import (
     SPECIALTY_PREFERENCES,
     Constraints,
@@ -33,6 +33,9 @@ from tandem.engine.roommates import blocking_pairs, stable_roommates
 from tandem.engine.scoring import SCORE_SCALE, Cohort
 
 Progress = Callable[[str, float], None]
+
+# Partners per person kept for the pairs bound, beyond the solver's own lists.
+BOUND_K = 30
 
 
 def _validate(participants: Sequence[Participant], config: MatchConfig) -> None:
@@ -137,21 +140,30 @@ class _Run:
     def pairs(self, *, mutual: bool) -> None:
         cohort = self.cohort
         k = cohort.config.effective_k(len(self.pool))
-        graph = build_candidates(cohort, self.feas, self.pool, k, self.report)
+        graph = build_candidates(
+            cohort, self.feas, self.pool, k, self.report, bound_k=max(k, BOUND_K)
+        )
         self.graph = graph
         if mutual:
             partner = self._mutual(graph)
             matched = [(i, j) for i, j in partner.items() if i < j]
-            self.upper = self._pairs_bound(graph, None, 0, False, len(matched))
+            if len(graph.a):
+                lp = _fractional_lp(cohort.n, graph.a, graph.b, graph.weight)
+                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
+            else:
+                self.upper = 0.0
         else:
+            weight, lifted = self._priority_weights(graph)
             outcome = max_weight_matching(
-                cohort.n, graph.a, graph.b, graph.weight, exact=False, progress=self.report
+                cohort.n, graph.a, graph.b, weight, exact=False, progress=self.report
             )
             matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
-            self.upper = self._pairs_bound(
-                graph, outcome.dual2, outcome.big, outcome.odd, len(matched)
-            )
-            self.optimal = outcome.optimal
+            if lifted and len(graph.a):
+                # The solver's prices include the priority bonus; the bound needs plain ones.
+                lp = _fractional_lp(cohort.n, graph.a, graph.b, graph.weight)
+                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
+            else:
+                self.upper = self._pairs_bound(graph, outcome.dual2, outcome.big)
         leftovers = sorted(set(self.pool.tolist()) - {x for pq in matched for x in pq})
         self.report("triads", 0.0)
         first_pair = len(self.groups)
@@ -160,25 +172,47 @@ class _Run:
         if not mutual:
             self.blocking = self._score_blocking(graph)
 
-    def _pairs_bound(
-        self, graph: CandidateGraph, dual2: np.ndarray | None, big: int, odd: bool, pair_count: int
-    ) -> float:
-        """Proven bound on any pairing of the pool, left-out pairs included via k-th scores."""
+    def _priority_weights(self, graph: CandidateGraph) -> tuple[np.ndarray, bool]:
+        """Edge weights with a bonus per member who has priority, larger than any total of
+        scores, so the solver pairs the most priority people before it weighs scores."""
+        flags = np.array([p.priority for p in self.cohort.participants], dtype=bool)
+        if not flags[self.pool].any() or len(graph.a) == 0:
+            return graph.weight, False
+        bonus = (len(self.pool) // 2 + 1) * (int(graph.weight.max()) + 1)
+        lift = bonus * (flags[graph.a].astype(np.int64) + flags[graph.b])
+        return graph.weight + lift, True
+
+    def _pairs_bound(self, graph: CandidateGraph, dual2: np.ndarray | None, big: int) -> float:
+        """Proven bound on any grouping of the pool into pairs and triads.
+
+        The matching LP's duals, clipped at zero, are node prices y with y[i] + y[j] at least
+        every listed pair's integer weight. They are raised, in exact scores, until every pair
+        with a known score is covered (the extra pairs kept for the bound, and rounding), and
+        until every pair left off the lists is too (y[i] >= kth[i] / 2, since such a pair
+        scores at most the lower k-th best of the two). Then the sum of prices bounds every
+        pairing, and every triad too, because a triad's mean of three pair scores is at most
+        two thirds of its members' prices.
+        """
         pool = self.pool
         fallback = float(np.maximum(graph.best[pool], 0.0).sum() / 2) + 0.01 * len(pool)
         if dual2 is None:
             return fallback
-        y2 = dual2.astype(np.float64)
-        cap = np.where(np.isfinite(graph.kth), np.ceil(graph.kth * SCORE_SCALE) + 1 + big, -np.inf)
-        y2[: graph.n] = np.maximum(y2[: graph.n], cap)
-        # Valid when our pairing has the most pairs possible...
-        by_count = y2.sum() / 2 - big * (pair_count + (1 if odd else 0))
-        # ...and, whatever the count, duals shifted back and clipped at zero still bound it.
-        clipped = np.maximum(y2[: graph.n] - big, 0.0).sum() / 2
-        bound_int = min(by_count, clipped)
-        # Scores were rounded to integers; each pair may have lost half a step.
-        bound = (bound_int + 0.5 * (len(pool) // 2)) / SCORE_SCALE
-        return float(min(bound, fallback))
+        price = np.maximum(dual2[: graph.n].astype(np.float64) - big, 0.0) / (2 * graph.scale)
+        a = np.concatenate((graph.a, graph.extra_a))
+        b = np.concatenate((graph.b, graph.extra_b))
+        score = np.concatenate((graph.score, graph.extra_score))
+        for _ in range(3):
+            short = score - price[a] - price[b]
+            over = short > 0
+            if not over.any():
+                break
+            raise_by = np.zeros(graph.n)
+            np.maximum.at(raise_by, a[over], short[over] / 2)
+            np.maximum.at(raise_by, b[over], short[over] / 2)
+            price += raise_by
+        off_list = np.where(np.isfinite(graph.kth), graph.kth / 2, 0.0)
+        price = np.maximum(price, off_list)
+        return float(min(price[pool].sum(), fallback))
 
     def _mutual(self, graph: CandidateGraph) -> dict[int, int]:
         cohort = self.cohort
@@ -374,6 +408,7 @@ class _Run:
             blocking_pairs=self.blocking,
             upper_bound=upper,
             stable=self.stable,
-            optimal=bool(self.optimal and total >= upper - 1e-6),
+            # Proven optimal when nothing lies between the result and the proven bound.
+            optimal=bool(total >= upper - 1e-6 * max(1.0, upper)),
         )
         return MatchResult(cohort.config.mode, groups, unmatched, metrics, self.notes)

@@ -8,6 +8,7 @@ partnership in one transaction, or none.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Collection, Sequence
@@ -55,6 +56,7 @@ def participant_to_json(participant: Participant) -> dict[str, Any]:
         "specialty_preference": participant.specialty_preference,
         "availability": sorted(participant.availability),
         "name": participant.name,
+        **({"priority": True} if participant.priority else {}),
     }
 
 
@@ -69,6 +71,7 @@ def participant_from_json(row: dict[str, Any]) -> Participant:
         specialty_preference=row.get("specialty_preference", "any"),
         availability=frozenset(row.get("availability", [])),
         name=row.get("name", ""),
+        priority=bool(row.get("priority", False)),
     )
 
 
@@ -107,6 +110,9 @@ def match_run_start(
     if len(matching.participants) < 2:
         raise ValidationError("At least two people with a career stage are needed for a match.")
     present = {int(p.id) for p in matching.participants}
+    # People whose proposal was not taken up are paired first in the rematch.
+    first = {e.user.pk for e in selectors.rematch_pool(cohort) if e.priority}
+    people = [dataclasses.replace(p, priority=int(p.id) in first) for p in matching.participants]
     run = MatchRun.objects.create(
         cohort=cohort,
         parent=parent,
@@ -114,7 +120,7 @@ def match_run_start(
         weights=dict(cohort.match_weights),
         seed=seed,
         allow_previous_partners=cohort.allow_previous_partners,
-        participants=[participant_to_json(p) for p in matching.participants],
+        participants=[participant_to_json(p) for p in people],
         forbidden=[[f.a, f.b, f.kind] for f in matching.forbidden],
         locks=[sorted(g) for g in locks if len(set(g) & present) == len(g) and len(g) >= 2],
         forbids=[sorted(pair) for pair in forbids],
