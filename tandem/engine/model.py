@@ -27,6 +27,8 @@ from tandem.engine.defaults import (
 )
 
 MODES: tuple[str, ...] = ("pairs", "circles", "mutual")
+# What mutual mode puts first when no stable matching exists.
+MUTUAL_OBJECTIVES: tuple[str, ...] = ("fewest_blocking", "highest_score")
 SPECIALTY_PREFERENCES: tuple[str, ...] = ("same", "different", "any")
 FORBID_KINDS: tuple[str, ...] = ("evaluator", "blocked", "previous_partner", "coordinator")
 
@@ -105,6 +107,8 @@ class MatchConfig:
     candidate_k: int = DEFAULT_CANDIDATE_K
     # Labels of the ladder rungs, used only to write reasons ("both PGY2").
     ladder: tuple[str, ...] = DEFAULT_LADDER
+    # Mutual mode without a stable matching: fewest blocking pairs, or the highest score.
+    mutual_objective: str = "fewest_blocking"
 
     def effective_k(self, people: int) -> int:
         if self.candidate_k:
@@ -117,6 +121,11 @@ class MatchConfig:
         found = list(self.weights.problems())
         if self.mode not in MODES:
             found.append(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.mutual_objective not in MUTUAL_OBJECTIVES:
+            found.append(
+                f"mutual_objective must be one of {', '.join(MUTUAL_OBJECTIVES)}, "
+                f"not {self.mutual_objective!r}"
+            )
         if self.max_stage_gap < 0:
             found.append("max_stage_gap must be 0 or more")
         if not 2 <= self.min_group <= self.target_group <= self.max_group:

@@ -16,7 +16,7 @@ from tandem.engine.candidates import CandidateGraph, build_candidates
 from tandem.engine.circles import form_circles
 from tandem.engine.explain import group_score, reasons, score_groups, unmatched_reason, warnings
 from tandem.engine.feasibility import Feasibility, check_locks
-from tandem.engine.matching import _fractional_lp, max_weight_matching
+from tandem.engine.matching import _fractional_lp, augment_exposed, max_weight_matching
 from tandem.engine.model import (
     SPECIALTY_PREFERENCES,
     Constraints,
@@ -29,7 +29,12 @@ from tandem.engine.model import (
     Participant,
     Unmatched,
 )
-from tandem.engine.roommates import blocking_pairs, stable_roommates
+from tandem.engine.roommates import (
+    _mutual_lists,
+    blocking_pairs,
+    fewest_blocking,
+    stable_roommates,
+)
 from tandem.engine.scoring import SCORE_SCALE, Cohort
 
 Progress = Callable[[str, float], None]
@@ -159,6 +164,9 @@ class _Run:
             outcome = max_weight_matching(
                 cohort.n, graph.a, graph.b, weight, exact=False, progress=self.report
             )
+            # Whoever the solver's repair windows could not reach is paired along augmenting
+            # paths, so triads are left only for people who truly cannot be paired.
+            augment_exposed(cohort.n, outcome.mate, graph.a, graph.b, graph.weight)
             matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
             if lifted and len(graph.a):
                 # The solver's prices include the priority bonus; the bound needs plain ones.
@@ -294,10 +302,7 @@ class _Run:
         partner = stable_roommates(prefs)
         self.stable = partner is not None
         if partner is None:
-            self.notes.append(
-                "No stable matching exists for these rankings; fell back to the "
-                "maximum-score matching"
-            )
+            self.notes.append("No stable matching exists for these rankings")
             extra_a = [i for i in range(n) for j in prefs[i] if i < j]
             extra_b = [j for i in range(n) for j in prefs[i] if i < j]
             a = np.concatenate((graph.a, np.array(extra_a, dtype=np.int64)))
@@ -307,7 +312,50 @@ class _Run:
             w = np.rint(cohort.scores(a, b) * SCORE_SCALE).astype(np.int64)
             outcome = max_weight_matching(n, a, b, w, exact=False, progress=self.report)
             partner = {i: int(j) for i, j in enumerate(outcome.mate.tolist()) if j >= 0}
+            if cohort.config.mutual_objective == "fewest_blocking":
+                partner = self._fewest_blocking(prefs, partner)
+            else:
+                self.notes.append(
+                    "The highest-score pairing is returned, as mutual_objective asks; set it "
+                    "to fewest_blocking to put the fewest blocking pairs first"
+                )
         self.blocking = blocking_pairs(prefs, partner)
+        return partner
+
+    def _fewest_blocking(self, prefs: list[list[int]], by_score: dict[int, int]) -> dict[int, int]:
+        """Among pairings of the most mutually acceptable pairs, the fewest blocking pairs."""
+        cohort = self.cohort
+        lists = _mutual_lists(prefs)
+        pa = np.array([x for x, lst in enumerate(lists) for y in lst if x < y], dtype=np.int64)
+        pb = np.array([y for x, lst in enumerate(lists) for y in lst if x < y], dtype=np.int64)
+        if len(pa) == 0:
+            return by_score
+        score = cohort.scores(pa, pb)
+        weight = {(int(x), int(y)): float(v) for x, y, v in zip(pa, pb, score, strict=True)}
+        w = np.rint(score * SCORE_SCALE).astype(np.int64)
+        start = max_weight_matching(cohort.n, pa, pb, w, exact=False).mate
+        begin = {i: int(j) for i, j in enumerate(start.tolist()) if j >= 0}
+        partner, proven = fewest_blocking(prefs, weight, begin)
+
+        def total(match: dict[int, int]) -> float:
+            pairs = [(i, j) for i, j in match.items() if i < j]
+            if not pairs:
+                return 0.0
+            return float(
+                cohort.scores(
+                    np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
+                ).sum()
+            )
+
+        fewest, most = blocking_pairs(prefs, partner), blocking_pairs(prefs, by_score)
+        cost = total(by_score) - total(partner)
+        how = "proven fewest" if proven else "found by local search, not proven fewest"
+        self.notes.append(
+            f"Among pairings of the most mutually acceptable pairs, this one has the fewest "
+            f"blocking pairs ({fewest}, {how}); the highest-score pairing has {most} and "
+            f"scores {cost:.1f} points more in total. Set mutual_objective to highest_score "
+            f"to prefer it."
+        )
         return partner
 
     def _score_blocking(self, graph: CandidateGraph) -> int:
