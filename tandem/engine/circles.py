@@ -445,7 +445,9 @@ def _fill_small(
             pairs = len(g) * (len(g) + 1) / 2
             old_pairs = max(len(g) * (len(g) - 1) / 2, 1.0)
             base = _pair_sum(score, g)
-            gain = (base + finite[np.ix_(who, g)].sum(axis=1)) / pairs - base / old_pairs
+            gain = (
+                base + finite[np.ix_(who, np.asarray(g, dtype=np.int64))].sum(axis=1)
+            ) / pairs - base / old_pairs
             # Leaving their circle costs its members the scores they had with the newcomer.
             for r, v in enumerate(who.tolist()):
                 j = int(where[v])
