@@ -1,7 +1,13 @@
 """Benchmark of the matching engine against its performance targets, with a results table.
 
-Usage: python bench/bench_engine.py [--quick] [--workdir DIR]. Inputs are synthetic and seeded,
-so every run measures the same problems; the script exits non-zero when a target fails.
+Usage: python bench/bench_engine.py [--quick] [--workdir DIR] [--modes SPEC] [--modes-only].
+Inputs are synthetic and seeded, so every run measures the same problems; the script exits
+non-zero when a target fails.
+
+``--modes "pairs=2000,50000 circles=2000,5000 mutual=2000"`` also runs each mode at each size
+through the whole command line and prints, per run: total, certified bound and their ratio, the
+exact optimum where it can be computed (pairs up to 2,000 people), blocking pairs, wall and CPU
+seconds, peak memory and the load average before and after. ``--modes-only`` skips the targets.
 """
 
 from __future__ import annotations
@@ -208,6 +214,112 @@ def bench_circles(n: int, quick: bool, work: Path) -> list[Row]:
     ]
 
 
+@dataclass
+class ModeRow:
+    mode: str
+    people: int
+    total: float
+    bound: float
+    optimum: float | None
+    blocking: int
+    groups: int
+    unmatched: int
+    wall: float
+    cpu: float
+    rss_kib: int
+    load: tuple[float, float]
+
+
+def bench_mode(mode: str, n: int, work: Path) -> ModeRow:
+    """One whole command-line run of ``mode`` on a seeded roster of ``n`` people."""
+    roster, excl = work / f"mode_{n}.csv", work / f"mode_{n}_excl.csv"
+    if not roster.exists():
+        write(n, roster, seed=55, exclusions=excl)
+    out = work / f"mode_{mode}_{n}.json"
+    before = os.getloadavg()[0]
+    wall, cpu, rss, _ = run_cli(
+        ["match", str(roster), "--exclusions", str(excl), "--mode", mode, "--out", str(out)]
+    )
+    after = os.getloadavg()[0]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    m = data["metrics"]
+    optimum = None
+    if mode == "pairs" and n <= 2000:
+        people, cons = cohort_from_files(roster, excl)
+        a, b, score, w = feasible_graph(people, cons)
+        best = _blossom(a, b, w)
+        lookup = {
+            (int(x), int(y)): v
+            for x, y, v in zip(a.tolist(), b.tolist(), score.tolist(), strict=True)
+        }
+        optimum = sum(lookup[(min(x, y), max(x, y))] for x, y in best)
+    return ModeRow(
+        mode,
+        n,
+        m["total"],
+        m["upper_bound"],
+        optimum,
+        m["blocking_pairs"],
+        len(data["groups"]),
+        len(data["unmatched"]),
+        wall,
+        cpu,
+        rss,
+        (before, after),
+    )
+
+
+def mode_table(rows: list[ModeRow]) -> str:
+    head = (
+        "mode",
+        "people",
+        "groups",
+        "unmatched",
+        "total",
+        "certified bound",
+        "ratio",
+        "exact optimum",
+        "blocking",
+        "wall s",
+        "cpu s",
+        "peak MiB",
+        "load before/after",
+    )
+    body = [
+        (
+            r.mode,
+            f"{r.people:,}",
+            f"{r.groups:,}",
+            str(r.unmatched),
+            f"{r.total:.1f}",
+            f"{r.bound:.1f}",
+            f"{r.total / r.bound * 100:.3f}%" if r.bound else "-",
+            "-" if r.optimum is None else f"{r.optimum:.1f} ({r.total / r.optimum * 100:.4f}%)",
+            str(r.blocking),
+            f"{r.wall:.1f}",
+            f"{r.cpu:.1f}",
+            f"{r.rss_kib / 1024:.0f}",
+            f"{r.load[0]:.1f}/{r.load[1]:.1f}",
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(x[k])) for x in [head, *body]) for k in range(len(head))]
+    lines = [
+        " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
+        for line in [head, *body]
+    ]
+    lines.insert(1, "-|-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def parse_modes(spec: str) -> list[tuple[str, int]]:
+    runs: list[tuple[str, int]] = []
+    for part in spec.split():
+        mode, _, sizes = part.partition("=")
+        runs += [(mode, int(size.replace("_", ""))) for size in sizes.split(",") if size]
+    return runs
+
+
 def machine() -> list[str]:
     import networkx
     import rustworkx
@@ -250,6 +362,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke check")
     parser.add_argument("--workdir", type=Path, help="keep generated inputs here")
+    parser.add_argument("--modes", default="", help='e.g. "pairs=2000,50000 circles=5000"')
+    parser.add_argument("--modes-only", action="store_true", help="skip the targets")
     args = parser.parse_args()
     sizes = (
         {"solve": 300, "pairs": 500, "large": 5000, "circles": 1000}
@@ -261,6 +375,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if args.modes:
+            done: list[ModeRow] = []
+            for mode, n in parse_modes(args.modes):
+                print(f"running {mode} ({n:,}) ...", flush=True)
+                done.append(bench_mode(mode, n, work))
+                print(mode_table(done[-1:]).splitlines()[-1], flush=True)
+            print()
+            print(mode_table(done))
+            print()
+        if args.modes_only:
+            return 0
         for name, fn in (
             ("solve", bench_solve),
             ("pairs", bench_pairs_quality),

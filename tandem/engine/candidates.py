@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,20 @@ _BLOCK_CELLS = 2_000_000
 _FLOAT32_MARGIN = 1e-3
 # Threads scoring candidate blocks side by side.
 WORKERS = 2
+# Finest integer steps per score point given to the solver; coarser only where the sums of
+# such weights would exceed what the linear program's float arithmetic holds exactly.
+FINE_SCALE = 10_000
+_EXACT_FLOAT = 2**52
+
+
+def weight_scale(people: int) -> int:
+    """Integer steps per score point for matching ``people``: as fine as stays exact."""
+    scale = FINE_SCALE
+    while scale > SCORE_SCALE and (people // 2 + 2) * (100 * scale + 1) * (people + 1) * 4 >= (
+        _EXACT_FLOAT
+    ):
+        scale //= 10
+    return scale
 
 
 def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -69,8 +83,15 @@ class CandidateGraph:
     score: np.ndarray
     weight: np.ndarray
     best: np.ndarray
-    # Every feasible pair (i, j) missing from the graph scores at most min(kth[i], kth[j]).
+    # Every feasible pair (i, j) missing from the graph and from the extra edges scores at
+    # most min(kth[i], kth[j]).
     kth: np.ndarray
+    # Integer steps per score point in ``weight``.
+    scale: int = SCORE_SCALE
+    # Pairs beyond the solver's lists, kept with exact scores only to tighten the bound.
+    extra_a: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    extra_b: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    extra_score: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def size(self) -> int:
@@ -79,7 +100,7 @@ class CandidateGraph:
 
 def _rank_block(
     cohort: Cohort, feas: Feasibility, rows: np.ndarray, band: np.ndarray, k: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Score rows against their (sorted) stage band and keep each row's best partners."""
     block = cohort.block(rows, band)
     r_idx = np.arange(len(rows))
@@ -117,7 +138,8 @@ def _rank_block(
         row_best = row_kth = np.full(len(rows), -np.inf)
     if k is None:
         row_kth = np.full(len(rows), -np.inf)
-    return rows, rows[row_of], band[col_of], row_best, row_kth
+    rank = np.arange(len(row_of)) - np.searchsorted(row_of, row_of)
+    return rows, rows[row_of], band[col_of], row_best, row_kth, rank
 
 
 def build_candidates(
@@ -127,13 +149,20 @@ def build_candidates(
     k: int | None,
     progress: Progress | None = None,
     stage_name: str = "candidates",
+    bound_k: int = 0,
 ) -> CandidateGraph:
-    """Top-k feasible partners of everyone in ``pool`` (k=None keeps every feasible pair)."""
+    """Top-k feasible partners of everyone in ``pool`` (k=None keeps every feasible pair).
+
+    With ``bound_k`` above k, partners ranked k+1 to bound_k come back as extra edges and
+    ``kth`` is taken at rank bound_k, which makes the proven bound tighter at little cost.
+    """
+    keep_k = None if k is None else max(k, bound_k)
     n = cohort.n
     best = np.full(n, -np.inf)
     kth = np.full(n, -np.inf)
     heads: list[np.ndarray] = []
     tails: list[np.ndarray] = []
+    ranks: list[np.ndarray] = []
     pool = np.sort(np.asarray(pool, dtype=np.int64))
     pool_stage = cohort.stage[pool]
     tasks: list[tuple[np.ndarray, np.ndarray]] = []
@@ -148,26 +177,44 @@ def build_candidates(
     with ThreadPoolExecutor(max_workers=workers) as pool_exec:
         # Blocks are independent and numpy releases the GIL, so two run side by side;
         # results are taken in submission order, keeping the output deterministic.
-        for rows, head, tail, row_best, row_kth in pool_exec.map(
-            lambda task: _rank_block(cohort, feas, task[0], task[1], k), tasks
+        for rows, head, tail, row_best, row_kth, rank in pool_exec.map(
+            lambda task: _rank_block(cohort, feas, task[0], task[1], keep_k), tasks
         ):
             best[rows] = row_best
             kth[rows] = row_kth
             heads.append(head)
             tails.append(tail)
+            ranks.append(rank)
             done_rows += len(rows)
             if progress is not None:
                 progress(stage_name, done_rows / total_rows)
     if heads:
         head = np.concatenate(heads)
         tail = np.concatenate(tails)
+        rank = np.concatenate(ranks)
     else:
-        head = tail = np.zeros(0, dtype=np.int64)
+        head = tail = rank = np.zeros(0, dtype=np.int64)
     lo = np.minimum(head, tail)
     hi = np.maximum(head, tail)
-    keys = np.unique(lo * n + hi)
+    main = np.ones(len(head), dtype=bool) if k is None else rank < k
+    keys = np.unique(lo[main] * n + hi[main])
     a = keys // n
     b = keys % n
     score = cohort.scores(a, b)
-    weight = np.rint(score * SCORE_SCALE).astype(np.int64)
-    return CandidateGraph(n=n, a=a, b=b, score=score, weight=weight, best=best, kth=kth)
+    scale = weight_scale(len(pool))
+    weight = np.rint(score * scale).astype(np.int64)
+    extra = np.setdiff1d(np.unique(lo[~main] * n + hi[~main]), keys, assume_unique=True)
+    ea, eb = extra // n, extra % n
+    return CandidateGraph(
+        n=n,
+        a=a,
+        b=b,
+        score=score,
+        weight=weight,
+        best=best,
+        kth=kth,
+        scale=scale,
+        extra_a=ea,
+        extra_b=eb,
+        extra_score=cohort.scores(ea, eb),
+    )

@@ -7,11 +7,13 @@ constructively, improves them by local search, and reports a proven upper bound 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment, linprog
 
 from tandem.engine.feasibility import Feasibility
 from tandem.engine.matching import max_weight_matching
@@ -28,7 +30,19 @@ MAX_PASSES = 25
 SIZE_PENALTY = 3.0
 # Partners per person in the graph whose matching seeds the circles.
 SEED_K = 15
+# Seconds of local search (moves, swaps, eject-and-reassign) per chunk at most; a safety
+# limit that only the largest chunks on a busy machine reach.
+SEARCH_SECONDS = 60.0
+# Rounds of ejecting one member of every circle and reassigning them optimally.
+EJECT_ROUNDS = 12
+# Best partners per person in the linear program behind the bound; others are bounded by
+# each person's score at this rank.
+BOUND_K = 15
+# Largest chunk whose bound comes from the linear program (beyond it, the Lagrangian bound):
+# about 6 CPU seconds at 2,000 people, growing faster than the chunk.
+LP_LIMIT = 2500
 _NO = -1e9
+FLOAT32_MARGIN = 1e-3
 
 
 def form_circles(
@@ -142,14 +156,16 @@ def _circles_in_chunk(
     in_units = {x for u in units for x in u}
     units += [[int(x)] for x in free.tolist() if not placed[x] and x not in in_units]
     report(0.25)
-    # Fill circles round by round with an assignment of waiting units to circles.
-    for cap in (target, hi, hi):
+    # Fill circles round by round with an assignment of waiting units to circles. Circles
+    # below the smallest size are served first, so no seed is left without members.
+    for cap in (target, lo, target, hi, hi):
         units = _assign_units(score, groups, units, cap)
         units = [[x] for u in units for x in u]  # a pair that fit nowhere tries again apart
         if not units:
             break
     unplaced = sorted({x for u in units for x in u})
-    # Too-small circles are dissolved and their people offered to other circles.
+    unplaced = _fill_small(score, groups, unplaced, pinned, lo, hi)
+    # A circle nobody can safely join is dissolved and its people offered to the others.
     small = [g for g in groups if len(g) < lo and not any(pinned[x] for x in g)]
     if small:
         groups = [g for g in groups if not (len(g) < lo and not any(pinned[x] for x in g))]
@@ -157,8 +173,21 @@ def _circles_in_chunk(
         waiting = _assign_units(score, groups, waiting, hi)
         unplaced = sorted({x for u in waiting for x in u})
     report(0.4)
-    _local_search(score, groups, pinned, lo, hi, target, seed, lambda f: report(0.4 + 0.55 * f))
-    upper = _upper_bound(score, len(groups), lo, hi)
+    deadline = time.monotonic() + SEARCH_SECONDS
+    for round_ in range(EJECT_ROUNDS + 1):
+        _local_search(
+            score, groups, pinned, lo, hi, target, seed + round_, lambda f: None, deadline
+        )
+        report(0.4 + 0.4 * (round_ + 1) / (EJECT_ROUNDS + 1))
+        if round_ == EJECT_ROUNDS or time.monotonic() > deadline:
+            break
+        if not _eject_and_reassign(score, groups, pinned, seed + round_, deadline):
+            break
+    sizes = [len(g) for g in groups] or [lo]
+    upper = circle_bound(
+        score, len(groups), min(lo, min(sizes)), max(hi, max(sizes)), with_lp=m <= LP_LIMIT
+    )
+    report(1.0)
     return (
         [[int(people[x]) for x in g] for g in groups],
         [int(people[x]) for x in unplaced],
@@ -263,6 +292,7 @@ def _local_search(
     target: int,
     seed: int,
     report: Callable[[float], None],
+    deadline: float = math.inf,
 ) -> None:
     """Moves and swaps that raise the sum of circle mean scores, until none is left.
 
@@ -310,7 +340,9 @@ def _local_search(
         # After the first sweep only people whose circle changed are worth another look.
         queue = rng.permutation(np.flatnonzero(todo)).tolist()
         todo[:] = False
-        for v in queue:
+        for step, v in enumerate(queue):
+            if step % 256 == 0 and time.monotonic() > deadline:
+                return
             a = int(where[v])
             cand = np.unique(where[near[v][near_ok[v]]])
             cand = cand[(cand != a) & (cand >= 0)]
@@ -382,6 +414,231 @@ def _local_search(
         report((sweep + 1) / MAX_PASSES)
         if improved == 0:
             break
+
+
+def _fill_small(
+    score: np.ndarray,
+    groups: list[list[int]],
+    unplaced: list[int],
+    pinned: np.ndarray,
+    lo: int,
+    hi: int,
+) -> list[int]:
+    """Bring circles below ``lo`` up to size with the best safe newcomer each time: someone
+    still waiting, or someone whose own circle stays at ``lo`` or more without them."""
+    waiting = list(unplaced)
+    m = score.shape[0]
+    finite = np.where(np.isfinite(score), score, 0.0)
+    for k, g in enumerate(groups):
+        while len(g) < lo:
+            where = np.full(m, -2, dtype=np.int64)
+            where[waiting] = -1
+            for j, other in enumerate(groups):
+                if j != k and len(other) > lo:
+                    where[other] = j
+            where[pinned] = -2
+            where[g] = -2
+            ok = (where >= -1) & np.isfinite(score[:, g]).all(axis=1)
+            who = np.flatnonzero(ok)
+            if len(who) == 0:
+                break
+            pairs = len(g) * (len(g) + 1) / 2
+            old_pairs = max(len(g) * (len(g) - 1) / 2, 1.0)
+            base = _pair_sum(score, g)
+            gain = (
+                base + finite[np.ix_(who, np.asarray(g, dtype=np.int64))].sum(axis=1)
+            ) / pairs - base / old_pairs
+            # Leaving their circle costs its members the scores they had with the newcomer.
+            for r, v in enumerate(who.tolist()):
+                j = int(where[v])
+                if j >= 0:
+                    other = groups[j]
+                    s = len(other)
+                    total = _pair_sum(score, other)
+                    rest = total - float(finite[v, other].sum())
+                    gain[r] += rest / ((s - 1) * (s - 2) / 2) - total / (s * (s - 1) / 2)
+            v = int(who[int(np.argmax(gain))])
+            j = int(where[v])
+            if j >= 0:
+                groups[j].remove(v)
+            else:
+                waiting.remove(v)
+            g.append(v)
+    return sorted(waiting)
+
+
+def _eject_and_reassign(
+    score: np.ndarray,
+    groups: list[list[int]],
+    pinned: np.ndarray,
+    seed: int,
+    deadline: float,
+) -> bool:
+    """Take one member out of every circle and put them back by an optimal assignment.
+
+    Every circle keeps its size. The first round ejects each circle's weakest member, later
+    rounds a random one; returns whether the sum of circle scores rose.
+    """
+    rng = np.random.default_rng(seed)
+    finite = np.where(np.isfinite(score), score, 0.0)
+    chosen: list[int] = []
+    ejected: list[int] = []
+    for k, g in enumerate(groups):
+        free = [x for x in g if not pinned[x]]
+        if not free or len(g) < 2:
+            continue
+        if seed == 0 or rng.random() < 0.5:
+            weakest = int(np.argmin(finite[np.ix_(free, g)].sum(axis=1)))
+            ejected.append(free[weakest])
+        else:
+            ejected.append(free[int(rng.integers(len(free)))])
+        chosen.append(k)
+    if len(chosen) < 2 or time.monotonic() > deadline:
+        return False
+    width = max(len(groups[k]) for k in chosen) - 1
+    rest = np.full((len(chosen), width), -1, dtype=np.int64)
+    base = np.zeros(len(chosen))
+    pair_count = np.zeros(len(chosen))
+    current = 0.0
+    for r, (k, v) in enumerate(zip(chosen, ejected, strict=True)):
+        others = [x for x in groups[k] if x != v]
+        rest[r, : len(others)] = others
+        base[r] = _pair_sum(score, others)
+        s = len(groups[k])
+        pair_count[r] = s * (s - 1) / 2
+        current += (base[r] + float(finite[v, others].sum())) / pair_count[r]
+    ej = np.array(ejected, dtype=np.int64)
+    valid = rest >= 0
+    block = score[ej[:, None, None], np.maximum(rest, 0)[None, :, :]]
+    ok = (np.isfinite(block) | ~valid[None, :, :]).all(axis=2)
+    into = np.where(valid[None, :, :] & np.isfinite(block), block, 0.0).sum(axis=2)
+    value = np.where(ok, (base[None, :] + into) / pair_count[None, :], _NO)
+    rows, cols = linear_sum_assignment(value, maximize=True)
+    total = float(value[rows, cols].sum())
+    if total <= current + 1e-6 or (value[rows, cols] <= _NO / 2).any():
+        return False
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        k = chosen[c]
+        groups[k] = [int(x) for x in rest[c] if x >= 0] + [ejected[r]]
+    return True
+
+
+def circle_bound(
+    score: np.ndarray, group_count: int, lo: int, hi: int, *, with_lp: bool = True
+) -> float:
+    """A proven ceiling on the sum of circle scores over ``group_count`` circles of ``lo`` to
+    ``hi`` people: the linear program's when it can be solved, else the Lagrangian one."""
+    # The matrix holds float32 scores; each circle's exact mean differs by far less than this.
+    margin = FLOAT32_MARGIN * group_count
+    cheap = _upper_bound(score, group_count, lo, hi) + margin
+    if not with_lp or group_count == 0:
+        return cheap
+    lp = _lp_bound(score, group_count, lo, hi)
+    return cheap if lp is None else min(cheap, lp + margin)
+
+
+def _lp_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float | None:
+    """Linear relaxation of circle formation, with a bound from its dual that holds exactly.
+
+    For each size s, z[i,s] says person i sits in a circle of s and x[e,s] that the two people
+    of candidate pair e share one; each person has s-1 circle mates, a pair shares a circle
+    only if both sit in one of that size, and the sizes add up to the number of circles. A
+    circle's score is the sum of its pair scores over s(s-1)/2. Mates off the candidate lists
+    (o[i,s]) are worth at most half of the person's score at rank BOUND_K, since a pair left
+    off both lists scores at most the lower of the two.
+    """
+    m = score.shape[0]
+    finite = np.where(np.isfinite(score), score, -np.inf)
+    k = min(BOUND_K, max(m - 1, 1))
+    top = np.argpartition(-finite, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (m, 1))
+    top_val = np.take_along_axis(finite, top, axis=1)
+    listed = np.isfinite(top_val)
+    feasible_count = np.isfinite(finite).sum(axis=1)
+    kth = np.where(
+        feasible_count > k, np.where(listed, top_val, np.inf).min(axis=1), -np.inf
+    ).astype(np.float64)
+    heads = np.broadcast_to(np.arange(m)[:, None], top.shape)[listed]
+    tails = top[listed]
+    lo_end, hi_end = np.minimum(heads, tails), np.maximum(heads, tails)
+    keys = np.unique(lo_end.astype(np.int64) * m + hi_end)
+    ea, eb = keys // m, keys % m
+    w = score[ea, eb].astype(np.float64)
+    sizes = list(range(lo, hi + 1))
+    n_e, n_s = len(ea), len(sizes)
+    # Variable layout per size: x (n_e), z (m), o (m).
+    block = n_e + 2 * m
+    n_var = block * n_s
+    cost = np.zeros(n_var)
+    upper = np.zeros(n_var)
+    eq_rows: list[np.ndarray] = []
+    eq_cols: list[np.ndarray] = []
+    eq_vals: list[np.ndarray] = []
+    ub_rows: list[np.ndarray] = []
+    ub_cols: list[np.ndarray] = []
+    ub_vals: list[np.ndarray] = []
+    people = np.arange(m)
+    edges = np.arange(n_e)
+    has_kth = np.isfinite(kth)
+    for t, s in enumerate(sizes):
+        pairs = s * (s - 1) / 2
+        x0, z0, o0 = t * block, t * block + n_e, t * block + n_e + m
+        cost[x0 : x0 + n_e] = w / pairs
+        cost[o0 : o0 + m] = np.where(has_kth, np.maximum(kth, 0.0), 0.0) / (2 * pairs)
+        upper[x0 : x0 + n_e] = 1.0
+        upper[z0 : z0 + m] = 1.0
+        upper[o0 : o0 + m] = np.where(has_kth, s - 1, 0.0)
+        # Mates: sum of x over i's pairs + o[i,s] - (s-1) z[i,s] = 0.
+        row0 = t * m
+        eq_rows += [row0 + ea, row0 + eb, row0 + people, row0 + people]
+        eq_cols += [x0 + edges, x0 + edges, o0 + people, z0 + people]
+        eq_vals += [np.ones(n_e), np.ones(n_e), np.ones(m), np.full(m, -(s - 1.0))]
+        # x[e,s] <= z[a,s] and x[e,s] <= z[b,s].
+        r0 = t * 2 * n_e
+        ub_rows += [r0 + edges, r0 + edges, r0 + n_e + edges, r0 + n_e + edges]
+        ub_cols += [x0 + edges, z0 + ea, x0 + edges, z0 + eb]
+        ub_vals += [np.ones(n_e), -np.ones(n_e), np.ones(n_e), -np.ones(n_e)]
+    # The number of circles: sum over people and sizes of z[i,s] / s.
+    count_row = n_s * m
+    eq_rows.append(np.full(m * n_s, count_row))
+    eq_cols.append(np.concatenate([t * block + n_e + people for t in range(n_s)]))
+    eq_vals.append(np.concatenate([np.full(m, 1.0 / s) for s in sizes]))
+    # Each person sits in at most one circle.
+    one0 = 2 * n_e * n_s
+    ub_rows += [one0 + people for _ in sizes]
+    ub_cols += [t * block + n_e + people for t in range(n_s)]
+    ub_vals += [np.ones(m) for _ in sizes]
+    a_eq = sp.csr_matrix(
+        (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
+        shape=(count_row + 1, n_var),
+    )
+    b_eq = np.zeros(count_row + 1)
+    b_eq[count_row] = group_count
+    a_ub = sp.csr_matrix(
+        (np.concatenate(ub_vals), (np.concatenate(ub_rows), np.concatenate(ub_cols))),
+        shape=(one0 + m, n_var),
+    )
+    b_ub = np.zeros(one0 + m)
+    b_ub[one0:] = 1.0
+    try:
+        res = linprog(
+            -cost,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=np.stack((np.zeros(n_var), upper), axis=1),
+            method="highs",
+        )
+    except ValueError:
+        return None
+    if res.status != 0:
+        return None
+    # Weak duality with the solver's duals: any multipliers give a valid ceiling, so solver
+    # tolerances can only loosen the bound, never break it.
+    lam = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+    mu = -np.asarray(res.eqlin.marginals)
+    reduced = cost - a_ub.T @ lam - a_eq.T @ mu
+    return float(b_ub @ lam + b_eq @ mu + (upper * np.maximum(reduced, 0.0)).sum())
 
 
 def _upper_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float:

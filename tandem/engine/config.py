@@ -15,6 +15,7 @@ from tandem.engine.model import MatchConfig, MatchInputError, Weights
 _INT_KEYS = ("max_stage_gap", "min_group", "target_group", "max_group", "seed", "candidate_k")
 _TOP_KEYS = (
     "mode",
+    "mutual_objective",
     "weights",
     *_INT_KEYS,
     "allow_previous_partners",
@@ -49,6 +50,11 @@ def parse_config(text: str, *, base: MatchConfig | None = None) -> FileConfig:
             changes["mode"] = data["mode"]
         else:
             problems.append("mode must be a string")
+    if "mutual_objective" in data:
+        if isinstance(data["mutual_objective"], str):
+            changes["mutual_objective"] = data["mutual_objective"]
+        else:
+            problems.append("mutual_objective must be a string")
     for key in _INT_KEYS:
         if key in data:
             value = data[key]

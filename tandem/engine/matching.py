@@ -7,6 +7,7 @@ primal comes close enough, prune the graph far enough to solve it exactly.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -377,3 +378,155 @@ def _certify(
     if lp.odd and full[n] >= 0:
         mate[full[n]] = -1
     return True
+
+
+def augment_exposed(
+    n: int,
+    mate: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    w: np.ndarray,
+    *,
+    seconds: float = 60.0,
+) -> int:
+    """Pair up exposed nodes along augmenting paths, then re-solve each path's nodes exactly.
+
+    Repair windows can be too large to solve, which left people alone who could have been
+    paired. Edmonds' search for an augmenting path (with blossoms) finds them on the whole
+    graph; the nodes of each path, re-solved by the blossom algorithm, keep every one of them
+    paired and regain what the path's new pairs lost in weight. Returns the pairs gained.
+    """
+    if len(a) == 0:
+        return 0
+    heads = np.concatenate((a, b))
+    tails = np.concatenate((b, a))
+    order = np.argsort(heads, kind="stable")
+    ptr = np.searchsorted(heads[order], np.arange(n + 1)).tolist()
+    nbr = tails[order].tolist()
+    match = mate.tolist()
+    has_edge = np.zeros(n, dtype=bool)
+    has_edge[heads] = True
+    roots = [int(v) for v in np.flatnonzero((mate < 0) & has_edge)]
+    deadline = time.monotonic() + seconds
+    group = list(range(n))
+
+    def find(x: int) -> int:
+        while group[x] != x:
+            group[x] = group[group[x]]
+            x = group[x]
+        return x
+
+    touched: set[int] = set()
+    # A search that finds no path leaves a tree that no later path can use (Edmonds), so
+    # its nodes are skipped from then on and failed searches cost one pass over the graph.
+    dead: set[int] = set()
+    gained = 0
+    for root in roots:
+        if match[root] >= 0 or time.monotonic() > deadline:
+            continue
+        path = _augmenting_path(root, match, ptr, nbr, dead)
+        if not path:
+            continue
+        gained += 1
+        touched.update(path)
+        first = find(path[0])
+        for v in path[1:]:
+            group[find(v)] = first
+    if not gained:
+        return 0
+    nodes = np.array(sorted(touched), dtype=np.int64)
+    label = np.full(n, -1, dtype=np.int64)
+    label[nodes] = [find(int(v)) for v in nodes.tolist()]
+    inside = (label[a] >= 0) & (label[a] == label[b])
+    mate[:] = match
+    mate[nodes] = -1
+    _solve_parts(mate, a[inside], b[inside], w[inside], label[a[inside]])
+    return gained
+
+
+def _augmenting_path(
+    root: int, match: list[int], ptr: list[int], nbr: list[int], dead: set[int]
+) -> list[int]:
+    """Edmonds' search from one exposed node; augments ``match`` and returns the path's nodes
+    (empty when no augmenting path starts at ``root``, whose tree then joins ``dead``)."""
+    parent: dict[int, int] = {}
+    # Contracted blossoms as a union-find; ``label`` names each class's base.
+    link: dict[int, int] = {}
+    label: dict[int, int] = {}
+    used = {root}
+    queue = [root]
+    head = 0
+
+    def find(x: int) -> int:
+        top = x
+        while top in link:
+            top = link[top]
+        while x in link and link[x] != top:
+            link[x], x = top, link[x]
+        return top
+
+    def base_of(x: int) -> int:
+        top = find(x)
+        return label.get(top, top)
+
+    def common_base(x: int, y: int) -> int:
+        seen: set[int] = set()
+        while True:
+            x = base_of(x)
+            seen.add(x)
+            if match[x] < 0:
+                break
+            x = parent[match[x]]
+        while True:
+            y = base_of(y)
+            if y in seen:
+                return y
+            y = parent[match[y]]
+
+    def mark(x: int, stop: int, child: int, bases: list[int]) -> None:
+        while base_of(x) != stop:
+            bases.append(base_of(x))
+            bases.append(base_of(match[x]))
+            parent[x] = child
+            child = match[x]
+            # The odd node on the path turns even inside the blossom: search from it too.
+            if child not in used:
+                used.add(child)
+                queue.append(child)
+            x = parent[match[x]]
+
+    while head < len(queue):
+        v = queue[head]
+        head += 1
+        for to in nbr[ptr[v] : ptr[v + 1]]:
+            if to in dead or base_of(v) == base_of(to) or match[v] == to:
+                continue
+            if to == root or (match[to] >= 0 and match[to] in parent):
+                stop = common_base(v, to)
+                bases: list[int] = []
+                mark(v, stop, to, bases)
+                mark(to, stop, v, bases)
+                top = find(stop)
+                for x in bases:
+                    other = find(x)
+                    if other != top:
+                        link[other] = top
+                label[top] = stop
+            elif to not in parent:
+                parent[to] = v
+                if match[to] < 0:
+                    path: list[int] = []
+                    x = to
+                    while x >= 0:
+                        px = parent[x]
+                        nxt = match[px]
+                        match[x] = px
+                        match[px] = x
+                        path += [x, px]
+                        x = nxt
+                    return path
+                used.add(match[to])
+                queue.append(match[to])
+    dead.update(used)
+    dead.update(parent)
+    return []

@@ -27,6 +27,8 @@ from tandem.engine.defaults import (
 )
 
 MODES: tuple[str, ...] = ("pairs", "circles", "mutual")
+# What mutual mode puts first when no stable matching exists.
+MUTUAL_OBJECTIVES: tuple[str, ...] = ("fewest_blocking", "highest_score")
 SPECIALTY_PREFERENCES: tuple[str, ...] = ("same", "different", "any")
 FORBID_KINDS: tuple[str, ...] = ("evaluator", "blocked", "previous_partner", "coordinator")
 
@@ -59,6 +61,10 @@ class Participant:
     # None means no schedule; when anyone has a mask, masks replace the weekly slot codes in
     # the availability component.
     free_mask: int | None = None
+    # Placed before anyone else when not everyone can be paired (e.g. a rematch after a
+    # declined proposal): pairs mode first pairs the most people, then the most people with
+    # priority, then the highest score.
+    priority: bool = False
 
     @property
     def display_name(self) -> str:
@@ -111,6 +117,8 @@ class MatchConfig:
     slot_minutes: int = 60
     free_weeks: int = 8
     min_mutual_minutes_per_month: int = 0
+    # Mutual mode without a stable matching: fewest blocking pairs, or the highest score.
+    mutual_objective: str = "fewest_blocking"
 
     def effective_k(self, people: int) -> int:
         if self.candidate_k:
@@ -123,6 +131,11 @@ class MatchConfig:
         found = list(self.weights.problems())
         if self.mode not in MODES:
             found.append(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.mutual_objective not in MUTUAL_OBJECTIVES:
+            found.append(
+                f"mutual_objective must be one of {', '.join(MUTUAL_OBJECTIVES)}, "
+                f"not {self.mutual_objective!r}"
+            )
         if self.max_stage_gap < 0:
             found.append("max_stage_gap must be 0 or more")
         if not 2 <= self.min_group <= self.target_group <= self.max_group:

@@ -16,7 +16,7 @@ from tandem.engine.candidates import CandidateGraph, build_candidates
 from tandem.engine.circles import form_circles
 from tandem.engine.explain import group_score, reasons, score_groups, unmatched_reason, warnings
 from tandem.engine.feasibility import Feasibility, check_locks
-from tandem.engine.matching import max_weight_matching
+from tandem.engine.matching import _fractional_lp, augment_exposed, max_weight_matching
 from tandem.engine.model import (
     SPECIALTY_PREFERENCES,
     Constraints,
@@ -29,10 +29,20 @@ from tandem.engine.model import (
     Participant,
     Unmatched,
 )
-from tandem.engine.roommates import blocking_pairs, stable_roommates
+from tandem.engine.roommates import (
+    _mutual_lists,
+    blocking_pairs,
+    fewest_blocking,
+    stable_roommates,
+)
 from tandem.engine.scoring import SCORE_SCALE, Cohort
 
 Progress = Callable[[str, float], None]
+
+# Partners per person kept for the pairs bound, beyond the solver's own lists.
+BOUND_K = 30
+# Largest pool whose bound re-solves the matching LP over those longer lists.
+BOUND_LP_LIMIT = 100_000
 
 
 def _validate(participants: Sequence[Participant], config: MatchConfig) -> None:
@@ -137,21 +147,33 @@ class _Run:
     def pairs(self, *, mutual: bool) -> None:
         cohort = self.cohort
         k = cohort.config.effective_k(len(self.pool))
-        graph = build_candidates(cohort, self.feas, self.pool, k, self.report)
+        graph = build_candidates(
+            cohort, self.feas, self.pool, k, self.report, bound_k=max(k, BOUND_K)
+        )
         self.graph = graph
         if mutual:
             partner = self._mutual(graph)
             matched = [(i, j) for i, j in partner.items() if i < j]
-            self.upper = self._pairs_bound(graph, None, 0, False, len(matched))
+            if len(graph.a):
+                lp = _fractional_lp(cohort.n, graph.a, graph.b, graph.weight)
+                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
+            else:
+                self.upper = 0.0
         else:
+            weight, lifted = self._priority_weights(graph)
             outcome = max_weight_matching(
-                cohort.n, graph.a, graph.b, graph.weight, exact=False, progress=self.report
+                cohort.n, graph.a, graph.b, weight, exact=False, progress=self.report
             )
+            # Whoever the solver's repair windows could not reach is paired along augmenting
+            # paths, so triads are left only for people who truly cannot be paired.
+            augment_exposed(cohort.n, outcome.mate, graph.a, graph.b, graph.weight)
             matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
-            self.upper = self._pairs_bound(
-                graph, outcome.dual2, outcome.big, outcome.odd, len(matched)
-            )
-            self.optimal = outcome.optimal
+            if lifted and len(graph.a):
+                # The solver's prices include the priority bonus; the bound needs plain ones.
+                lp = _fractional_lp(cohort.n, graph.a, graph.b, graph.weight)
+                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
+            else:
+                self.upper = self._pairs_bound(graph, outcome.dual2, outcome.big)
         leftovers = sorted(set(self.pool.tolist()) - {x for pq in matched for x in pq})
         self.report("triads", 0.0)
         first_pair = len(self.groups)
@@ -160,25 +182,94 @@ class _Run:
         if not mutual:
             self.blocking = self._score_blocking(graph)
 
-    def _pairs_bound(
-        self, graph: CandidateGraph, dual2: np.ndarray | None, big: int, odd: bool, pair_count: int
-    ) -> float:
-        """Proven bound on any pairing of the pool, left-out pairs included via k-th scores."""
+    def _off_list_need(self, graph: CandidateGraph, price: np.ndarray) -> np.ndarray:
+        """The least price each person needs so that every pair left off the lists is covered.
+
+        A pair (i, j) off both lists scores at most min(kth[i], kth[j]); i needs at least that
+        minus j's price, for every j near enough in stage (a superset of the real partners).
+        Raising only i's side keeps this valid, since j's price never goes down. Where that
+        asks more than kth[i] / 2, half is enough: two people priced at half their k-th best
+        cover every pair between them, and anyone priced by the first rule covers theirs.
+        """
+        need = np.zeros(graph.n)
+        pool = self.pool
+        stage = self.cohort.stage
+        gap = self.cohort.max_gap
+        kth = graph.kth
+        for s in np.unique(stage[pool]).tolist():
+            rows = pool[stage[pool] == s]
+            band = pool[np.abs(stage[pool] - s) <= gap]
+            band = band[np.lexsort((price[band], kth[band]))]
+            bk, by = kth[band], price[band]
+            # Partners listing fewer than k people have every pair on their own list.
+            finite = np.isfinite(bk)
+            ahead = np.maximum.accumulate(np.where(finite, bk - by, -np.inf))
+            behind = np.minimum.accumulate(by[::-1])[::-1]
+            at = np.searchsorted(bk, kth[rows], side="left")
+            lower = np.where(at > 0, ahead[np.maximum(at - 1, 0)], -np.inf)
+            # The lowest price among partners with kth >= kth[i], leaving i out: i's tie group
+            # starts at ``at`` and is sorted by price, so before i it is the group's first;
+            # after i it is the suffix minimum.
+            position = np.empty(graph.n, dtype=np.int64)
+            position[band] = np.arange(len(band))
+            mine = position[rows]
+            size = len(band)
+            before = np.where(at < mine, by[np.minimum(at, size - 1)], np.inf)
+            after = np.where(mine + 1 < size, behind[np.minimum(mine + 1, size - 1)], np.inf)
+            upper_min = np.minimum(before, after)
+            higher = kth[rows] - upper_min
+            value = np.minimum(np.maximum(lower, higher), kth[rows] / 2)
+            need[rows] = np.where(np.isfinite(kth[rows]), np.maximum(value, 0.0), 0.0)
+        return need
+
+    def _priority_weights(self, graph: CandidateGraph) -> tuple[np.ndarray, bool]:
+        """Edge weights with a bonus per member who has priority, larger than any total of
+        scores, so the solver pairs the most priority people before it weighs scores."""
+        flags = np.array([p.priority for p in self.cohort.participants], dtype=bool)
+        if not flags[self.pool].any() or len(graph.a) == 0:
+            return graph.weight, False
+        bonus = (len(self.pool) // 2 + 1) * (int(graph.weight.max()) + 1)
+        lift = bonus * (flags[graph.a].astype(np.int64) + flags[graph.b])
+        return graph.weight + lift, True
+
+    def _pairs_bound(self, graph: CandidateGraph, dual2: np.ndarray | None, big: int) -> float:
+        """Proven bound on any grouping of the pool into pairs and triads.
+
+        The matching LP's duals, clipped at zero, are node prices y with y[i] + y[j] at least
+        every listed pair's integer weight. They are raised, in exact scores, until every pair
+        with a known score is covered (the extra pairs kept for the bound, and rounding), and
+        until every pair left off the lists is too (y[i] >= kth[i] / 2, since such a pair
+        scores at most the lower k-th best of the two). Then the sum of prices bounds every
+        pairing, and every triad too, because a triad's mean of three pair scores is at most
+        two thirds of its members' prices.
+        """
         pool = self.pool
         fallback = float(np.maximum(graph.best[pool], 0.0).sum() / 2) + 0.01 * len(pool)
+        if len(graph.extra_a) and len(pool) <= BOUND_LP_LIMIT:
+            # Prices of the LP over the longer lists: a few seconds more, a tighter bound.
+            a = np.concatenate((graph.a, graph.extra_a))
+            b = np.concatenate((graph.b, graph.extra_b))
+            weight = np.rint(np.concatenate((graph.score, graph.extra_score)) * graph.scale)
+            order = np.argsort(a * graph.n + b, kind="stable")
+            lp = _fractional_lp(graph.n, a[order], b[order], weight[order].astype(np.int64))
+            dual2, big = lp.dual2, lp.big
         if dual2 is None:
             return fallback
-        y2 = dual2.astype(np.float64)
-        cap = np.where(np.isfinite(graph.kth), np.ceil(graph.kth * SCORE_SCALE) + 1 + big, -np.inf)
-        y2[: graph.n] = np.maximum(y2[: graph.n], cap)
-        # Valid when our pairing has the most pairs possible...
-        by_count = y2.sum() / 2 - big * (pair_count + (1 if odd else 0))
-        # ...and, whatever the count, duals shifted back and clipped at zero still bound it.
-        clipped = np.maximum(y2[: graph.n] - big, 0.0).sum() / 2
-        bound_int = min(by_count, clipped)
-        # Scores were rounded to integers; each pair may have lost half a step.
-        bound = (bound_int + 0.5 * (len(pool) // 2)) / SCORE_SCALE
-        return float(min(bound, fallback))
+        price = np.maximum(dual2[: graph.n].astype(np.float64) - big, 0.0) / (2 * graph.scale)
+        a = np.concatenate((graph.a, graph.extra_a))
+        b = np.concatenate((graph.b, graph.extra_b))
+        score = np.concatenate((graph.score, graph.extra_score))
+        for _ in range(3):
+            short = score - price[a] - price[b]
+            over = short > 0
+            if not over.any():
+                break
+            raise_by = np.zeros(graph.n)
+            np.maximum.at(raise_by, a[over], short[over] / 2)
+            np.maximum.at(raise_by, b[over], short[over] / 2)
+            price += raise_by
+        price = np.maximum(price, self._off_list_need(graph, price))
+        return float(min(price[pool].sum(), fallback))
 
     def _mutual(self, graph: CandidateGraph) -> dict[int, int]:
         cohort = self.cohort
@@ -211,10 +302,7 @@ class _Run:
         partner = stable_roommates(prefs)
         self.stable = partner is not None
         if partner is None:
-            self.notes.append(
-                "No stable matching exists for these rankings; fell back to the "
-                "maximum-score matching"
-            )
+            self.notes.append("No stable matching exists for these rankings")
             extra_a = [i for i in range(n) for j in prefs[i] if i < j]
             extra_b = [j for i in range(n) for j in prefs[i] if i < j]
             a = np.concatenate((graph.a, np.array(extra_a, dtype=np.int64)))
@@ -224,7 +312,50 @@ class _Run:
             w = np.rint(cohort.scores(a, b) * SCORE_SCALE).astype(np.int64)
             outcome = max_weight_matching(n, a, b, w, exact=False, progress=self.report)
             partner = {i: int(j) for i, j in enumerate(outcome.mate.tolist()) if j >= 0}
+            if cohort.config.mutual_objective == "fewest_blocking":
+                partner = self._fewest_blocking(prefs, partner)
+            else:
+                self.notes.append(
+                    "The highest-score pairing is returned, as mutual_objective asks; set it "
+                    "to fewest_blocking to put the fewest blocking pairs first"
+                )
         self.blocking = blocking_pairs(prefs, partner)
+        return partner
+
+    def _fewest_blocking(self, prefs: list[list[int]], by_score: dict[int, int]) -> dict[int, int]:
+        """Among pairings of the most mutually acceptable pairs, the fewest blocking pairs."""
+        cohort = self.cohort
+        lists = _mutual_lists(prefs)
+        pa = np.array([x for x, lst in enumerate(lists) for y in lst if x < y], dtype=np.int64)
+        pb = np.array([y for x, lst in enumerate(lists) for y in lst if x < y], dtype=np.int64)
+        if len(pa) == 0:
+            return by_score
+        score = cohort.scores(pa, pb)
+        weight = {(int(x), int(y)): float(v) for x, y, v in zip(pa, pb, score, strict=True)}
+        w = np.rint(score * SCORE_SCALE).astype(np.int64)
+        start = max_weight_matching(cohort.n, pa, pb, w, exact=False).mate
+        begin = {i: int(j) for i, j in enumerate(start.tolist()) if j >= 0}
+        partner, proven = fewest_blocking(prefs, weight, begin)
+
+        def total(match: dict[int, int]) -> float:
+            pairs = [(i, j) for i, j in match.items() if i < j]
+            if not pairs:
+                return 0.0
+            return float(
+                cohort.scores(
+                    np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
+                ).sum()
+            )
+
+        fewest, most = blocking_pairs(prefs, partner), blocking_pairs(prefs, by_score)
+        cost = total(by_score) - total(partner)
+        how = "proven fewest" if proven else "found by local search, not proven fewest"
+        self.notes.append(
+            f"Among pairings of the most mutually acceptable pairs, this one has the fewest "
+            f"blocking pairs ({fewest}, {how}); the highest-score pairing has {most} and "
+            f"scores {cost:.1f} points more in total. Set mutual_objective to highest_score "
+            f"to prefer it."
+        )
         return partner
 
     def _score_blocking(self, graph: CandidateGraph) -> int:
@@ -374,6 +505,7 @@ class _Run:
             blocking_pairs=self.blocking,
             upper_bound=upper,
             stable=self.stable,
-            optimal=bool(self.optimal and total >= upper - 1e-6),
+            # Proven optimal when nothing lies between the result and the proven bound.
+            optimal=bool(total >= upper - 1e-6 * max(1.0, upper)),
         )
         return MatchResult(cohort.config.mode, groups, unmatched, metrics, self.notes)

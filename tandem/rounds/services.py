@@ -8,6 +8,7 @@ partnership in one transaction, or none.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Collection, Sequence
@@ -57,6 +58,7 @@ def participant_to_json(participant: Participant) -> dict[str, Any]:
         "availability": sorted(participant.availability),
         "name": participant.name,
         "free_mask": None if participant.free_mask is None else hex(participant.free_mask),
+        **({"priority": True} if participant.priority else {}),
     }
 
 
@@ -72,6 +74,7 @@ def participant_from_json(row: dict[str, Any]) -> Participant:
         availability=frozenset(row.get("availability", [])),
         name=row.get("name", ""),
         free_mask=None if row.get("free_mask") is None else int(row["free_mask"], 16),
+        priority=bool(row.get("priority", False)),
     )
 
 
@@ -110,6 +113,9 @@ def match_run_start(
     if len(matching.participants) < 2:
         raise ValidationError("At least two people with a career stage are needed for a match.")
     present = {int(p.id) for p in matching.participants}
+    # People whose proposal was not taken up are paired first in the rematch.
+    first = {e.user.pk for e in selectors.rematch_pool(cohort) if e.priority}
+    people = [dataclasses.replace(p, priority=int(p.id) in first) for p in matching.participants]
     run = MatchRun.objects.create(
         cohort=cohort,
         parent=parent,
@@ -117,7 +123,7 @@ def match_run_start(
         weights=dict(cohort.match_weights),
         seed=seed,
         allow_previous_partners=cohort.allow_previous_partners,
-        participants=[participant_to_json(p) for p in matching.participants],
+        participants=[participant_to_json(p) for p in people],
         forbidden=[[f.a, f.b, f.kind] for f in matching.forbidden],
         locks=[sorted(g) for g in locks if len(set(g) & present) == len(g) and len(g) >= 2],
         forbids=[sorted(pair) for pair in forbids],

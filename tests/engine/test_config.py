@@ -47,9 +47,17 @@ def test_keys_override_defaults() -> None:
         ("[weights]\nreciprocity = -1", "weight reciprocity must be"),
         ("ladder = []", "ladder must be a non-empty list"),
         ("mode = ", "not valid TOML"),
+        ("mutual_objective = 'kindest'", "mutual_objective must be one of"),
+        ("mutual_objective = 1", "mutual_objective must be a string"),
     ],
 )
 def test_bad_config_is_refused(text: str, needle: str) -> None:
     with pytest.raises(MatchInputError) as info:
         parse_config(text)
     assert any(needle in p for p in info.value.problems)
+
+
+def test_mutual_objective_can_put_the_score_first() -> None:
+    assert MatchConfig().mutual_objective == "fewest_blocking"
+    parsed = parse_config('mutual_objective = "highest_score"')
+    assert parsed.match.mutual_objective == "highest_score"

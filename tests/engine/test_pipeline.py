@@ -300,3 +300,20 @@ def test_circles_keep_locked_people_together() -> None:
         assert set(lock) <= set(home.members)
         assert home.locked
     assert sum(len(g.members) for g in result.groups) == 14
+
+
+def test_a_person_with_priority_is_paired_even_at_the_cost_of_score() -> None:
+    # b may meet a or c, a and c may not meet: one pair only. The best-scoring pair is b and
+    # c, which would leave a out; a has priority (their proposal was declined), so a is paired.
+    a = person("a", offers=frozenset({"teaching"}), seeks=frozenset({"wellbeing"}))
+    b = person("b", offers=frozenset({"research"}), seeks=frozenset({"grants"}))
+    c = person("c", offers=frozenset({"grants"}), seeks=frozenset({"research"}))
+    cons = Constraints(forbidden=(ForbiddenPair("a", "c", "blocked"),))
+    plain = run_match([a, b, c], MatchConfig(), cons)
+    assert [g.members for g in plain.groups] == [("b", "c")]
+    assert [u.id for u in plain.unmatched] == ["a"]
+    first = Participant(**{**a.__dict__, "priority": True})
+    result = run_match([first, b, c], MatchConfig(), cons)
+    assert [sorted(g.members) for g in result.groups] == [["a", "b"]]
+    assert [u.id for u in result.unmatched] == ["c"]
+    assert result.metrics.total < plain.metrics.total <= result.metrics.upper_bound

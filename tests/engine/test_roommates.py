@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.engine.roommates import _mutual_lists, blocking_pairs, stable_roommates
@@ -147,3 +147,69 @@ def test_symmetric_scores_always_have_the_greedy_stable_matching(
         if i not in greedy and j not in greedy:
             greedy[i], greedy[j] = j, i
     assert stable_roommates(prefs) == greedy
+
+
+def brute_fewest_blocking(prefs: list[list[int]]) -> int:
+    """Fewest blocking pairs over every matching with the most mutually acceptable pairs."""
+    lists = _mutual_lists(prefs)
+    edges = sorted({(min(x, y), max(x, y)) for x, lst in enumerate(lists) for y in lst})
+    found: list[tuple[int, int]] = []  # (pairs, blocking)
+
+    def walk(k: int, used: set[int], partner: dict[int, int]) -> None:
+        if k == len(edges):
+            found.append((len(partner) // 2, blocking_pairs(prefs, partner)))
+            return
+        walk(k + 1, used, partner)
+        x, y = edges[k]
+        if x not in used and y not in used:
+            walk(k + 1, used | {x, y}, {**partner, x: y, y: x})
+
+    walk(0, set(), {})
+    most = max(p for p, _ in found)
+    return min(b for p, b in found if p == most)
+
+
+@st.composite
+def rankings(draw: st.DrawFn) -> list[list[int]]:
+    n = draw(st.integers(4, 8))
+    table = []
+    for x in range(n):
+        others = [y for y in range(n) if y != x]
+        order = draw(st.permutations(others))
+        table.append(list(order[: draw(st.integers(len(others) - 1, len(others)))]))
+    return table
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(rankings())
+def test_without_a_stable_matching_mutual_mode_has_the_fewest_blocking_pairs(prefs) -> None:
+    from hypothesis import assume
+
+    from tandem.engine import MatchConfig, Participant, run_match
+
+    assume(stable_roommates(prefs) is None)
+    people = [
+        Participant(id=f"p{x}", stage=0, ranking=tuple(f"p{y}" for y in prefs[x]))
+        for x in range(len(prefs))
+    ]
+    result = run_match(people, MatchConfig(mode="mutual"))
+    assert result.metrics.stable is False
+    assert result.metrics.blocking_pairs == brute_fewest_blocking(prefs)
+    assert any("fewest blocking pairs" in note for note in result.notes)
+
+
+def test_fewest_blocking_can_cost_score_and_the_coordinator_may_prefer_score() -> None:
+    from tandem.engine import MatchConfig, Participant, run_match
+
+    people = [
+        Participant(id=f"p{x}", stage=0, ranking=tuple(f"p{y}" for y in NO_STABLE_8[x]))
+        for x in range(8)
+    ]
+    fewest = run_match(people, MatchConfig(mode="mutual"))
+    by_score = run_match(people, MatchConfig(mode="mutual", mutual_objective="highest_score"))
+    assert fewest.metrics.blocking_pairs <= by_score.metrics.blocking_pairs
+    assert fewest.metrics.blocking_pairs == brute_fewest_blocking(NO_STABLE_8)

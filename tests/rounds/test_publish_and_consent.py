@@ -276,3 +276,16 @@ def test_an_ended_cohort_has_no_pool(round_):
     round_.cohort.ends_on = timezone.localdate() - dt.timedelta(days=1)
     round_.cohort.save()
     assert selectors.rematch_pool(round_.cohort) == []
+
+
+def test_the_rematch_tells_the_engine_who_has_priority(
+    run, cast, django_capture_on_commit_callbacks
+):
+    partnership = proposed(run, cast, django_capture_on_commit_callbacks)[0]
+    first, second = members_of(partnership)
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_services.partnership_decline(partnership=partnership, member=first)
+    again = services.match_run_start(cohort=run.cohort, created_by=cast.coord)
+    flags = {int(row["id"]): row.get("priority", False) for row in again.participants}
+    assert flags == {first.pk: True, second.pk: True}
+    assert all(p.priority for p in map(services.participant_from_json, again.participants))
