@@ -46,7 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised whenever sign-in security changes (password, second factor, institutional link):
     # it is part of the session hash, so every session signed in before the change ends.
-    sign_in_generation = models.PositiveIntegerField(default=0, editable=False)
+    # db_default: rows written by code that predates the column (older migrations) get 0 too.
+    sign_in_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -149,8 +149,11 @@ def engine_config(run: MatchRun) -> MatchConfig:
     weights = {name: float(run.weights.get(name, DEFAULT_WEIGHTS[name])) for name in COMPONENTS}
     program = run.cohort.program
     extra: dict[str, Any] = {}
-    for answer in hook_answers("matching.config", cohort=run.cohort):
-        extra.update(answer)
+    # An unsaved cohort (a run rebuilt outside the database, as the crash tests do) has no
+    # schedule rules to ask for.
+    if run.cohort.pk is not None:
+        for answer in hook_answers("matching.config", cohort=run.cohort):
+            extra.update(answer)
     return MatchConfig(
         mode=run.mode,
         weights=Weights(**weights),

@@ -25,13 +25,18 @@ ROTATIONS = (
 )
 
 
-def block_schedule_csv(emails: list[str], start: dt.date, *, on_nights: str | None) -> str:
-    """Two-week rotations and a call every sixth day for a year; ``on_nights`` starts on nights."""
+def block_schedule_csv(
+    emails: list[str], start: dt.date, *, on_nights: str | None, on_days: str | None = None
+) -> str:
+    """Two-week rotations and a call every sixth day for a year; ``on_nights`` starts on nights,
+    ``on_days`` on two day rotations (so the two share evenings from the second block on)."""
     rows = ["email,start,end,kind,label"]
     for index, email in enumerate(emails):
         shift = 1 if email == on_nights else (index * 2) % len(ROTATIONS)
         if email == on_nights:
             shift = 1
+        elif email == on_days:
+            shift = 6  # Geriatrics, then Internal medicine wards
         elif ROTATIONS[shift][0] == "night":
             shift += 1
         for block in range(26):
@@ -75,6 +80,6 @@ def seed_schedules(program: Program, *, participant_email: str) -> int:
         emails.append(partner)
     today = timezone.localdate()
     start = today - dt.timedelta(days=today.weekday() + 7)
-    content = block_schedule_csv(emails, start, on_nights=partner)
+    content = block_schedule_csv(emails, start, on_nights=partner, on_days=participant_email)
     summary = program_schedule_replace(program=program, content=content)
     return int(summary["counts"]["blocks"])

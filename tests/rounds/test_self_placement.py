@@ -52,7 +52,9 @@ def _messages(response) -> str:
 def test_a_coordinator_in_the_run_cannot_publish_it_from_the_page_or_the_api(chief, client_for):
     assert _own_group(chief.run, chief.coord)
     cora = client_for(chief.coord)
-    page = cora.post(reverse("rounds:run_publish", args=[chief.run.pk]), follow=True)
+    page = cora.post(
+        reverse("rounds:run_publish", args=[chief.run.pk]), {"confirm": "yes"}, follow=True
+    )
     assert ANOTHER + " of the program must publish it" in _messages(page)
     api = cora.post(f"/api/v1/match-runs/{chief.run.pk}/publish")
     assert api.status_code == 422

@@ -135,6 +135,19 @@ def _study(w: Any) -> dict[str, Any]:
     return _cohort(w)
 
 
+def _schedule_import(w: Any) -> dict[str, Any]:
+    from tandem.schedules.services import schedule_import_preview
+
+    if not hasattr(w, "_schedule_import"):
+        w._schedule_import = schedule_import_preview(
+            program=w.cast.program,
+            uploaded_by=w.cast.coord,
+            filename="blocks.csv",
+            content="email,start,end,kind,label\nalice@example.org,2031-03-10,2031-03-16,night,ICU\n",
+        )
+    return {**_program(w), "import_id": w._schedule_import.pk}
+
+
 def _alice_profile(w: Any) -> dict[str, Any]:
     return {**_program(w), "profile_id": w.cast.alice.profiles.get().pk}
 
@@ -273,6 +286,22 @@ PAGES: dict[str, Page] = {
         kwargs=lambda w: {"pulse_id": w.pulse.pk}, method="post", expect=OWNER_ACT
     ),
     "wellbeing:programs": Page(expect=expect(200)),
+    # a person's own schedule: each signed-in person reaches only their own
+    "schedules:mine": Page(expect=expect(200)),
+    "schedules:settings": Page(method="post", expect=expect(422)),  # an empty form, kept
+    "schedules:upload": Page(method="post", expect=expect(422)),
+    "schedules:subscription": Page(method="post", expect=expect(302)),  # empty: unsubscribed
+    "schedules:clear": Page(method="post", expect=expect(302)),
+    "schedules:calendar": Page(method="post", expect=expect(200)),  # the new address, once
+    # The private calendar feed: its secret address is its only key; a wrong one is 404.
+    "schedules:feed": Page(
+        kwargs=lambda w: {"token": "not-a-real-token"}, expect=expect(404, anon=404)
+    ),
+    "schedules:windows": Page(kwargs=_pair, expect=PARTNERS),
+    "schedules:program": Page(kwargs=_program, expect=MANAGE),
+    "schedules:program_rules": Page(kwargs=_program, method="post", expect=MANAGERS_ACT),
+    "schedules:cohort_minimum": Page(kwargs=_cohort, method="post", expect=MANAGERS_ACT),
+    "schedules:program_preview": Page(kwargs=_schedule_import, expect=MANAGE),
     "wellbeing:journal": Page(expect=expect(200)),
     "wellbeing:reflection_edit": Page(
         kwargs=lambda w: {"reflection_id": w.reflection.pk}, expect=OWNER
@@ -545,6 +574,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "PUT",
         "/api/v1/partnerships/{partnership_id}/goals/{goal_id}/milestones/{milestone_id}",
     ): Operation(params=_api_pair(**_milestone), body={"reached": True}, expect=API_AUTHOR),
+    ("GET", "/api/v1/partnerships/{partnership_id}/windows"): Operation(
+        params=_api_pair(), expect=API_PARTNERS
+    ),
     ("GET", "/api/v1/partnerships/{partnership_id}/meetings"): Operation(
         params=_api_pair(), expect=API_PARTNERS
     ),
