@@ -36,3 +36,23 @@ def test_slow_sign_ins_before_everyone_is_signed_in_are_not_timed():
     steady = results(("read: notes", 40, True, 11), ("write: note", 90, True, 12))
     combined = {"ready_at": 10.0, "requests": ramp_up["requests"] + steady["requests"]}
     assert report(combined, 20)
+
+
+def test_the_load_servers_environment_satisfies_the_production_settings(tmp_path):
+    """The load test serves production settings: its environment must give every value they
+    require (a missing one stops the served app before a single request)."""
+    import subprocess
+    import sys
+
+    from load.run import ROOT, environment
+
+    env = environment("tandem_load_check", 8765, str(tmp_path), 100)
+    checked = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr[-2000:]
