@@ -175,9 +175,7 @@ def test_deleting_removes_the_persons_words_and_keeps_the_partners(
     assert [note.body for note in Note.objects.filter(partnership=pair)] == [
         "Bob's private worry about boards"
     ]
-    assert [goal.title for goal in Goal.objects.filter(partnership=pair)] == [
-        "Bob passes boards"
-    ]
+    assert [goal.title for goal in Goal.objects.filter(partnership=pair)] == ["Bob passes boards"]
     # The partnership ended through the ordinary no-fault exit, and Bob was told.
     assert Partnership.objects.get(pk=pair.pk).status == Partnership.Status.EXITED
     assert [message.to for message in mail.outbox] == [["bob@example.org"]]
