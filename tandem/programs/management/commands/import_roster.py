@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tandem.core.commands import uploaded_text
 from tandem.programs.models import Cohort
 from tandem.programs.roster import format_errors, roster_apply, roster_plan, roster_preview
 
@@ -24,12 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            content = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise CommandError(f"{path}: no such file.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text; save it as CSV UTF-8.") from None
+        content = uploaded_text(path)
         cohort = (
             Cohort.objects.select_related("program")
             .filter(program__slug=options["program"], slug=options["cohort"])

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tandem.core.commands import uploaded_text
 from tandem.programs.models import Program
 from tandem.schedules.parsing import format_errors
 from tandem.schedules.services import program_schedule_plan, program_schedule_replace
@@ -25,12 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            content = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise CommandError(f"{path}: no such file.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text; save it as CSV UTF-8.") from None
+        content = uploaded_text(path)
         program = Program.objects.filter(slug=options["program"]).first()
         if program is None:
             raise CommandError(f"No program {options['program']!r}.")
