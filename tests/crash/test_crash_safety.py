@@ -309,8 +309,9 @@ def test_a_publish_killed_mid_transaction_leaves_nothing_and_can_be_published_ag
                 cohort_id,
             ),
         )
+        # Kill at the first sign of a write: the transaction has hundreds of proposals to go,
+        # and any wait here lets a fast machine commit before the kill.
         publishing.wait_for("publishing to write", db.publishing_has_written)
-        time.sleep(0.3)  # well inside the transaction: hundreds of proposals to go
     finally:
         publishing.kill()
     if db.sqlite_path is not None:
