@@ -316,10 +316,10 @@ def speed_event_create(
             created_by=by,
         )
         SpeedMeeting.objects.bulk_create(
-            SpeedMeeting(event=event, round=number, table=table, first_id=int(a), second_id=int(b))
+            SpeedMeeting(event=event, round=number, table=table, first_id=a, second_id=b)
             for number, meetings in enumerate(schedule, start=1)
             for table, (a, b) in enumerate(
-                sorted(meetings, key=lambda m: (int(m[0]), int(m[1]))), start=1
+                sorted(tuple(sorted((int(x), int(y)))) for x, y in meetings), start=1
             )
         )
     return event
