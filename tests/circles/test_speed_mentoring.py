@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.circles import services
-from tandem.circles.selectors import ranking_of
 from tandem.circles.models import SpeedEvent, SpeedMeeting
+from tandem.circles.selectors import ranking_of
 from tandem.engine.roommates import blocking_pairs
 from tandem.programs.models import Exclusion
 from tandem.rounds.models import MatchRun
@@ -77,7 +77,8 @@ def test_rankings_give_the_stable_matching_of_a_known_instance(cast):
     for person, ranked in prefs.items():
         services.speed_ranking_submit(event=event, user=person, ranked_ids=[p.pk for p in ranked])
     run = services.speed_event_match(event=event, by=cast.coord)
-    assert run.status == MatchRun.Status.DRAFT and run.mode == "mutual"
+    assert run.status == MatchRun.Status.DRAFT
+    assert run.mode == "mutual"
     groups = {frozenset(g.member_ids) for g in run.groups.all()}
     # The only stable matching: {Ana, Cai} and {Ben, Dee}.
     assert groups == {frozenset({ana.pk, cai.pk}), frozenset({ben.pk, dee.pk})}
@@ -89,7 +90,8 @@ def test_rankings_give_the_stable_matching_of_a_known_instance(cast):
         a, b = (index[pk] for pk in group)
         partner[a], partner[b] = b, a
     assert blocking_pairs(lists, partner) == 0
-    assert run.metrics["blocking_pairs"] == 0 and run.metrics["stable"] is True
+    assert run.metrics["blocking_pairs"] == 0
+    assert run.metrics["stable"] is True
     # Checked by hand too: no two people prefer each other to their partners.
     for x, y in combinations(range(4), 2):
         if partner[x] == y:
@@ -98,7 +100,8 @@ def test_rankings_give_the_stable_matching_of_a_known_instance(cast):
         y_wants = lists[y].index(x) < lists[y].index(partner[y])
         assert not (x_wants and y_wants)
     event.refresh_from_db()
-    assert event.status == SpeedEvent.Status.CLOSED and event.run == run
+    assert event.status == SpeedEvent.Status.CLOSED
+    assert event.run == run
 
 
 def test_without_a_stable_matching_the_draft_says_so(cast):
@@ -134,7 +137,8 @@ def test_the_event_pages_open_for_its_participants_and_coordinators_only(cast, c
     services.speed_event_advance(event=event)
     mine = reverse("circles:speed_mine", args=[event.pk])
     page = client_for(ana).get(mine)
-    assert page.status_code == 200 and "Round 1 of 3" in page.content.decode()
+    assert page.status_code == 200
+    assert "Round 1 of 3" in page.content.decode()
     assert client_for(cast.carol).get(mine).status_code == 404
     live = reverse("circles:speed_event", args=[cast.program.slug, cohort.slug, event.pk])
     assert client_for(cast.coord).get(live).status_code == 200
