@@ -33,7 +33,9 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, choices: Sequence[GuideChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guide"].choices = [
+        guide = self.fields["guide"]
+        assert isinstance(guide, forms.ChoiceField)
+        guide.choices = [
             (c.ref, f"{c.title}{' · written by Tandem' if c.tandem_authored else ''}")
             for c in choices
         ]
