@@ -47,6 +47,17 @@ class PlanForm(forms.Form):
         return timezone.make_aware(moment)
 
 
+class SessionMoveForm(forms.Form):
+    starts_date = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_time = forms.TimeField(label="New time", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def starts_at(self) -> dt.datetime:
+        moment = dt.datetime.combine(
+            self.cleaned_data["starts_date"], self.cleaned_data["starts_time"]
+        )
+        return timezone.make_aware(moment)
+
+
 class CircleSettingsForm(forms.Form):
     rotating_facilitation = forms.BooleanField(
         required=False,

@@ -179,6 +179,16 @@ def attendance_report(*, session: CircleSession, user: User, attended: bool) -> 
     return record
 
 
+def circle_session_move(*, session: CircleSession, starts_at: dt.datetime) -> CircleSession:
+    """Move one session; its reminder goes again for the new time (the time is in its key)."""
+    require_writable(session.partnership)
+    if starts_at < timezone.now() - dt.timedelta(days=1):
+        raise ValidationError({"starts_date": "Choose a date from today on."})
+    session.starts_at = starts_at
+    session.save(update_fields=["starts_at"])
+    return session
+
+
 def circle_session_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Remind each current member of a session once, within two days of its start.
 

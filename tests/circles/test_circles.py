@@ -300,3 +300,18 @@ def test_another_programs_coordinator_cannot_open_a_guide(cast, client_for):
     )
     url = reverse("circles:guide_edit", args=[cast.program.slug, guide.pk])
     assert client_for(cast.other_coord).get(url).status_code == 404
+
+
+def test_a_member_moves_a_session_and_a_refused_move_keeps_the_typed_time(circle, client_for):
+    plan(circle)
+    first = CircleSession.objects.filter(partnership=circle.circle).first()
+    url = reverse("circles:session", args=[circle.circle.pk, first.pk])
+    client = client_for(circle.members[1])
+    with time_machine.travel(START - dt.timedelta(days=5), tick=False):
+        refused = client.post(url, {"starts_date": "2020-01-01", "starts_time": "19:45"})
+        assert refused.status_code == 422
+        assert 'value="19:45"' in refused.content.decode()
+        moved = client.post(url, {"starts_date": "2031-03-12", "starts_time": "19:45"})
+    assert moved.status_code == 302
+    first.refresh_from_db()
+    assert timezone.localtime(first.starts_at).strftime("%Y-%m-%d %H:%M") == "2031-03-12 19:45"

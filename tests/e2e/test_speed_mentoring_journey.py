@@ -30,7 +30,7 @@ def test_a_coordinator_runs_a_speed_mentoring_event_into_a_draft_match(journey):
     page.get_by_label("Title").fill("Autumn speed mentoring")
     page.get_by_label("Starts").fill("2031-03-10T17:00")
     page.get_by_label("Minutes per round").fill("6")
-    page.get_by_label("Rounds", exact=True).fill("3")
+    page.locator("#id_rounds").fill("3")
     journey.check("new event")
     page.get_by_role("button", name="Create the event").click()
     expect(page.get_by_text("The event and its rotation are ready.")).to_be_visible()
@@ -48,8 +48,9 @@ def test_a_coordinator_runs_a_speed_mentoring_event_into_a_draft_match(journey):
     journey.check("a participant's round")
     journey.sign_out()
 
-    for _ in range(3):
-        services.speed_event_advance(event=event)
+    for _ in range(3):  # rounds 2 and 3, then the rankings open
+        event = services.speed_event_advance(event=event)
+    assert event.status == SpeedEvent.Status.RANKING
     journey.sign_in("ana@example.org", factories.PASSWORD)
     journey.goto(f"/speed-mentoring/{event.pk}/")
     expect(

@@ -14,11 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
 from tandem.circles import policies, selectors, services
-from tandem.circles.forms import PlanForm, RankingForm
+from tandem.circles.forms import PlanForm, RankingForm, SessionMoveForm
 from tandem.circles.models import SpeedEvent
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
@@ -101,10 +102,30 @@ def facilitator(request: AuthedRequest, partnership: Partnership) -> HttpRespons
 
 @circle_page
 def session(request: AuthedRequest, partnership: Partnership, session_id: int) -> HttpResponse:
+    """A session's topic, prompts and attendance; a POST moves it to another date."""
     _, found = policies.access_circle_session(request.user, partnership.pk, session_id)
+    local = timezone.localtime(found.starts_at)
+    form = SessionMoveForm(
+        request.POST or None,
+        initial={"starts_date": local.date(), "starts_time": local.time().replace(second=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circle_session_move(session=found, starts_at=form.starts_at())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The session is moved; everyone is reminded again.")
+            return redirect("circles:session", partnership.pk, found.pk)
     rows = selectors.session_rows(partnership, request.user)
     row = next(r for r in rows if r.session.pk == found.pk)
-    return render_workspace(request, partnership, "circles/session.html", {"row": row})
+    return render_workspace(
+        request,
+        partnership,
+        "circles/session.html",
+        {"row": row, "move_form": form},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
