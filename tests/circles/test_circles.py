@@ -306,8 +306,8 @@ def test_a_member_moves_a_session_and_a_refused_move_keeps_the_typed_time(circle
     plan(circle)
     first = CircleSession.objects.filter(partnership=circle.circle).first()
     url = reverse("circles:session", args=[circle.circle.pk, first.pk])
-    client = client_for(circle.members[1])
     with time_machine.travel(START - dt.timedelta(days=5), tick=False):
+        client = client_for(circle.members[1])
         refused = client.post(url, {"starts_date": "2020-01-01", "starts_time": "19:45"})
         assert refused.status_code == 422
         assert 'value="19:45"' in refused.content.decode()
