@@ -59,6 +59,7 @@ def participant_to_json(participant: Participant) -> dict[str, Any]:
         "name": participant.name,
         "free_mask": None if participant.free_mask is None else hex(participant.free_mask),
         **({"priority": True} if participant.priority else {}),
+        **({"ranking": list(participant.ranking)} if participant.ranking else {}),
     }
 
 
@@ -75,6 +76,7 @@ def participant_from_json(row: dict[str, Any]) -> Participant:
         name=row.get("name", ""),
         free_mask=None if row.get("free_mask") is None else int(row["free_mask"], 16),
         priority=bool(row.get("priority", False)),
+        ranking=tuple(str(r) for r in row.get("ranking", ())),
     )
 
 
@@ -103,8 +105,13 @@ def match_run_start(
     locks: Sequence[Sequence[int]] = (),
     forbids: Sequence[Sequence[int]] = (),
     inline: bool | None = None,
+    mode: str | None = None,
+    rankings: dict[int, list[int]] | None = None,
 ) -> MatchRun:
     """Snapshot the cohort's matching input into a new run and execute it.
+
+    ``mode`` overrides the cohort's mode for this run; ``rankings`` maps a person to the people
+    they ranked, best first (a speed-mentoring event's), which mutual mode uses as given.
 
     Runs up to ``selectors.inline_limit()`` people finish before this returns; larger ones are
     queued for the background worker once the transaction commits (``inline`` overrides).
@@ -115,11 +122,19 @@ def match_run_start(
     present = {int(p.id) for p in matching.participants}
     # People whose proposal was not taken up are paired first in the rematch.
     first = {e.user.pk for e in selectors.rematch_pool(cohort) if e.priority}
-    people = [dataclasses.replace(p, priority=int(p.id) in first) for p in matching.participants]
+    ranked = rankings or {}
+    people = [
+        dataclasses.replace(
+            p,
+            priority=int(p.id) in first,
+            ranking=tuple(str(r) for r in ranked.get(int(p.id), ())),
+        )
+        for p in matching.participants
+    ]
     run = MatchRun.objects.create(
         cohort=cohort,
         parent=parent,
-        mode=cohort.mode,
+        mode=mode or cohort.mode,
         weights=dict(cohort.match_weights),
         seed=seed,
         allow_previous_partners=cohort.allow_previous_partners,
@@ -297,6 +312,11 @@ def match_run_rerun(*, run: MatchRun, by: User | None, seed: int | None = None) 
     if run.status == MatchRun.Status.PUBLISHED:
         raise ValidationError("This run is published; start a new run for the rematch pool.")
     locks = [list(g.member_ids) for g in run.groups.filter(locked=True)]
+    rankings = {
+        int(row["id"]): [int(r) for r in row["ranking"]]
+        for row in run.participants
+        if row.get("ranking")
+    }
     return match_run_start(
         cohort=run.cohort,
         created_by=by,
@@ -304,6 +324,9 @@ def match_run_rerun(*, run: MatchRun, by: User | None, seed: int | None = None) 
         parent=run,
         locks=locks,
         forbids=run.forbids,
+        # A run from a speed-mentoring event's rankings is rerun with them, in its own mode.
+        mode=run.mode if rankings else None,
+        rankings=rankings,
     )
 
 

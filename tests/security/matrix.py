@@ -172,6 +172,78 @@ def _outcome_import(w: Any) -> Any:
     )
 
 
+def _circle(w: Any) -> dict[str, Any]:
+    """A circle of alice, bob and Nadia in a second cohort of the program, with a plan whose
+    first session has begun (made once per world)."""
+    if getattr(w, "_circle", None) is None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from tandem.circles.models import CircleSession
+        from tandem.circles.services import circle_plan_create
+        from tests import factories
+        from tests.workspace.factories import sign_agreement
+
+        cohort = factories.CohortFactory(program=w.cast.program, slug="circles")
+        for user in (w.cast.alice, w.cast.bob):
+            factories.EnrollmentFactory(cohort=cohort, user=user)
+        nadia = factories.participant(cohort, email="nadia@example.org")
+        circle = factories.partnership(cohort, [w.cast.alice, w.cast.bob, nadia])
+        sign_agreement(circle)
+        circle_plan_create(
+            partnership=circle,
+            by=nadia,
+            guide_ref="tandem:academic-career",
+            first_at=timezone.now() - dt.timedelta(hours=1),
+            every_days=14,
+        )
+        w._circle = circle
+        w._circle_session = CircleSession.objects.filter(partnership=circle).first()
+    return {"partnership_id": w._circle.pk}
+
+
+def _circle_session(w: Any) -> dict[str, Any]:
+    return {**_circle(w), "session_id": w._circle_session.pk}
+
+
+def _guide(w: Any) -> dict[str, Any]:
+    from tandem.circles.services import guide_copy
+
+    if getattr(w, "_guide", None) is None:
+        w._guide = guide_copy(
+            program=w.cast.program, by=w.cast.coord, source_ref="tandem:wellbeing-meaning"
+        )
+    return {**_program(w), "guide_id": w._guide.pk}
+
+
+def _speed_event(w: Any) -> Any:
+    """A running speed-mentoring event of the cast's cohort: alice, bob and carol (made once)."""
+    if getattr(w, "_speed_event", None) is None:
+        from django.utils import timezone
+
+        from tandem.circles.services import speed_event_advance, speed_event_create
+        from tandem.partnerships.models import PartnershipMember
+
+        # alice and bob are paired in this cohort; the event is over everyone not yet matched.
+        PartnershipMember.objects.filter(partnership=w.cast.partnership).update(is_current=False)
+        event = speed_event_create(
+            cohort=w.cast.cohort,
+            by=w.cast.coord,
+            title="Speed mentoring",
+            starts_at=timezone.now(),
+            round_minutes=5,
+            rounds=2,
+        )
+        PartnershipMember.objects.filter(partnership=w.cast.partnership).update(is_current=True)
+        w._speed_event = speed_event_advance(event=event)
+    return w._speed_event
+
+
+def _speed(w: Any) -> dict[str, Any]:
+    return {**_cohort(w), "event_id": _speed_event(w).pk}
+
+
 PAGES: dict[str, Page] = {
     "home": Page(expect=expect(200, anon=200)),
     # participant
@@ -263,6 +335,40 @@ PAGES: dict[str, Page] = {
     ),
     "workspace:action_done": Page(
         kwargs=lambda w: {**_pair(w), "item_id": w.item.pk}, method="post", expect=PARTNERS_ACT
+    ),
+    # circles: a circle's plan, sessions and attendance open for its seated members only (alice
+    # and bob); coordinators see attendance only as suppressed counts of the cohort.
+    "circles:plan": Page(kwargs=_circle, expect=PARTNERS),
+    "circles:facilitator": Page(
+        kwargs=_circle, method="post", data=lambda w: {"volunteer": "1"}, expect=PARTNERS_ACT
+    ),
+    "circles:session": Page(kwargs=_circle_session, expect=PARTNERS),
+    "circles:attendance": Page(
+        kwargs=_circle_session,
+        method="post",
+        data=lambda w: {"attended": "yes"},
+        expect=PARTNERS_ACT,
+    ),
+    "circles:guides": Page(kwargs=_program, expect=MANAGE),
+    "circles:settings": Page(kwargs=_program, method="post", expect=MANAGERS_ACT),
+    "circles:guide_copy": Page(
+        kwargs=_program,
+        method="post",
+        data=lambda w: {"source": "tandem:academic-career"},
+        expect=MANAGERS_ACT,
+    ),
+    "circles:guide_new": Page(kwargs=_program, expect=MANAGE),
+    "circles:guide_edit": Page(kwargs=_guide, expect=MANAGE),
+    "circles:cohort_circles": Page(kwargs=_cohort, expect=MANAGE),
+    # speed mentoring: the event's own participants (here alice, bob and carol) see their rounds
+    "circles:speed_events": Page(kwargs=_cohort, expect=MANAGE),
+    "circles:speed_event": Page(kwargs=_speed, expect=MANAGE),
+    "circles:speed_advance": Page(kwargs=_speed, method="post", expect=MANAGERS_ACT),
+    # Matching before the rankings open is refused with a message, back to the event.
+    "circles:speed_match": Page(kwargs=_speed, method="post", expect=MANAGERS_ACT),
+    "circles:speed_mine": Page(
+        kwargs=lambda w: {"event_id": _speed_event(w).pk},
+        expect=only({"alice": 200, "bob": 200, "carol": 200}),
     ),
     "workspace_staff:agreement_template": Page(kwargs=_program, expect=MANAGE),
     "workspace_staff:cohort_partnerships": Page(kwargs=_cohort, expect=MANAGE),

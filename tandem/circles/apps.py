@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class CirclesConfig(AppConfig):
+    name = "tandem.circles"
+    label = "circles"
+    verbose_name = "Circles and speed mentoring"
+
+    def ready(self) -> None:
+        # Session reminders register their periodic schedule on import.
+        from tandem.circles import hub, next_steps, tasks  # noqa: F401
+        from tandem.core import cohort_hub
+        from tandem.core import next_steps as core_next_steps
+        from tandem.core.hooks import hook_register
+
+        core_next_steps.register("circles", next_steps.next_steps)
+        cohort_hub.register("circles", hub.stages)
+        hook_register("workspace.tabs", hub.workspace_tabs)
