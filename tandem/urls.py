@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/notifications/", include("tandem.notifications.urls")),
     path("", include("tandem.wellbeing.urls")),
     path("", include("tandem.rounds.urls")),
+    path("", include("tandem.engagement.urls")),
     path("", include("tandem.surveys.urls")),
     path("", include("tandem.insights.urls")),
     path("", include("tandem.research.urls")),

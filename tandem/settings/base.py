@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tandem.identity",
     "tandem.privacy",
     "tandem.rounds",
+    "tandem.engagement",
     "tandem.surveys",
     "tandem.insights",
     "tandem.research",

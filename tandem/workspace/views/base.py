@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from tandem.core.hooks import hook_answers
 from tandem.core.http import AuthedRequest
 from tandem.partnerships.models import Partnership
 from tandem.workspace import policies, selectors
@@ -58,6 +59,14 @@ def render_workspace(
         "writable": policies.can_write(partnership),
         "purge": selectors.purge_of(partnership),
         "readable_until": selectors.retention_ends_at(partnership),
+        # Higher apps add a line about the partnership (e.g. whether it has started).
+        "status_lines": [
+            line
+            for lines in hook_answers(
+                "workspace.status", partnership=partnership, user=request.user
+            )
+            for line in lines
+        ],
     }
     return render(request, template, {**base, **context}, status=status)
 
