@@ -88,6 +88,7 @@ def cohort_counts(cohort: Cohort, *, now: dt.datetime | None = None) -> list[lis
         raised[pk] = raised.get(pk, True) and cleared is not None
     counts = [[0, 0] for _ in ROWS]
     for pk, activated_at in partnerships:
+        assert activated_at is not None  # filtered above
         by = activated_at + dt.timedelta(days=FIRST_CONTACT_DAYS)
         contacts = [moment for moment in (first_yes.get(pk), first_meeting.get(pk)) if moment]
         column = 0 if any(moment <= by for moment in contacts) else 1

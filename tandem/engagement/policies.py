@@ -60,13 +60,17 @@ def check_from_token(token: str) -> ContactCheck | None:
         return None
     if not isinstance(scope, dict):
         return None
+    ids = [
+        value
+        for key in ("check", "member", "partnership")
+        if isinstance(value := scope.get(key), int)
+    ]
+    if len(ids) != 3:
+        return None
+    check_id, member_id, partnership_id = ids
     check = (
         ContactCheck.objects.select_related("partnership__cohort__program", "member")
-        .filter(
-            pk=scope.get("check"),
-            member_id=scope.get("member"),
-            partnership_id=scope.get("partnership"),
-        )
+        .filter(pk=check_id, member_id=member_id, partnership_id=partnership_id)
         .first()
     )
     if check is None or check.partnership.status != Partnership.Status.ACTIVE:
