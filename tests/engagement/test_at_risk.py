@@ -71,6 +71,9 @@ def test_the_cohort_hub_and_the_program_page_link_the_list(cast, client_for, at_
     assert url() + "?cohort=fall" in hub
     program = coord.get(reverse("programs:detail", args=["riverside"])).content.decode()
     assert url() in program
+    # The operator manages the program but has no list to open: no link either.
+    operator = client_for(cast.olga).get(reverse("programs:detail", args=["riverside"]))
+    assert url() not in operator.content.decode()
     filtered = coord.get(url(), {"cohort": "other"}).content.decode()
     assert f"#{at_risk.pk}" not in filtered
 
