@@ -15,6 +15,8 @@ from tandem.partnerships.models import Partnership
 from tandem.programs.models import Cohort, Program
 
 CHECK_DAYS = (7, 14)
+# The latest day any program's rule may name (the rematch day's upper bound).
+LATEST_RULE_DAY = 365
 
 
 class EngagementRules(models.Model):
@@ -45,7 +47,7 @@ class EngagementRules(models.Model):
                 name="engagement_at_risk_day_range",
             ),
             models.CheckConstraint(
-                condition=Q(rematch_day__gt=F("at_risk_day")) & Q(rematch_day__lte=365),
+                condition=Q(rematch_day__gt=F("at_risk_day")) & Q(rematch_day__lte=LATEST_RULE_DAY),
                 name="engagement_rematch_after_at_risk",
             ),
         ]

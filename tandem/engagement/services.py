@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from tandem.accounts.models import User
 from tandem.engagement import policies, selectors
 from tandem.engagement.models import (
     CHECK_DAYS,
+    LATEST_RULE_DAY,
     ContactCheck,
     EngagementRules,
     Escalation,
@@ -123,7 +125,7 @@ def rules_update(*, program: Program, at_risk_day: int, rematch_day: int) -> Eng
         raise ValidationError(
             {"at_risk_day": "Choose a day from 15 (after the last check) to 180."}
         )
-    if not at_risk_day < rematch_day <= 365:
+    if not at_risk_day < rematch_day <= LATEST_RULE_DAY:
         raise ValidationError({"rematch_day": "The rematch day comes after the at-risk day."})
     with transaction.atomic():
         rules, _ = EngagementRules.objects.select_for_update().get_or_create(program=program)
@@ -198,9 +200,16 @@ def engagement_run(*, now: dt.datetime | None = None) -> RunResult:
     """
     now = now or timezone.now()
     result = RunResult()
-    partnerships = Partnership.objects.filter(
-        status=Partnership.Status.ACTIVE, activated_at__isnull=False
-    ).select_related("cohort__program")
+    # Past the latest possible rematch day only an open escalation can still change (rescue).
+    open_escalation = Escalation.objects.filter(partnership=OuterRef("pk"), cleared_at=None)
+    partnerships = (
+        Partnership.objects.filter(status=Partnership.Status.ACTIVE, activated_at__isnull=False)
+        .filter(
+            Q(activated_at__gte=now - dt.timedelta(days=LATEST_RULE_DAY + 1))
+            | Q(Exists(open_escalation))
+        )
+        .select_related("cohort__program")
+    )
     for partnership in partnerships:
         rules = selectors.rules_of(partnership.cohort.program)
         day = selectors.day_of(partnership, now)

@@ -10,8 +10,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.engagement.models import ContactCheck, Escalation
+from tandem.engagement.services import engagement_run
 from tandem.partnerships.models import Partnership
 from tandem.rounds.selectors import rematch_pool
 from tandem.workspace.models import Meeting
@@ -218,3 +220,16 @@ def test_a_late_start_is_not_asked_old_questions(cast, walk):
     walk(16)
     assert ContactCheck.objects.filter(day=7).count() == 0
     assert ContactCheck.objects.filter(day=14).count() == 2
+
+
+def test_past_the_latest_rule_day_only_an_open_escalation_is_looked_at(cast):
+    """A partnership older than any rule is not escalated late; an open mark is still cleared."""
+    old = timezone.now() - dt.timedelta(days=400)
+    Partnership.objects.filter(pk=cast.partnership.pk).update(activated_at=old)
+    assert engagement_run().at_risk == 0
+    assert not Escalation.objects.exists()
+    Escalation.objects.create(partnership=cast.partnership, level=Escalation.Level.AT_RISK)
+    Meeting.objects.create(
+        partnership=cast.partnership, number=1, starts_at=timezone.now(), status="held"
+    )
+    assert engagement_run().rescued == 1
