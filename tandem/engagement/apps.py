@@ -18,3 +18,8 @@ class EngagementConfig(AppConfig):
         # Lower apps ask through hooks: the workspace shows the status, the pool the priority.
         hook_register("workspace.status", selectors.workspace_status)
         hook_register("rematch.no_fault", selectors.no_fault_rematches)
+
+        # A person's download of their own data includes their answers.
+        from tandem.engagement.personal_data import register_personal_data
+
+        register_personal_data()

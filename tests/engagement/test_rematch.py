@@ -3,8 +3,11 @@ hands that priority to the engine."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.engagement import services
@@ -48,3 +51,24 @@ def test_no_rematch_without_the_offer_and_never_twice(cast):
     services.rematch_request(partnership=cast.partnership, member=cast.alice)
     with pytest.raises(ValidationError):
         services.rematch_request(partnership=cast.partnership, member=cast.bob)
+
+
+def test_a_persons_data_download_holds_their_own_answers_only(cast, client_for):
+    ContactCheck.objects.create(
+        partnership=cast.partnership,
+        member=cast.alice,
+        day=7,
+        answer=ContactCheck.Answer.NOT_YET,
+        answered_at=timezone.now(),
+    )
+    ContactCheck.objects.create(
+        partnership=cast.partnership,
+        member=cast.bob,
+        day=7,
+        answer=ContactCheck.Answer.PROBLEM,
+        answered_at=timezone.now(),
+    )
+    response = client_for(cast.alice).post(reverse("privacy:download"), {"format": "json"})
+    alices = json.loads(response.content)["sections"]["engagement"]
+    assert [q["answer"] for q in alices["first_contact_questions"]] == ["not_yet"]
+    assert alices["rematches_asked"] == []
