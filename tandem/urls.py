@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("tandem.wellbeing.urls")),
     path("", include("tandem.rounds.urls")),
     path("", include("tandem.circles.urls")),
+    path("", include("tandem.engagement.urls")),
     path("", include("tandem.surveys.urls")),
     path("", include("tandem.insights.urls")),
     path("", include("tandem.research.urls")),

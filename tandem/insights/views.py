@@ -15,6 +15,7 @@ from django.shortcuts import render
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.http import AuthedRequest
+from tandem.engagement.figures import cohort_engagement
 from tandem.insights import report
 from tandem.programs import policies
 from tandem.programs.models import Cohort
@@ -88,6 +89,7 @@ def cohort(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
             "program": found.program,
             "cohort": found,
             "dashboard": dashboard,
+            "engagement": cohort_engagement(found),
             "charts": {
                 "funnel": dashboard.funnel.chart(),
                 "cadence": dashboard.cadence.chart(),

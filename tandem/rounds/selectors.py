@@ -265,8 +265,9 @@ class PoolEntry:
 def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
     """Enrolled people of the cohort who are in no live partnership, priority first.
 
-    Everyone whose proposal was not taken up (declined or expired) comes back with priority;
-    the coordinator is never told who declined. A cohort that has ended has no pool, and
+    Everyone whose proposal was not taken up (declined or expired), and both members of a
+    partnership ended by a no-fault rematch, come back with priority; the coordinator is never
+    told who declined or who asked. A cohort that has ended has no pool, and
     people recorded as having left are not in it.
     """
     if cohort.ends_on < timezone.localdate():
@@ -278,12 +279,18 @@ def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
         .select_related("user")
     )
     last_status: dict[int, str] = {}
-    for user_id, status in (
+    last_partnership: dict[int, int] = {}
+    for user_id, partnership_id, status in (
         PartnershipMember.objects.filter(cohort=cohort)
         .order_by("joined_at", "pk")
-        .values_list("user_id", "partnership__status")
+        .values_list("user_id", "partnership_id", "partnership__status")
     ):
         last_status[user_id] = status
+        last_partnership[user_id] = partnership_id
+    # Partnerships ended by a no-fault rematch (answered by the engagement app, if installed).
+    rematched: set[int] = set().union(
+        *hook_answers("rematch.no_fault", partnership_ids=set(last_partnership.values()))
+    )
     gone = departed(cohort.program, [e.user_id for e in enrollments], today=timezone.localdate())
     entries = []
     for enrollment in enrollments:
@@ -292,6 +299,8 @@ def rematch_pool(cohort: Cohort) -> list[PoolEntry]:
         last = last_status.get(enrollment.user_id)
         if last == Partnership.Status.DECLINED:
             entry = PoolEntry(enrollment.user, "proposal not taken up", True)
+        elif last_partnership.get(enrollment.user_id) in rematched:
+            entry = PoolEntry(enrollment.user, "no-fault rematch", True)
         elif last in (Partnership.Status.EXITED, Partnership.Status.CLOSED):
             entry = PoolEntry(enrollment.user, "partnership ended", False)
         elif cohort.partnerships.exists():

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tandem.privacy",
     "tandem.rounds",
     "tandem.circles",
+    "tandem.engagement",
     "tandem.surveys",
     "tandem.insights",
     "tandem.research",

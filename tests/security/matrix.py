@@ -242,6 +242,15 @@ def _speed_event(w: Any) -> Any:
 
 def _speed(w: Any) -> dict[str, Any]:
     return {**_cohort(w), "event_id": _speed_event(w).pk}
+def _check_link(w: Any) -> dict[str, Any]:
+    """A signed first-contact link of alice's day-7 question (made once per world)."""
+    from tandem.engagement.models import ContactCheck
+    from tandem.engagement.policies import check_token
+
+    check, _ = ContactCheck.objects.get_or_create(
+        partnership=w.cast.partnership, member=w.cast.alice, day=7
+    )
+    return {"token": check_token(check)}
 
 
 PAGES: dict[str, Page] = {
@@ -404,6 +413,19 @@ PAGES: dict[str, Page] = {
         kwargs=lambda w: {"token": "not-a-real-token"}, expect=expect(404, anon=404)
     ),
     "schedules:windows": Page(kwargs=_pair, expect=PARTNERS),
+    # engagement: a member's first-contact page and buttons; the coordinator's at-risk list
+    "engagement:partnership": Page(kwargs=_pair, expect=PARTNERS),
+    "engagement:answer": Page(
+        kwargs=_pair, method="post", data=lambda w: {"answer": "yes"}, expect=PARTNERS_ACT
+    ),
+    "engagement:nudge": Page(kwargs=_pair, method="post", expect=PARTNERS_ACT),
+    "engagement:rematch": Page(kwargs=_pair, expect=PARTNERS),  # the confirmation page
+    # The mailed link is its own credential: it opens the question of one check for whoever
+    # holds it, signs nobody in, and answers nothing else (tests/engagement/test_links.py).
+    "engagement:link": Page(kwargs=_check_link, expect=expect(200, anon=200)),
+    # Only the program's own coordinators: the operator too gets a 404.
+    "engagement:at_risk": Page(kwargs=_program, expect=only({"coord": 200})),
+    "engagement:rules": Page(kwargs=_program, expect=only({"coord": 200})),
     "schedules:program": Page(kwargs=_program, expect=MANAGE),
     "schedules:program_rules": Page(kwargs=_program, method="post", expect=MANAGERS_ACT),
     "schedules:cohort_minimum": Page(kwargs=_cohort, method="post", expect=MANAGERS_ACT),

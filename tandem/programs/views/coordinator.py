@@ -30,7 +30,7 @@ from tandem.programs.forms import (
     InviteStaffForm,
     ProgramForm,
 )
-from tandem.programs.models import Enrollment, Invitation
+from tandem.programs.models import Enrollment, Invitation, ProgramRole
 
 
 @login_required
@@ -78,6 +78,10 @@ def program_detail(request: AuthedRequest, slug: str) -> HttpResponse:
                 role=Invitation.Role.PARTICIPANT
             ),
             "staff_form": InviteStaffForm(),
+            # Some pages (the engagement list) open to the program's coordinators only.
+            "is_coordinator": policies.has_role(
+                request.user, program, ProgramRole.Role.COORDINATOR
+            ),
         },
     )
 

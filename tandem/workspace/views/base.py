@@ -65,6 +65,14 @@ def render_workspace(
             for answer in hook_answers("workspace.tabs", partnership=partnership)
             for tab in answer
         ],
+        # Higher apps add a line about the partnership (e.g. whether it has started).
+        "status_lines": [
+            line
+            for lines in hook_answers(
+                "workspace.status", partnership=partnership, user=request.user
+            )
+            for line in lines
+        ],
     }
     return render(request, template, {**base, **context}, status=status)
 

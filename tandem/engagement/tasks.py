@@ -1,0 +1,19 @@
+"""Background job of engagement: the daily first-contact questions and escalations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django_tasks import task
+
+from tandem.core.periodic import periodic
+
+
+@periodic(every=dt.timedelta(hours=24))
+@task()
+def run_engagement_checks() -> dict[str, int]:
+    from dataclasses import asdict
+
+    from tandem.engagement import services
+
+    return asdict(services.engagement_run())
