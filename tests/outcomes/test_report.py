@@ -448,4 +448,4 @@ def test_the_report_page_lists_saved_versions(evaluated, cast, client_for):
     url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
     body = client_for(cast.rhea).get(url).content.decode()
     assert "Saved versions" in body
-    assert "Version 1: saved" in body
+    assert "Version 1</a>: saved" in body

@@ -172,6 +172,17 @@ def _outcome_import(w: Any) -> Any:
     )
 
 
+def _report_version(w: Any) -> dict[str, Any]:
+    """The cast cohort and the number of a saved version of its report (saved once)."""
+    from tandem.outcomes.models import ReportVersion
+    from tandem.outcomes.services import report_version_save
+
+    version = ReportVersion.objects.filter(cohort=w.cast.cohort).first()
+    if version is None:
+        version = report_version_save(cohort=w.cast.cohort, by=w.cast.coord)
+    return {**_cohort(w), "number": version.number}
+
+
 PAGES: dict[str, Page] = {
     "home": Page(expect=expect(200, anon=200)),
     # participant
@@ -443,6 +454,10 @@ PAGES: dict[str, Page] = {
     ),
     "outcomes:publications_upload": Page(kwargs=_alice_profile, expect=MANAGE),
     "outcomes:report": Page(kwargs=_cohort, expect=only({**MANAGERS, "rhea": 200})),
+    "outcomes:report_save": Page(
+        kwargs=_cohort, method="post", expect=only({**MANAGERS_ACT, "rhea": 302})
+    ),
+    "outcomes:report_version": Page(kwargs=_report_version, expect=only({**MANAGERS, "rhea": 200})),
     # the person's own account
     "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),
