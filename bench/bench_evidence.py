@@ -10,7 +10,7 @@ null.
 
 Targets, for groups of 20 or more per arm: coverage 93–97.5%, type-I error ≤ 6%.
 
-    python bench/bench_evidence.py [--cohorts N] [--seed S] [--quick]
+    python bench/bench_evidence.py [--cohorts N] [--seed S] [--quick] [--jobs 2] [--only NAME]
 
 Exits non-zero when a target is missed (scenarios with smaller groups are shown, labelled,
 and not held to the targets).
