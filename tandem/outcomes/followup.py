@@ -87,6 +87,16 @@ class Person:
     stage: str = ""
     specialty: str = ""
     stratum: str = ""
+    # Follow-up ended by leaving the institution, planned or not (completing training
+    # included): the competing event of promotion.
+    left_institution: bool = False
+
+    @property
+    def promotion_cause(self) -> int:
+        """1 promoted, 2 left the institution first (competing), 0 still followed (censored)."""
+        if self.promoted:
+            return 1
+        return 2 if self.left_institution else 0
 
 
 def follow_up(
@@ -105,13 +115,14 @@ def follow_up(
     if entry_by is not None and record.joined_on > entry_by:
         return None
     start = max(origin, record.joined_on)
-    end, left = as_of, False
+    end, left, gone = as_of, False, False
     leaving = record.leaving
     if leaving is not None and leaving.left_on <= as_of:
         if leaving.left_on <= start:
             return None
         end = leaving.left_on
         left = leaving.attrition and leaving.from_institution
+        gone = leaving.from_institution
     if end <= start:
         return None
     months = months_between(start, end)
@@ -130,6 +141,7 @@ def follow_up(
         stage=record.stage,
         specialty=record.specialty,
         stratum=record.stratum,
+        left_institution=gone,
     )
 
 

@@ -86,7 +86,27 @@ def analysis_context(analysis: Analysis) -> dict[str, Any]:
         ),
         "log_rank": analysis.log_rank,
         "log_rank_p": p_value(analysis.log_rank),
+        "time_varying": hazard_ratio(analysis.time_varying),
+        "time_varying_people": analysis.time_varying_people,
     }
+
+
+def incidence(point: stats.IncidencePoint) -> str:
+    return f"{percent(point.incidence)} ({percent(point.lower)}–{percent(point.upper)})"
+
+
+def incidence_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """Cumulative incidence of first promotion, withheld where a promotion count is hidden."""
+    if not analysis.promotion_incidence_shown:
+        return []
+    return [
+        {
+            "months": row.months,
+            "cells": [incidence(cell) for cell in row.cells],
+            "difference": estimate_percent(row.difference, signed=True),
+        }
+        for row in analysis.promotion_incidence
+    ]
 
 
 def rate_rows(rows: list[RateRow]) -> list[tuple[str, str, str, str]]:
@@ -161,6 +181,8 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
                 else None
             ),
             "promotion_hazard_ratio": hazard_ratio(report.promotion_hazard_ratio),
+            "promotion_incidence": incidence_rows(report),
+            "group_labels": [group.label for group in report.groups],
             "promotion_hazard_ratio_adjusted": hazard_ratio(report.promotion_hazard_ratio_adjusted),
             "publication_rates": rate_rows(report.publication_rates),
             "publication_ratio": estimate_number(report.publication_ratio),

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from tandem.core.charts import PALETTE, RC, Chart
 from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress_table
 from tandem.outcomes import stats
-from tandem.outcomes.followup import Person, Record, follow_up
+from tandem.outcomes.followup import Person, Record, follow_up, months_between
 from tandem.outcomes.groups import Design, StudyDesign, evaluation_design
 from tandem.outcomes.models import ReportVersion
 from tandem.programs.models import Cohort
@@ -28,6 +28,7 @@ from tandem.programs.models import Cohort
 TIME_POINTS_MONTHS = (0, 6, 12, 18, 24, 36, 48, 60)
 DIFFERENCE_MONTHS = (12, 24)  # retention differences; the restricted mean up to the later
 RESTRICTED_MEAN_MONTHS = 24
+INCIDENCE_MONTHS = (12, 24)  # cumulative incidence of first promotion
 CALIBRATED_GROUP = 20  # the benchmark shows calibrated intervals from this size per group
 FEW_EVENTS = 5
 
@@ -142,6 +143,15 @@ class FlowRow:
     counts: tuple[int | None, int | None]
 
 
+@dataclass(frozen=True)
+class IncidenceRow:
+    """Cumulative incidence of first promotion by ``months`` in each group, and the difference."""
+
+    months: int
+    cells: tuple[stats.IncidencePoint, stats.IncidencePoint]
+    difference: stats.Estimate
+
+
 @dataclass(kw_only=True)
 class Analysis:
     """Every estimate of the report, computed from the two groups alone (no database), so
@@ -165,6 +175,12 @@ class Analysis:
     promotion_difference: stats.Estimate | None = None
     promotion_hazard_ratio: stats.HazardRatio | None = None
     promotion_hazard_ratio_adjusted: stats.HazardRatio | None = None
+    promotion_incidence: list[IncidenceRow] = field(default_factory=list)
+    promotion_incidence_shown: bool = False
+    # Secondary retention analysis of observational cohorts: exposure as a time-varying
+    # covariate from the cohort's start (see ``time_varying_retention``).
+    time_varying: stats.HazardRatio | None = None
+    time_varying_people: int = 0
     publications: stats.RateComparison | None = None
     publication_rates: list[RateRow] = field(default_factory=list)
     publication_ratio_adjusted: stats.Estimate | None = None
@@ -274,6 +290,13 @@ def evaluation_report(
         report.has_survey_data = bool(scores)
         return report
     analyse(report)
+    if not design.randomised:
+        report.time_varying, report.time_varying_people = time_varying_retention(
+            [*design.participants, *design.comparison],
+            start=cohort.starts_on,
+            as_of=as_of,
+            entry_by=design.entry_by,
+        )
     if design.per_protocol is not None:
         matched, waiting = design.per_protocol
         per_protocol = Analysis(
@@ -296,9 +319,43 @@ def saved_report(version: ReportVersion) -> EvaluationReport:
     return report
 
 
-def analyse(analysis: Analysis, *, adjust: bool = True) -> None:
-    """Fill in every estimate from the two groups (both must be reportable)."""
-    _retention(analysis, adjust=adjust)
+def time_varying_retention(
+    records: list[Record], *, start: dt.date, as_of: dt.date, entry_by: dt.date | None
+) -> tuple[stats.HazardRatio | None, int]:
+    """Hazard ratio of leaving with exposure as a time-varying covariate, and how many people
+    it follows.
+
+    Everyone of the landmark analysis is followed from the cohort's start (or from joining
+    the program, if later), including those who left before the landmark; each counts as
+    unexposed until their partnership began and exposed after. No time before a match counts
+    as exposed, so there is no immortal-time bias, and nobody matched late is diluted into
+    the comparison group as the landmark does.
+    """
+    durations: list[float] = []
+    events: list[bool] = []
+    switches: list[float | None] = []
+    for record in records:
+        person = follow_up(record, origin=start, as_of=as_of, entry_by=entry_by)
+        if person is None:
+            continue
+        durations.append(person.months)
+        events.append(person.left)
+        began = record.exposed_on
+        if began is None:
+            switches.append(None)
+        else:
+            switches.append(months_between(max(start, record.joined_on), began))
+    if len(durations) <= 2 * DEFAULT_THRESHOLD:
+        return None, len(durations)
+    return stats.time_varying_hazard_ratio(durations, events, switches), len(durations)
+
+
+def analyse(analysis: Analysis, *, adjust: bool = True, check: bool = True) -> None:
+    """Fill in every estimate from the two groups (both must be reportable).
+
+    ``check`` runs the proportional-hazards check (the calibration benchmark leaves it out:
+    it changes no interval)."""
+    _retention(analysis, adjust=adjust, check=check)
     _promotion(analysis, adjust=adjust)
     analysis.publications, analysis.publication_rates = _rates(analysis, "publications")
     if adjust:
@@ -341,7 +398,7 @@ def _adjustment(analysis: Analysis) -> tuple[dict[str, list[str]], list[str] | N
     return covariates, None, "career stage and specialty"
 
 
-def _retention(analysis: Analysis, *, adjust: bool) -> None:
+def _retention(analysis: Analysis, *, adjust: bool, check: bool) -> None:
     groups = analysis.groups
     analysis.retention_counts = suppress_table(
         [[group.n - group.events, group.events] for group in groups],
@@ -382,7 +439,7 @@ def _retention(analysis: Analysis, *, adjust: bool) -> None:
         [p.months for p in b.people],
         [p.left for p in b.people],
     )
-    analysis.hazard_ratio = stats.hazard_ratio(durations, events, exposed, check=True)
+    analysis.hazard_ratio = stats.hazard_ratio(durations, events, exposed, check=check)
     # The restricted mean runs to the last time point both groups reach, at most 24 months.
     horizon = max(
         (months for months in points if 0 < months <= RESTRICTED_MEAN_MONTHS), default=None
@@ -443,6 +500,27 @@ def _promotion(analysis: Analysis, *, adjust: bool) -> None:
         analysis.promotion_difference = stats.risk_difference(promoted[0], a.n, promoted[1], b.n)
     durations, events, exposed = _columns(analysis, "promoted")
     analysis.promotion_hazard_ratio = stats.hazard_ratio(durations, events, exposed)
+    # Like the share, the incidence is withheld from the page where a count is hidden (it
+    # would give the count back); it is still computed, so the calibration benchmark judges it
+    # in every simulated cohort rather than only in those where it is shown.
+    analysis.promotion_incidence_shown = all(shown)
+    for months in INCIDENCE_MONTHS:
+        a_point, b_point = (
+            stats.cumulative_incidence(
+                [p.promotion_months for p in group.people],
+                [p.promotion_cause for p in group.people],
+                months,
+            )
+            for group in groups
+        )
+        if a_point is not None and b_point is not None:
+            analysis.promotion_incidence.append(
+                IncidenceRow(
+                    months,
+                    (a_point, b_point),
+                    stats.incidence_difference(a_point, b_point),
+                )
+            )
     if adjust:
         covariates, strata, _ = _adjustment(analysis)
         analysis.promotion_hazard_ratio_adjusted = stats.hazard_ratio(
@@ -554,7 +632,7 @@ def _warnings(analysis: Analysis) -> None:
             "12- and 24-month differences and the restricted mean instead."
         )
     for label, rates in (("publications", analysis.publications), ("grants", analysis.grants)):
-        if rates is not None and rates.method == "robust":
+        if rates is not None and rates.overdispersed:
             analysis.warnings.append(
                 f"Counts of {label} vary between people more than chance alone would make them "
                 f"(dispersion {rates.dispersion:.1f}): their intervals are robust (quasi-Poisson "

@@ -99,3 +99,11 @@ def report_versions(cohort: Cohort) -> QuerySet[ReportVersion]:
     return (
         ReportVersion.objects.filter(cohort=cohort).defer("html", "membership").order_by("-number")
     )
+
+
+def report_version(cohort: Cohort, number: int) -> ReportVersion:
+    """One saved version of the cohort's evaluation report, else 404."""
+    version = ReportVersion.objects.filter(cohort=cohort, number=number).first()
+    if version is None:
+        raise Http404
+    return version

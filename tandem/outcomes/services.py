@@ -12,9 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.audit.models import AuditEvent
+from tandem.audit.services import audit_record
 from tandem.outcomes import validation
 from tandem.outcomes.models import (
     Departure,
@@ -229,11 +232,15 @@ def outcome_delete(
 
 
 def report_version_save(
-    *, cohort: Cohort, as_of: dt.date | None = None, by: User | None = None
+    *,
+    cohort: Cohort,
+    as_of: dt.date | None = None,
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> ReportVersion:
     """Save the cohort's evaluation report as its next version, with the groups fixed as they
-    are now. The cohort row is locked (``select_for_update``) so two saves never share a
-    number."""
+    are now, and record it in the audit log (who saved which version). The cohort row is
+    locked (``select_for_update``) so two saves never share a number."""
     with transaction.atomic():
         Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
         latest = ReportVersion.objects.filter(cohort=cohort).order_by("-number").first()
@@ -241,7 +248,7 @@ def report_version_save(
         report = evaluation_report(cohort, as_of=as_of)
         report.version = number
         report.saved_at = timezone.now()
-        return ReportVersion.objects.create(
+        version = ReportVersion.objects.create(
             cohort=cohort,
             number=number,
             as_of=report.as_of,
@@ -251,3 +258,13 @@ def report_version_save(
             saved_at=report.saved_at,
             saved_by=by,
         )
+        audit_record(
+            action=AuditEvent.Action.OTHER,
+            actor=by,
+            target=version,
+            request=request,
+            event="report_version_saved",
+            cohort=cohort.pk,
+            number=number,
+        )
+        return version

@@ -18,4 +18,14 @@ urlpatterns = [
     path(PERSON + "remove/", registry.delete, name="delete"),
     path(PERSON + "publications/import/", registry.publications_upload, name="publications_upload"),
     path(PROGRAM + "cohorts/<slug:cohort_slug>/evaluation/", report.report, name="report"),
+    path(
+        PROGRAM + "cohorts/<slug:cohort_slug>/evaluation/save/",
+        report.report_save,
+        name="report_save",
+    ),
+    path(
+        PROGRAM + "cohorts/<slug:cohort_slug>/evaluation/versions/<int:number>/",
+        report.report_version,
+        name="report_version",
+    ),
 ]

@@ -89,6 +89,11 @@ def test_a_researcher_reads_the_report_but_not_the_registry(journey):
     expect(page.get_by_role("heading", name="Log-rank", exact=False)).to_have_count(0)
     expect(page.get_by_text("Log-rank test of equal retention")).to_be_visible()
     journey.check("researcher report")
+    page.get_by_role("button", name="Save this version").click()
+    expect(page.get_by_text("Saved as version 1.")).to_be_visible()
+    expect(page.get_by_text("Saved version 1, saved")).to_be_visible()
+    expect(page.get_by_role("img", name="Retention in Fall cohort")).to_be_visible()
+    journey.check("saved report version")
     response = page.goto(journey.base_url + f"/programs/{program.slug}/outcomes/")
     assert response is not None
     assert response.status == 404

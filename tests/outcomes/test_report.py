@@ -448,4 +448,77 @@ def test_the_report_page_lists_saved_versions(evaluated, cast, client_for):
     url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
     body = client_for(cast.rhea).get(url).content.decode()
     assert "Saved versions" in body
-    assert "Version 1: saved" in body
+    assert "Version 1</a>: saved" in body
+
+
+def _promote_the_comparison(cast, others):
+    for user in [*others[5:], cast.carol]:
+        services.rank_change_record(
+            profile=user.profiles.get(program=cast.program),
+            from_rung="PGY2",
+            to_rung="PGY3",
+            changed_on=timezone.localdate() - dt.timedelta(days=400),
+        )
+
+
+def test_promotion_incidence_with_leaving_as_competing_shows_beside_the_share(
+    evaluated, cast, client_for
+):
+    from tandem.outcomes import stats
+
+    cohort, _, others = evaluated
+    _promote_the_comparison(cast, others)
+    report = evaluation_report(cohort)
+    assert report.promotion_incidence_shown
+    # Followed for 21 months from the landmark: the 12-month row only.
+    assert [row.months for row in report.promotion_incidence] == [12]
+    # The report's figure is the Aalen–Johansen estimate over its own people.
+    participants = report.participants.people
+    expected = stats.cumulative_incidence(
+        [p.promotion_months for p in participants], [p.promotion_cause for p in participants], 12
+    )
+    assert report.promotion_incidence[0].cells[0] == expected
+    # Everyone in the comparison group was promoted by 12 months, nobody having left first.
+    assert report.promotion_incidence[0].cells[1].incidence == pytest.approx(1.0)
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.coord).get(url).content.decode()
+    assert "cumulative incidence, Aalen–Johansen" in body
+
+
+def test_promotion_incidence_is_withheld_where_a_promotion_count_is_hidden(
+    evaluated, cast, client_for
+):
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    assert None in report.promotion_counts.cells[1]  # 5 promoted in the comparison: hidden
+    assert not report.promotion_incidence_shown
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.coord).get(url).content.decode()
+    assert "cumulative incidence, Aalen–Johansen" not in body
+
+
+def test_an_observational_report_adds_a_time_varying_hazard_ratio(evaluated, cast, client_for):
+    from tandem.outcomes import stats
+
+    cohort, _, _ = evaluated
+    report = evaluation_report(cohort)
+    assert report.landmark_months == 3
+    assert report.time_varying is not None
+    # Every partnership began on the first day, so from the cohort's start the time-varying
+    # model is the ordinary one of participants against everyone else.
+    everyone = [*report.participants.people, *report.comparison.people]
+    assert report.time_varying_people == len(everyone)
+    exposed = {p.user_id for p in report.participants.people}
+    design = evaluation_design(cohort)
+    people = [
+        person
+        for record in [*design.participants, *design.comparison]
+        if (person := report_module.follow_up(record, origin=cohort.starts_on, as_of=report.as_of))
+    ]
+    crude = stats.hazard_ratio(
+        [p.months for p in people], [p.left for p in people], [p.user_id in exposed for p in people]
+    )
+    assert report.time_varying.estimate.value == pytest.approx(crude.estimate.value, rel=1e-3)
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    body = client_for(cast.coord).get(url).content.decode()
+    assert "Hazard ratio of leaving with exposure changing over time" in body

@@ -30,13 +30,19 @@ def test_kaplan_meier_band_is_wilson_on_the_effective_sample_size_by_hand():
     # nobody was censored yet); 0.4667 / 0.115556 = 4.0385 at t = 3; 0.7333 / 0.191111 =
     # 3.8372 at t = 4. Wilson at p = 0.8, n = 5: centre (0.8 + 3.8415/10) / 1.76829 = 0.66966,
     # half 1.959964 · √(0.032 + 0.038415) / 1.76829 = 0.29413 → 0.3755 to 0.9638.
+    #
+    # With this few people, Brown, Cai and DasGupta's modification applies wherever fewer than
+    # 2.5 (effective) people are on one side: that side's bound becomes the exact Poisson one,
+    # x = 1 departure of 5 at t = 1: upper 1 − ½χ²(2; 2.5%)/5 = 1 − 0.050636/10 = 0.9949;
+    # at t = 3, 1.885 departures and 2.154 stayers of 4.0385: 0.9487 and 0.0723; at t = 4,
+    # 1.023 stayers of 3.8372: lower 0.0073.
     curve = stats.kaplan_meier([1, 2, 3, 4, 5], [True, False, True, True, False])
     by_time = {step.time: step for step in curve.steps}
     expected = {
-        1.0: (5, 0.8000, 0.3755, 0.9638),
-        2.0: (4, 0.8000, 0.3755, 0.9638),
-        3.0: (3, 0.5333, 0.1684, 0.8658),
-        4.0: (2, 0.2667, 0.0495, 0.7173),
+        1.0: (5, 0.8000, 0.3755, 0.9949),
+        2.0: (4, 0.8000, 0.3755, 0.9949),
+        3.0: (3, 0.5333, 0.0723, 0.9487),
+        4.0: (2, 0.2667, 0.0073, 0.7173),
     }
     for time, (at_risk, survival, lower, upper) in expected.items():
         step = by_time[time]

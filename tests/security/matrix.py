@@ -242,6 +242,8 @@ def _speed_event(w: Any) -> Any:
 
 def _speed(w: Any) -> dict[str, Any]:
     return {**_cohort(w), "event_id": _speed_event(w).pk}
+
+
 def _check_link(w: Any) -> dict[str, Any]:
     """A signed first-contact link of alice's day-7 question (made once per world)."""
     from tandem.engagement.models import ContactCheck
@@ -251,6 +253,17 @@ def _check_link(w: Any) -> dict[str, Any]:
         partnership=w.cast.partnership, member=w.cast.alice, day=7
     )
     return {"token": check_token(check)}
+
+
+def _report_version(w: Any) -> dict[str, Any]:
+    """The cast cohort and the number of a saved version of its report (saved once)."""
+    from tandem.outcomes.models import ReportVersion
+    from tandem.outcomes.services import report_version_save
+
+    version = ReportVersion.objects.filter(cohort=w.cast.cohort).first()
+    if version is None:
+        version = report_version_save(cohort=w.cast.cohort, by=w.cast.coord)
+    return {**_cohort(w), "number": version.number}
 
 
 PAGES: dict[str, Page] = {
@@ -571,6 +584,10 @@ PAGES: dict[str, Page] = {
     ),
     "outcomes:publications_upload": Page(kwargs=_alice_profile, expect=MANAGE),
     "outcomes:report": Page(kwargs=_cohort, expect=only({**MANAGERS, "rhea": 200})),
+    "outcomes:report_save": Page(
+        kwargs=_cohort, method="post", expect=only({**MANAGERS_ACT, "rhea": 302})
+    ),
+    "outcomes:report_version": Page(kwargs=_report_version, expect=only({**MANAGERS, "rhea": 200})),
     # the person's own account
     "accounts:overview": Page(expect=expect(200)),
     "notifications:preferences": Page(expect=expect(200)),
