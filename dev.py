@@ -186,11 +186,9 @@ def write_locks(upgrade: bool) -> None:
             "pyproject.toml", build_in, "--all-extras", "--no-annotate", "--no-header",
             "--output-file", together,
         )  # fmt: skip
-        locked = [
-            *[(name, ["pyproject.toml", *(["--extra", extra] if extra else [])])
-              for extra, name in LOCK_OF_EXTRAS.items()],
-            (BUILD_LOCK, [build_in]),
-        ]  # fmt: skip
+        locked: list[tuple[str, list[str | Path]]] = [(BUILD_LOCK, [build_in])]
+        for extra, name in LOCK_OF_EXTRAS.items():
+            locked.append((name, ["pyproject.toml", *(["--extra", extra] if extra else [])]))
         for name, sources in locked:
             run(
                 BIN / "uv", "pip", "compile", *universal, *sources, "--generate-hashes",
