@@ -3,7 +3,8 @@
 
     python3 dev.py run     install Tandem in .venv and serve the demo on http://127.0.0.1:8000
     python3 dev.py test    install Tandem with its test tools and run the whole test suite
-    python3 dev.py lint    ruff (lint and format check) and mypy
+    python3 dev.py lint    ruff (lint and format check), mypy, and that the lock files match
+                           pyproject.toml
     python3 dev.py bench   the benchmark scripts
     python3 dev.py load    load test on PostgreSQL (10,000 participants, 50 users, 2 minutes);
                            --smoke for the 20-second version CI runs
