@@ -155,3 +155,14 @@ def test_serve_prints_its_settings_and_database_before_handing_over_to_gunicorn(
 )
 def test_the_database_is_described_without_its_user_or_password(config, described):
     assert describe_database(config) == described
+
+
+def test_the_load_tests_server_passes_serves_checks(tmp_path):
+    """The load test serves its own production-derived settings with `tandem serve`."""
+    from load.run import environment
+
+    env = environment("tandem_load_check", 8765, str(tmp_path), 100)
+    result = tandem("serve", "--bind", "127.0.0.1:8765", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Settings: load.settings\n" in result.stdout
+    assert "Database: postgresql tandem_load_check on 127.0.0.1:5432\n" in result.stdout
