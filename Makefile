@@ -1,5 +1,5 @@
 # The same commands CI runs; each installs what it needs into .venv first.
-.PHONY: run test lint bench load
+.PHONY: run test lint bench load lock
 
 run:
 	python3 dev.py run
@@ -15,3 +15,6 @@ bench:
 
 load:
 	python3 dev.py load
+
+lock:
+	python3 dev.py lock

@@ -292,7 +292,7 @@ def fill(*, participants: int, seed: int = 2026) -> FillSummary:
                     number=1,
                     text=DEFAULT_AGREEMENT,
                     proposed_by=members[0],
-                    created_at=partnership.activated_at,
+                    created_at=partnership.activated_at or partnership.created_at,
                     effective_at=partnership.activated_at,
                 )
                 for partnership, (_, members) in zip(partnerships, groups, strict=True)
@@ -302,7 +302,9 @@ def fill(*, participants: int, seed: int = 2026) -> FillSummary:
         _bulk(
             AgreementSignature,
             [
-                AgreementSignature(version=version, user=user, signed_at=version.effective_at)
+                AgreementSignature(
+                    version=version, user=user, signed_at=version.effective_at or version.created_at
+                )
                 for version, (_, members) in zip(versions, groups, strict=True)
                 for user in members
             ],

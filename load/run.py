@@ -43,7 +43,7 @@ def postgres_admin(sql: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(sql)  # type: ignore[arg-type]
+        connection.execute(sql)
 
 
 def free_port() -> int:

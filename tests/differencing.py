@@ -10,6 +10,7 @@ also told which counts are zero, which is more than any page says.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -38,7 +39,7 @@ def recovered_small_cells(truth: Mapping[Hashable, int], facts: Sequence[Fact]) 
             continue
         objective = np.zeros(len(cells))
         objective[index[cell]] = 1.0
-        arguments = {"bounds": bounds}
+        arguments: dict[str, Any] = {"bounds": bounds}
         if facts:
             arguments |= {"A_eq": equations, "b_eq": sums}
         low = linprog(objective, method="highs", **arguments)

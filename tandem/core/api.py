@@ -67,7 +67,7 @@ class BrowserSessionAuth(SessionAuth):
 
 
 def api_user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
+    return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
 class ErrorOut(Schema):

@@ -532,7 +532,7 @@ def backup_restore(*, archive: Path, force: bool = False) -> dict[str, Any]:
         members = _extract(plain, scratch)
         plain.unlink()
         try:
-            manifest = json.loads(members[MANIFEST].read_text())
+            manifest: dict[str, Any] = json.loads(members[MANIFEST].read_text())
         except ValueError:
             raise BackupError("The archive's manifest is not readable.") from None
         if manifest.get("format") != FORMAT:

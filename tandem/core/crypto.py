@@ -213,7 +213,7 @@ class _DecryptOnRead(DeferredAttribute):
         return value
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # generic only in stubs
     """A text column that holds only ciphertext bound to its model, field and row.
 
     Reads decrypt when the attribute is first used on a model instance, with that instance's

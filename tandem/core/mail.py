@@ -27,7 +27,7 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
 def _render_plain(name: str, context: dict[str, Any]) -> str:
     """Render a plain-text template without HTML escaping (``O'Neil & Co`` stays as typed)."""
     backend_template = get_template(name)
-    return backend_template.template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+    return backend_template.template.render(Context(context, autoescape=False))  # type: ignore[attr-defined,no-any-return]
 
 
 def send_email_now(

@@ -16,7 +16,7 @@ ROWS_PER_PAGE = 100
 
 def page_of(
     request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int
-) -> tuple[Page, str]:
+) -> tuple[Page[Any], str]:
     """The page ?page= asks for (the last one when past the end, the first when not a number),
     and the request's other query parameters, for links that keep the user's filters."""
     page = Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from typing import Any
 
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -54,7 +55,7 @@ def worker_is_dead(worker_id: str, *, current: str) -> bool:
     return False
 
 
-def tasks_recover_abandoned(*, current_worker_id: str) -> list[DBTaskResult]:
+def tasks_recover_abandoned(*, current_worker_id: str) -> list[DBTaskResult[Any, Any]]:
     """Mark tasks left running by dead workers of this host as failed; returns them.
 
     Each is marked with one conditional update, so two workers starting together recover a

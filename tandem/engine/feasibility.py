@@ -86,13 +86,14 @@ class Feasibility:
         self.min_shared = int(np.ceil(needed - 1e-9))
 
     def shared_slots(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return np.bitwise_count(self.masks[i] & self.masks[j]).sum(axis=1)
+        counts: np.ndarray = np.bitwise_count(self.masks[i] & self.masks[j]).sum(axis=1)
+        return counts
 
     def too_little_time(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """True where both have schedules and share less free time than the cohort's minimum."""
         if not self.min_shared:
             return np.zeros(len(i), dtype=bool)
-        both = self.has_mask[i] & self.has_mask[j]
+        both: np.ndarray = self.has_mask[i] & self.has_mask[j]
         return both & (self.shared_slots(i, j) < self.min_shared)
 
     def too_little_time_block(self, rows: np.ndarray, band: np.ndarray) -> np.ndarray | None:
@@ -122,14 +123,16 @@ class Feasibility:
             return np.zeros(len(i), dtype=bool)
         keys = np.minimum(i, j) * self.n + np.maximum(i, j)
         pos = np.searchsorted(self.keys, keys).clip(0, len(self.keys) - 1)
-        return self.keys[pos] == keys
+        found: np.ndarray = self.keys[pos] == keys
+        return found
 
     def feasible(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """True where i and j may share a group: distinct, close enough in stage, not forbidden."""
         i = np.asarray(i, dtype=np.int64)
         j = np.asarray(j, dtype=np.int64)
         close = np.abs(self.stage[i] - self.stage[j]) <= self.max_gap
-        return close & (i != j) & ~self.forbidden(i, j) & ~self.too_little_time(i, j)
+        allowed: np.ndarray = close & (i != j) & ~self.forbidden(i, j) & ~self.too_little_time(i, j)
+        return allowed
 
     def pair_ok(self, i: int, j: int) -> bool:
         if i == j or abs(int(self.stage[i]) - int(self.stage[j])) > self.max_gap:

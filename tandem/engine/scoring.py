@@ -188,7 +188,7 @@ class Cohort:
         np.minimum(gain_r, 1.0, out=gain_r)
         gain_c *= gain_r
         del gain_r
-        total = np.sqrt(gain_c, out=gain_c)
+        total: np.ndarray = np.sqrt(gain_c, out=gain_c)
         total *= np.float32(self.weight["reciprocity"])
         # Specialty, stage and availability in one product.
         total += fast.left[rows] @ fast.right[cols].T

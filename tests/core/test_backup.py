@@ -42,7 +42,7 @@ WORD = "ZQXJword"
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def snapshot(*, leave_out: set[str] = frozenset()) -> dict[str, list[tuple]]:
+def snapshot(*, leave_out: frozenset[str] | set[str] = frozenset()) -> dict[str, list[tuple]]:
     contents = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
@@ -302,7 +302,7 @@ def seal_tar(path: Path, entries: list[tuple[tarfile.TarInfo, bytes | None]]) ->
     with (
         path.open("wb") as target,
         SealingWriter(target, backup_secret()) as sealed,
-        tarfile.open(fileobj=sealed, mode="w|gz") as tar,
+        tarfile.open(fileobj=sealed, mode="w|gz") as tar,  # type: ignore[call-overload]
     ):
         for info, data in entries:
             if data is not None:

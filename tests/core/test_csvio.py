@@ -35,7 +35,7 @@ def test_numbers_and_ordinary_text_pass_unchanged():
 
 @given(
     st.lists(
-        st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), max_size=4),
+        st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"])), max_size=4),
         max_size=4,
     )
 )

@@ -46,10 +46,11 @@ def feasible_range(shown: list[list[int | None]], target: tuple[int, int]) -> tu
         coefficients = np.zeros(len(unknowns))
         constant = 0.0
         for sign, (i, j) in [(1, p) for p in parts] + [(-1, total)]:
-            if shown[i][j] is None:
+            value = shown[i][j]
+            if value is None:
                 coefficients[index[(i, j)]] += sign
             else:
-                constant -= sign * shown[i][j]
+                constant -= sign * value
         if coefficients.any():
             equations.append(coefficients)
             constants.append(constant)

@@ -52,8 +52,9 @@ class ChildDatabase:
                 return db.execute(sql.replace("%s", "?"), params).fetchall()
         import psycopg
 
+        assert self.url is not None
         with psycopg.connect(self.url, autocommit=True) as db:
-            return db.execute(sql, params).fetchall()  # type: ignore[arg-type]
+            return db.execute(sql, params).fetchall()
 
     def value(self, sql: str, *params: Any) -> Any:
         found = self.rows(sql, *params)
@@ -172,7 +173,7 @@ def children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Children]:
         parts = urlsplit(suite_url)
         url = urlunsplit(parts._replace(path=f"/{name}"))
         with psycopg.connect(suite_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+            admin.execute(f'CREATE DATABASE "{name}"')
         db = ChildDatabase(url=url)
     else:
         name, url = "", ""
@@ -192,7 +193,7 @@ def children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Children]:
             import psycopg
 
             with psycopg.connect(suite_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def decoded(value: Any) -> Any:

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 AXE_SOURCE = (Path(__file__).parent / "assets" / "axe.min.js").read_text()
-VIEWPORTS = {
+VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {
         "viewport": {"width": 390, "height": 844},
@@ -47,7 +47,7 @@ CHROMIUM_ARGS = [
 # connection; a page that loads several charts at once sent parallel queries down it and could
 # hang the run. The server still accepts many connections but handles one request at a time.
 _ONE_REQUEST_AT_A_TIME = threading.Lock()
-_create_server = LiveServerThread._create_server
+_create_server = LiveServerThread._create_server  # type: ignore[attr-defined]
 
 
 def _serialised_server(self: LiveServerThread, connections_override: Any = None) -> Any:
@@ -65,7 +65,7 @@ def _serialised_server(self: LiveServerThread, connections_override: Any = None)
     return server
 
 
-LiveServerThread._create_server = _serialised_server  # type: ignore[method-assign]
+LiveServerThread._create_server = _serialised_server  # type: ignore[attr-defined]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves (to set up data) are still synchronous and safe here.

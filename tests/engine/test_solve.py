@@ -46,9 +46,9 @@ def test_solve_equals_networkx_on_small_graphs(edges: list[tuple[str, str, int]]
 
 def solve_guided(edges: list[tuple[str, str, int]], *, exact: bool) -> tuple[int, int]:
     ids: dict[str, int] = {}
-    for a, b, _ in edges:
-        ids.setdefault(a, len(ids))
-        ids.setdefault(b, len(ids))
+    for left, right, _ in edges:
+        ids.setdefault(left, len(ids))
+        ids.setdefault(right, len(ids))
     a = np.array([ids[e[0]] for e in edges], dtype=np.int64)
     b = np.array([ids[e[1]] for e in edges], dtype=np.int64)
     w = np.array([e[2] for e in edges], dtype=np.int64)

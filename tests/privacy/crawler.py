@@ -120,8 +120,8 @@ def _fill(route: str, placeholder: re.Pattern[str], result: CrawlResult) -> list
         choices.append(values)
     urls = []
     for combination in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
-        values = iter(combination)
-        urls.append(placeholder.sub(lambda _match, values=values: next(values), route))
+        remaining = iter(combination)
+        urls.append(placeholder.sub(lambda _match, rest=remaining: next(rest), route))  # type: ignore[misc]
     return urls
 
 

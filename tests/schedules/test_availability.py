@@ -27,7 +27,7 @@ BASE = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
 
 def local(zone: ZoneInfo, *args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=zone)
+    return dt.datetime(*args, tzinfo=zone)  # type: ignore[arg-type,misc]
 
 
 def day(d: dt.date) -> dt.datetime:

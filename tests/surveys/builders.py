@@ -65,7 +65,7 @@ def ids(cast: Any) -> dict[str, int]:
     survey = cast_survey(cast)
     return {
         "survey_id": survey.pk,
-        "wave_id": survey.waves.order_by("offset_months").first().pk,  # type: ignore[union-attr]
+        "wave_id": survey.waves.order_by("offset_months").first().pk,
         "instrument_id": survey.version.instrument.pk,
-        "question_id": survey.version.items.order_by("order").first().pk,  # type: ignore[union-attr]
+        "question_id": survey.version.items.order_by("order").first().pk,
     }

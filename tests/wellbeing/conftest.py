@@ -22,7 +22,7 @@ class Planted:
     alice_shared_reflection: Reflection
     bob_kudos: Kudos
     carol_pulse: Pulse
-    resource: SupportResource
+    resource: SupportResource | None
 
     # Markers: what only the owner may see, and what partners may see too.
     ALICE_ONLY = ("MKPULSEPRIV", "MKREFLPRIV", "MKOPPORTPRIV")

@@ -9,6 +9,7 @@ out and every older item's page or API address answers 404. alice and bob keep s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -31,7 +32,7 @@ def _write(cast, tag: str, *, at: dt.datetime):
     """One of everything, by alice and bob, at ``at``."""
     pair = cast.partnership
     with time_machine.travel(at, tick=False):
-        items = {
+        items: dict[str, Any] = {
             "note": wf.note(pair, cast.alice, f"{tag}-NOTE"),
             "goal": wf.goal(pair, cast.alice, f"{tag}-GOAL"),
             "meeting": wf.meeting(pair, cast.bob, starts_at=at + dt.timedelta(hours=1)),
