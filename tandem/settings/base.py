@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tandem.insights",
     "tandem.research",
     "tandem.outcomes",
+    "tandem.demo",
 ]
 
 MIDDLEWARE = [
