@@ -4,6 +4,7 @@ credential of a person at once."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -126,3 +127,16 @@ def email_mark_confirmed(*, user: User) -> None:
     if not address.verified:
         address.verified = True
         address.save(update_fields=["verified"])
+
+
+def former_member_placeholder() -> User:
+    """An anonymous, inactive stand-in that takes a deleted person's place in shared history."""
+    tag = secrets.token_hex(6)
+    user = User(
+        email=f"former-member-{tag}@deleted.invalid",
+        full_name="Former member",
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
