@@ -3,7 +3,7 @@
 
     python3 dev.py run     install Tandem in .venv and serve the demo on http://127.0.0.1:8000
     python3 dev.py test    install Tandem with its test tools and run the whole test suite
-    python3 dev.py lint    ruff (lint and format check) and mypy
+    python3 dev.py lint    ruff (lint and format check), mypy and the layer contracts
     python3 dev.py bench   the benchmark scripts
     python3 dev.py load    load test on PostgreSQL (10,000 participants, 50 users, 2 minutes);
                            --smoke for the 20-second version CI runs
@@ -97,6 +97,7 @@ def main() -> None:
         run(BIN / "ruff", "check", ".")
         run(BIN / "ruff", "format", "--check", ".")
         run(BIN / "mypy", "tandem")
+        run(BIN / "lint-imports")
     elif verb == "bench":
         ensure_installed("dev")
         run(PYTHON, "bench/run_all.py", *extra_args)

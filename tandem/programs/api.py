@@ -120,12 +120,12 @@ def my_profiles(request: HttpRequest) -> list[Profile]:
 
 @router.get("/me/profiles/{program_slug}", response=ProfileOut, tags=["me"])
 def my_profile(request: HttpRequest, program_slug: str) -> Profile:
-    return selectors.access_own_profile(api_user(request), program_slug)
+    return policies.access_own_profile(api_user(request), program_slug)
 
 
 @router.put("/me/profiles/{program_slug}", response=ProfileOut, tags=["me"])
 def my_profile_update(request: HttpRequest, program_slug: str, payload: ProfileIn) -> Profile:
-    profile = selectors.access_own_profile(api_user(request), program_slug)
+    profile = policies.access_own_profile(api_user(request), program_slug)
     return services.profile_update(profile=profile, **payload.dict())
 
 

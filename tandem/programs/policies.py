@@ -9,11 +9,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from tandem.accounts.models import User
-from tandem.programs.models import Cohort, Program, ProgramRole
-
-
-def is_operator(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+from tandem.accounts.policies import is_operator
+from tandem.programs.models import Cohort, Profile, Program, ProgramRole
 
 
 def has_role(user: User, program: Program, role: str) -> bool:
@@ -67,4 +64,22 @@ def access_cohort(
     try:
         return queryset.get(program=program, slug=cohort_slug)
     except Cohort.DoesNotExist:
+        raise Http404 from None
+
+
+def access_own_profile(user: User, program_slug: str) -> Profile:
+    """A person's own profile in a program they belong to, else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Profile.objects.select_related("program").get(user=user, program__slug=program_slug)
+    except Profile.DoesNotExist:
+        raise Http404 from None
+
+
+def access_member_profile(program: Program, profile_id: int) -> Profile:
+    """A profile in ``program`` (the caller has already been checked as its coordinator)."""
+    try:
+        return Profile.objects.select_related("user", "program").get(program=program, pk=profile_id)
+    except Profile.DoesNotExist:
         raise Http404 from None

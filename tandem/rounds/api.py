@@ -19,7 +19,7 @@ from ninja.responses import Status
 from tandem.core.api import api_user
 from tandem.partnerships import services as partnership_services
 from tandem.partnerships.models import Partnership
-from tandem.partnerships.selectors import access_partnership
+from tandem.partnerships.policies import access_partnership
 from tandem.programs.policies import access_cohort
 from tandem.rounds import policies, selectors, services
 from tandem.rounds.models import MatchRun, PlacementConsent

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
-from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.core import personal_data as registry
+from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Enrollment, Profile
 from tests.factories import PASSWORD
 
