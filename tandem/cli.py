@@ -49,11 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     verb, rest = args[0], args[1:]
     if verb in ("match", "solve") and "--cohort" not in rest:
+        # Imported here so that matching files offline loads no Django.
         from tandem.engine import cli as engine_cli
 
         run = engine_cli.match_main if verb == "match" else engine_cli.solve_main
         return run(rest)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings.base")
+    # Imported after DJANGO_SETTINGS_MODULE is set, as Django requires.
     from django.core.management import execute_from_command_line
 
     command = verb.replace("-", "_") if verb in VERBS else verb

@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from allauth.account.internal.flows.password_reset import request_password_reset
 from allauth.account.models import EmailAddress
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -114,8 +115,6 @@ def credentials_revoke(*, user: User, keep: HttpRequest | None = None) -> int:
 def password_reset_send(*, user: User, request: HttpRequest) -> None:
     """E-mail ``user`` a link to choose a new password (the operator's way to help someone who
     is locked out, since nobody may set another person's password). Sent after commit."""
-    from allauth.account.internal.flows.password_reset import request_password_reset
-
     transaction.on_commit(lambda: request_password_reset(request, user.email, [user], None))
 
 

@@ -12,6 +12,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -340,9 +342,6 @@ def _evaluator_lines(
 
 def demo_operator_mfa_ensure(operator: User | None = None) -> None:
     """Give the demo operator the published authenticator-app secret, once."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
     operator = operator or User.objects.filter(email=OPERATOR_EMAIL).first()
     if operator is None:
         return
@@ -352,8 +351,6 @@ def demo_operator_mfa_ensure(operator: User | None = None) -> None:
 
 def demo_operator_code() -> str:
     """The demo operator's current six-digit code, for evaluators without an app."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     return format_hotp_value(hotp_value(DEMO_OPERATOR_TOTP_SECRET, int(time.time()) // 30))
 
 

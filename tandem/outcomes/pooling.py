@@ -150,6 +150,7 @@ class Pooled:
 def pool(packages: Sequence[dict[str, Any]], estimand: str) -> Pooled | None:
     """Pool one estimand over the packages that carry it (at least two), with statsmodels'
     ``combine_effects`` (DerSimonian–Laird τ², I²)."""
+    # Loaded on first use: statsmodels takes seconds to import.
     from statsmodels.stats.meta_analysis import combine_effects
 
     carrying = [p for p in packages if estimand in p["estimates"]]

@@ -47,6 +47,7 @@ def kaplan_meier(durations: Sequence[float], events: Sequence[bool]) -> Survival
     The band is Wilson's interval on the effective sample size rather than the log(−log)
     one, which collapses to 100%–100% until someone leaves.
     """
+    # Loaded on first use: the statistics libraries take seconds to import.
     from lifelines import KaplanMeierFitter
 
     fitter = KaplanMeierFitter(alpha=ALPHA)
@@ -93,6 +94,7 @@ def log_rank(
     durations_b: Sequence[float],
     events_b: Sequence[bool],
 ) -> TestResult:
+    # Loaded on first use: the statistics libraries take seconds to import.
     from lifelines.statistics import logrank_test
 
     result = logrank_test(
@@ -113,6 +115,7 @@ class Estimate:
 
 def poisson_rate(count: int, exposure: float) -> Estimate:
     """Events per unit of exposure with the exact (Garwood) 95% interval."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.rates import confint_poisson
 
     lower, upper = confint_poisson(count, exposure, method="exact-c", alpha=ALPHA)
@@ -128,6 +131,7 @@ def rate_ratio(count_a: int, exposure_a: float, count_b: int, exposure_b: float)
     """
     if count_b == 0 or exposure_a <= 0 or exposure_b <= 0:
         return None
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.proportion import proportion_confint
 
     total = count_a + count_b
@@ -142,6 +146,7 @@ def rate_ratio(count_a: int, exposure_a: float, count_b: int, exposure_b: float)
 
 def proportion(count: int, total: int) -> Estimate:
     """A proportion with its Wilson 95% interval."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.proportion import proportion_confint
 
     lower, upper = proportion_confint(count, total, alpha=ALPHA, method="wilson")
@@ -150,6 +155,7 @@ def proportion(count: int, total: int) -> Estimate:
 
 def risk_difference(count_a: int, total_a: int, count_b: int, total_b: int) -> Estimate:
     """Proportion of group a minus that of group b, with Newcombe's 95% interval."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     lower, upper = confint_proportions_2indep(
@@ -170,6 +176,7 @@ def mean_change(changes: Sequence[float]) -> MeanChange | None:
     """Mean of follow-up minus baseline with its t 95% interval (needs two people)."""
     if len(changes) < 2:
         return None
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.weightstats import DescrStatsW
 
     stats = DescrStatsW(np.asarray(changes, dtype=float))
@@ -181,6 +188,7 @@ def difference_in_change(changes_a: Sequence[float], changes_b: Sequence[float])
     """Mean change of group a minus that of group b, Welch 95% interval."""
     if len(changes_a) < 2 or len(changes_b) < 2:
         return None
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
     a = DescrStatsW(np.asarray(changes_a, dtype=float))
@@ -210,6 +218,7 @@ class Power:
 def minimum_detectable_effect(n_a: int, n_b: int, *, power: float = 0.8) -> Power:
     if n_a < 2 or n_b < 2:
         return Power(n_a, n_b, None, None)
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.power import NormalIndPower, TTestIndPower
 
     ratio = n_b / n_a
@@ -359,8 +368,10 @@ def hazard_ratio(
 ) -> HazardRatio | None:
     """Cox model of ``exposed`` (adjusted for categorical ``covariates``, stratified by
     ``strata``), or None when a group has no events (the ratio is then 0 or unbounded)."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     import warnings
 
+    # Loaded on first use: the statistics libraries take seconds to import.
     import pandas as pd
     from lifelines import CoxPHFitter
 
@@ -402,6 +413,7 @@ def hazard_ratio(
     p_value = float(fitter.summary.loc["exposed", "p"])
     if not check:
         return HazardRatio(estimate, p_value)
+    # Loaded on first use: the statistics libraries take seconds to import.
     from lifelines.statistics import proportional_hazard_test
 
     with warnings.catch_warnings():
@@ -428,6 +440,7 @@ class RateComparison:
 
 
 def _t_quantile(df: int) -> float:
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import t
 
     return float(t.ppf(1 - ALPHA / 2, max(df, 1)))
@@ -459,6 +472,7 @@ def compare_rates(
     robust (HC1) standard errors (or the Pearson-scaled ones, whichever is larger) and a t
     quantile on n − 2 degrees of freedom.
     """
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import chi2
 
     ca, ya = np.asarray(counts_a, dtype=float), np.asarray(years_a, dtype=float)
@@ -483,6 +497,7 @@ def compare_rates(
             for total, exposure in ((total_a, exposure_a), (total_b, exposure_b))
         )
         return RateComparison((rates[0], rates[1]), ratio, dispersion, overdispersed, "exact")
+    # Loaded on first use: the statistics libraries take seconds to import.
     import statsmodels.api as sm
 
     exposed = np.concatenate([np.ones(len(ca)), np.zeros(len(cb))])
@@ -521,8 +536,10 @@ def adjusted_rate_ratio(
     """Rate ratio of ``exposed`` adjusted for categorical ``covariates``: a Poisson GLM with
     person-years as offset and the larger of robust (HC1) and Pearson-scaled errors, as in
     ``compare_rates``. None when a group has no events or the model cannot be fitted."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     import warnings
 
+    # Loaded on first use: the statistics libraries take seconds to import.
     import pandas as pd
     import statsmodels.api as sm
 

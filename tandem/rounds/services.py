@@ -25,6 +25,7 @@ from tandem.core.mail import send_email_on_commit
 from tandem.core.standing import departed
 from tandem.engine import (
     MatchConfig,
+    Weights,
 )
 from tandem.engine.explain import group_score, reasons
 from tandem.engine.feasibility import Feasibility
@@ -694,8 +695,6 @@ def cohort_match_settings_update(
     allow_previous_partners: bool,
 ) -> Cohort:
     """Save how the cohort's runs score and how long people have to answer."""
-    from tandem.engine import Weights
-
     problems = Weights(**weights).problems()
     if problems:
         raise ValidationError("; ".join(problems))
