@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tandem.core.registry import Registry
+
 PersonalData = Callable[[Any], dict[str, Any] | list[Any]]
 Eraser = Callable[[Any], None]
 
@@ -27,12 +29,12 @@ class DataSource:
     erase: Eraser | None = None
 
 
-_SOURCES: dict[str, DataSource] = {}
+_SOURCES: Registry[DataSource] = Registry("personal data")
 
 
 def register(name: str, *, personal_data: PersonalData, erase: Eraser | None = None) -> None:
     """Add (or replace) the data source called ``name``; the name is the export's section."""
-    _SOURCES[name] = DataSource(name=name, personal_data=personal_data, erase=erase)
+    _SOURCES.register(name, DataSource(name=name, personal_data=personal_data, erase=erase))
 
 
 def when(value: Any) -> str | None:
@@ -41,4 +43,5 @@ def when(value: Any) -> str | None:
 
 
 def sources() -> list[DataSource]:
-    return [_SOURCES[name] for name in sorted(_SOURCES)]
+    named = _SOURCES.named()
+    return [named[name] for name in sorted(named)]

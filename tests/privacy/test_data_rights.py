@@ -73,7 +73,7 @@ def test_an_app_registers_its_own_section(cast, client_for):
     try:
         data = json.loads(download(client_for(cast.alice)).content)
     finally:
-        registry._SOURCES.pop("example")
+        registry._SOURCES.unregister("example")
     assert data["sections"]["example"] == [{"owner": cast.alice.pk}]
 
 
