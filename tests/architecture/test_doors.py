@@ -171,6 +171,24 @@ def test_the_door_check_catches_a_view_that_fetches_by_id_itself() -> None:
     assert not reaches_a_door(tree, "straight")
 
 
+def test_views_call_doors_from_policies_modules() -> None:
+    """``x.access_thing(...)`` in a page or API module: ``x`` is a policies module."""
+    wrong = []
+    for module_name in sorted({module for _, module, _ in _routes_naming_an_object()}):
+        namespace = vars(sys.modules[module_name])
+        for node in ast.walk(_module_tree(module_name)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr.startswith("access_")
+                and isinstance(node.func.value, ast.Name)
+            ):
+                owner = getattr(namespace.get(node.func.value.id), "__name__", "")
+                if not owner.endswith(".policies"):
+                    wrong.append(f"{module_name}:{node.lineno} {node.func.value.id}")
+    assert wrong == []
+
+
 def test_doors_are_defined_only_in_policies() -> None:
     misplaced = []
     for path in sorted(PACKAGE.rglob("*.py")):
