@@ -3,8 +3,8 @@
 
     python3 dev.py run     install Tandem in .venv and serve the demo on http://127.0.0.1:8000
     python3 dev.py test    install Tandem with its test tools and run the whole test suite
-    python3 dev.py lint    ruff (lint and format check), mypy, and that the lock files match
-                           pyproject.toml
+    python3 dev.py lint    ruff (lint and format check), mypy, the layer contracts, and that
+                           the lock files match pyproject.toml
     python3 dev.py bench   the benchmark scripts
     python3 dev.py load    load test on PostgreSQL (10,000 participants, 50 users, 2 minutes);
                            --smoke for the 20-second version CI runs
@@ -250,6 +250,7 @@ def main() -> None:
         run(BIN / "ruff", "check", ".")
         run(BIN / "ruff", "format", "--check", ".")
         run(BIN / "mypy")
+        run(BIN / "lint-imports")
         say("The lock files in requirements/ match pyproject.toml")
     elif verb == "lock":
         write_locks(upgrade="--upgrade" in extra_args)

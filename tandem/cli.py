@@ -54,12 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     verb, rest = args[0], args[1:]
     if verb in ("match", "solve") and "--cohort" not in rest:
+        # Imported here so that matching files offline loads no Django.
         from tandem.engine import cli as engine_cli
 
         run = engine_cli.match_main if verb == "match" else engine_cli.solve_main
         return run(rest)
     chosen = "DJANGO_SETTINGS_MODULE" not in os.environ
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings(verb, rest))
+    # Imported after DJANGO_SETTINGS_MODULE is set, as Django requires.
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "tandem.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from tandem.accounts.personal_data import register_personal_data
+
+        register_personal_data()

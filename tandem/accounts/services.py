@@ -4,8 +4,10 @@ credential of a person at once."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
+from allauth.account.internal.flows.password_reset import request_password_reset
 from allauth.account.models import EmailAddress
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -113,8 +115,6 @@ def credentials_revoke(*, user: User, keep: HttpRequest | None = None) -> int:
 def password_reset_send(*, user: User, request: HttpRequest) -> None:
     """E-mail ``user`` a link to choose a new password (the operator's way to help someone who
     is locked out, since nobody may set another person's password). Sent after commit."""
-    from allauth.account.internal.flows.password_reset import request_password_reset
-
     transaction.on_commit(lambda: request_password_reset(request, user.email, [user], None))
 
 
@@ -126,3 +126,16 @@ def email_mark_confirmed(*, user: User) -> None:
     if not address.verified:
         address.verified = True
         address.save(update_fields=["verified"])
+
+
+def former_member_placeholder() -> User:
+    """An anonymous, inactive stand-in that takes a deleted person's place in shared history."""
+    tag = secrets.token_hex(6)
+    user = User(
+        email=f"former-member-{tag}@deleted.invalid",
+        full_name="Former member",
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.accounts import selectors, services
+from tandem.accounts import policies, selectors, services
 from tandem.accounts.forms import ApiTokenForm
 from tandem.core.http import AuthedRequest
 
@@ -40,7 +40,7 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
-    token = selectors.access_api_token(request.user, token_id)
+    token = policies.access_api_token(request.user, token_id)
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:api_tokens")

@@ -18,7 +18,7 @@ from django.dispatch import receiver
 
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
-from tandem.identity.lockout import username_from_credentials
+from tandem.core.http import username_from_credentials
 
 
 def _account_for(address: str) -> Any:

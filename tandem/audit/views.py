@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from tandem.accounts.policies import is_operator
 from tandem.audit.forms import AuditFilterForm
 from tandem.audit.selectors import audit_events
 from tandem.core.http import AuthedRequest
 from tandem.core.pagination import page_of
-from tandem.programs.policies import is_operator
 
 PAGE_SIZE = 50
 

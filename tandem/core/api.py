@@ -1,12 +1,14 @@
-"""The API's shared plumbing: authentication (the browser's session, or a personal bearer
-token) and the error answers every operation documents in the OpenAPI schema."""
+"""The API's shared plumbing: the browser-session authentication, the refusal of tokens where
+only the browser may act, and the error answers every operation documents in the OpenAPI
+schema. The bearer-token authentication, which asks accounts and MFA, lives with the API root
+(``tandem.api``) above every app."""
 
 from __future__ import annotations
 
 import json
 import re
 from http.client import responses as reason_phrases
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
@@ -18,32 +20,9 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
-from tandem.accounts.models import User
-from tandem.accounts.services import api_token_authenticate
-from tandem.identity.mfa import MFA_ENROLMENT_MISSING, mfa_enrolment_missing
-
-# Methods a read-only token may use: they change nothing.
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class TokenAuth(HttpBearer):
-    """A personal bearer token: refused when unknown, revoked or expired (401); allowed to
-    read only when its scope is read-only, and nothing while its owner must enrol MFA (403)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        check = api_token_authenticate(token)
-        if check.token is None:
-            if check.refusal:
-                raise HttpError(401, check.refusal)
-            return None  # the browser's session may still answer
-        user = check.token.user
-        if mfa_enrolment_missing(user):
-            raise HttpError(403, MFA_ENROLMENT_MISSING)
-        if check.token.read_only and request.method not in READ_METHODS:
-            raise HttpError(403, "This token is read-only: it may read but not change anything.")
-        request.user = user
-        request.api_token = check.token  # type: ignore[attr-defined]
-        return user
+if TYPE_CHECKING:
+    # Only for annotations: core imports no app at run time (the layer rule).
+    from tandem.accounts.models import User
 
 
 class TokenRefused(HttpBearer):

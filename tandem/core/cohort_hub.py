@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tandem.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -25,13 +27,14 @@ class Stage:
 
 
 Provider = Callable[[Any], Iterable[Stage]]
-_providers: dict[str, Provider] = {}
+_providers: Registry[Provider] = Registry("stages of the cohort hub")
 
 
 def register(name: str, provider: Provider) -> None:
-    _providers[name] = provider
+    """Add (or replace) the provider ``name``; called from an app's ``ready()``."""
+    _providers.register(name, provider)
 
 
 def stages_for(cohort: Any) -> list[Stage]:
-    stages = [stage for provider in _providers.values() for stage in provider(cohort)]
+    stages = [stage for provider in _providers.providers() for stage in provider(cohort)]
     return sorted(stages, key=lambda stage: (stage.order, stage.title))

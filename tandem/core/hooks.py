@@ -6,19 +6,23 @@ for each person's free time, and the schedules app, if installed, answers.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-_HOOKS: dict[str, list[Callable[..., Any]]] = defaultdict(list)
+from tandem.core.registry import Registry
+
+Answer = Callable[..., Any]
+_HOOKS: dict[str, Registry[Answer]] = {}
 
 
-def hook_register(name: str, answer: Callable[..., Any]) -> None:
+def hook_register(name: str, answer: Answer) -> None:
     """Register ``answer`` for the hook ``name`` (once; registering twice is harmless)."""
-    if answer not in _HOOKS[name]:
-        _HOOKS[name].append(answer)
+    registry = _HOOKS.setdefault(name, Registry(f"answers to {name}"))
+    # Keyed by the function itself, so registering the same one twice changes nothing.
+    registry.register(f"{answer.__module__}.{answer.__qualname__}#{id(answer)}", answer)
 
 
 def hook_answers(name: str, **question: Any) -> list[Any]:
     """Every registered answer to ``name`` for this question, in registration order."""
-    return [answer(**question) for answer in _HOOKS.get(name, [])]
+    registry = _HOOKS.get(name)
+    return [answer(**question) for answer in registry.providers()] if registry else []

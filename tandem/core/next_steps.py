@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tandem.core.registry import Registry
+
 Role = Literal["participant", "coordinator", "researcher"]
 ROLES: tuple[Role, ...] = ("participant", "coordinator", "researcher")
 
@@ -38,18 +40,18 @@ class NextStep:
 
 
 Provider = Callable[[Any, dt.date], Iterable[NextStep]]
-_providers: dict[str, Provider] = {}
+_providers: Registry[Provider] = Registry("next steps on the home page")
 
 
 def register(name: str, provider: Provider) -> None:
     """Add (or replace) the provider ``name``; called from an app's ``ready()``."""
-    _providers[name] = provider
+    _providers.register(name, provider)
 
 
 def next_steps_for(user: Any, *, today: dt.date) -> dict[Role, list[NextStep]]:
     """Every registered provider's steps for ``user``, by role, urgent and soonest first."""
     steps: dict[Role, list[NextStep]] = {role: [] for role in ROLES}
-    for provider in _providers.values():
+    for provider in _providers.providers():
         for step in provider(user, today):
             steps[step.role].append(step)
     for role_steps in steps.values():

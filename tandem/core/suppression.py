@@ -29,6 +29,22 @@ SMALL_CELL_NOTE = (
 )
 SUPPRESSED_MARK = "suppressed"
 
+
+def is_small_count(count: int) -> bool:
+    """A count of 1 to DEFAULT_THRESHOLD people: never shown (zero always is)."""
+    return 1 <= count <= DEFAULT_THRESHOLD
+
+
+def is_large_group(size: int) -> bool:
+    """A group of at least K people: large enough to be described or analysed."""
+    return size >= K
+
+
+def template_values() -> dict[str, object]:
+    """The thresholds as templates read them (``{% load privacy %}``), never as literals."""
+    return {"k": K, "small_max": DEFAULT_THRESHOLD, "small_cell_note": SMALL_CELL_NOTE}
+
+
 Position = tuple[int, int]
 
 

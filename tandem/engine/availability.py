@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 KINDS: tuple[str, ...] = ("day", "night", "call", "post-call", "vacation", "clinic", "off")
 
 # How a kind's covered time counts: all of it busy, only the day hours busy, or none of it.
@@ -270,8 +272,6 @@ def free_mask(
 
 def free_mask_words(participants: Sequence[Any]) -> tuple[Any, list[str], Any]:
     """Everyone's ``free_mask`` as rows of 64-bit words, a name per slot, and who has one."""
-    import numpy as np
-
     masks = [p.free_mask or 0 for p in participants]
     width = max((mask.bit_length() for mask in masks), default=0)
     words = max(1, (width + 63) // 64)

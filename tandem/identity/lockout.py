@@ -12,18 +12,6 @@ from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
 
 
-def username_from_credentials(
-    request: HttpRequest | None, credentials: dict[str, Any] | None
-) -> str:
-    source: Any = credentials
-    if not source and request is not None:
-        source = request.POST
-    if not source:
-        return ""
-    value = source.get("email") or source.get("username") or source.get("login") or ""
-    return str(value).strip().lower()
-
-
 class LockoutBackend(AxesStandaloneBackend):
     """django-axes' lockout check, for sign-ins that come with a request.
 

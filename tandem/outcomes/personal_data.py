@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.accounts.models import User
+from tandem.core.personal_data import register
 from tandem.outcomes.models import Departure, FellowshipMatch, Grant, Publication, RankChange
-from tandem.privacy.registry import register
 
 
 def outcomes_of(user: User) -> dict[str, Any]:

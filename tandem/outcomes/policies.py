@@ -10,6 +10,10 @@ from __future__ import annotations
 from django.http import Http404
 
 from tandem.accounts.models import User
+from tandem.outcomes.models import (
+    OutcomeBase,
+)
+from tandem.outcomes.selectors import Kind
 from tandem.programs.models import Cohort, Profile, Program
 from tandem.programs.policies import access_program, can_manage_program, can_research_program
 
@@ -41,3 +45,11 @@ def access_report_cohort(user: User, slug: str, cohort_slug: str) -> Cohort:
     if cohort is None or not can_read_report(user, cohort.program):
         raise Http404
     return cohort
+
+
+def access_outcome(profile: Profile, kind: Kind, outcome_id: int) -> OutcomeBase:
+    """One outcome of this person, else 404 (the person was reached through the policy)."""
+    found = kind.model._default_manager.filter(profile=profile, pk=outcome_id).first()
+    if found is None:
+        raise Http404
+    return found

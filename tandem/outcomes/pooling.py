@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from tandem.core.charts import PALETTE, RC, Chart
-from tandem.core.suppression import DEFAULT_THRESHOLD
+from tandem.core.suppression import DEFAULT_THRESHOLD, K
 from tandem.outcomes import stats
 from tandem.outcomes.report import EvaluationReport
 
@@ -64,7 +64,7 @@ def summary_package(report: EvaluationReport, *, site: str) -> dict[str, Any]:
     has 10 people or fewer (nothing may leave then)."""
     if not report.started or not report.analysable:
         raise PackageError(
-            "Both groups need at least 11 people before a summary package can be made."
+            f"Both groups need at least {K} people before a summary package can be made."
         )
     differences = dict(report.retention_differences)
     found = {
@@ -106,7 +106,7 @@ def read_package(text: str, *, name: str = "package") -> dict[str, Any]:
         isinstance(groups.get(key), int) and groups[key] > DEFAULT_THRESHOLD
         for key in ("participants", "comparison")
     ):
-        raise PackageError(f"{name}: each group must hold at least 11 people.")
+        raise PackageError(f"{name}: each group must hold at least {K} people.")
     if not isinstance(package.get("site"), str) or not package["site"]:
         raise PackageError(f"{name}: the site is missing.")
     estimates = package.get("estimates")
@@ -150,6 +150,7 @@ class Pooled:
 def pool(packages: Sequence[dict[str, Any]], estimand: str) -> Pooled | None:
     """Pool one estimand over the packages that carry it (at least two), with statsmodels'
     ``combine_effects`` (DerSimonian–Laird τ², I²)."""
+    # Loaded on first use: statsmodels takes seconds to import.
     from statsmodels.stats.meta_analysis import combine_effects
 
     carrying = [p for p in packages if estimand in p["estimates"]]

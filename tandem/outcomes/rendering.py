@@ -13,7 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from tandem.core.suppression import SuppressedTable
+from tandem.core.suppression import K, SuppressedTable
 from tandem.outcomes import stats
 from tandem.outcomes.report import Analysis, EvaluationReport, RateRow
 
@@ -201,7 +201,7 @@ def report_context(report: EvaluationReport) -> dict[str, Any]:
             "survey_rows": [
                 (
                     row.label,
-                    "fewer than 11 people with both scores"
+                    f"fewer than {K} people with both scores"
                     if row.suppressed
                     else (
                         f"{row.change.mean:+.2f} (95% CI {row.change.lower:.2f} to "

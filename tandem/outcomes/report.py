@@ -18,7 +18,12 @@ from django.utils import timezone
 from matplotlib.figure import Figure
 
 from tandem.core.charts import PALETTE, RC, Chart
-from tandem.core.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress_table
+from tandem.core.suppression import (
+    DEFAULT_THRESHOLD,
+    SuppressedTable,
+    is_small_count,
+    suppress_table,
+)
 from tandem.outcomes import stats
 from tandem.outcomes.followup import Person, Record, follow_up, months_between
 from tandem.outcomes.groups import Design, StudyDesign, evaluation_design
@@ -284,7 +289,8 @@ def evaluation_report(
     scores = survey_scores if survey_scores is not None else _survey_scores(cohort)
     if not report.analysable:
         report.warnings.append(
-            "At least one group has 10 people or fewer, so no estimate is shown: with groups "
+            f"At least one group has {DEFAULT_THRESHOLD} people or fewer, so no estimate is shown: "
+            "with groups "
             "this small, figures could identify individuals and would be too imprecise to use."
         )
         report.has_survey_data = bool(scores)
@@ -465,7 +471,7 @@ def _retention(analysis: Analysis, *, adjust: bool, check: bool) -> None:
 
 
 def _small(count: int) -> bool:
-    return 1 <= count <= DEFAULT_THRESHOLD
+    return is_small_count(count)
 
 
 def _shown_at_risk(at_risk: list[int]) -> list[int | None]:

@@ -47,14 +47,6 @@ def kind_or_404(slug: str) -> Kind:
     return KINDS[slug]
 
 
-def access_outcome(profile: Profile, kind: Kind, outcome_id: int) -> OutcomeBase:
-    """One outcome of this person, else 404 (the person was reached through the policy)."""
-    found = kind.model._default_manager.filter(profile=profile, pk=outcome_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _count_of(model: type[OutcomeBase]) -> Coalesce:
     per_profile = (
         model._default_manager.filter(profile=OuterRef("pk"))

@@ -98,6 +98,7 @@ def log_rank(
 ) -> TestResult:
     """The two-group log-rank test (hypergeometric variance, so ties are handled), in numpy;
     it gives lifelines' ``logrank_test`` to 1e-12 (tested)."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import chi2
 
     spans = np.concatenate([np.asarray(durations_a, float), np.asarray(durations_b, float)])
@@ -136,6 +137,7 @@ class Estimate:
 
 def poisson_rate(count: int, exposure: float) -> Estimate:
     """Events per unit of exposure with the exact (Garwood) 95% interval."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.rates import confint_poisson
 
     lower, upper = confint_poisson(count, exposure, method="exact-c", alpha=ALPHA)
@@ -151,6 +153,7 @@ def rate_ratio(count_a: int, exposure_a: float, count_b: int, exposure_b: float)
     """
     if count_b == 0 or exposure_a <= 0 or exposure_b <= 0:
         return None
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.proportion import proportion_confint
 
     total = count_a + count_b
@@ -165,6 +168,7 @@ def rate_ratio(count_a: int, exposure_a: float, count_b: int, exposure_b: float)
 
 def proportion(count: int, total: int) -> Estimate:
     """A proportion with its Wilson 95% interval."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.proportion import proportion_confint
 
     lower, upper = proportion_confint(count, total, alpha=ALPHA, method="wilson")
@@ -173,6 +177,7 @@ def proportion(count: int, total: int) -> Estimate:
 
 def risk_difference(count_a: int, total_a: int, count_b: int, total_b: int) -> Estimate:
     """Proportion of group a minus that of group b, with Newcombe's 95% interval."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     lower, upper = confint_proportions_2indep(
@@ -193,6 +198,7 @@ def mean_change(changes: Sequence[float]) -> MeanChange | None:
     """Mean of follow-up minus baseline with its t 95% interval (needs two people)."""
     if len(changes) < 2:
         return None
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.weightstats import DescrStatsW
 
     stats = DescrStatsW(np.asarray(changes, dtype=float))
@@ -204,6 +210,7 @@ def difference_in_change(changes_a: Sequence[float], changes_b: Sequence[float])
     """Mean change of group a minus that of group b, Welch 95% interval."""
     if len(changes_a) < 2 or len(changes_b) < 2:
         return None
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
     a = DescrStatsW(np.asarray(changes_a, dtype=float))
@@ -234,6 +241,7 @@ class Power:
 def minimum_detectable_effect(n_a: int, n_b: int, *, power: float = 0.8) -> Power:
     if n_a < 2 or n_b < 2:
         return Power(n_a, n_b, None, None)
+    # Loaded on first use: the statistics libraries take seconds to import.
     from statsmodels.stats.power import NormalIndPower, TTestIndPower
 
     ratio = n_b / n_a
@@ -510,6 +518,7 @@ def hazard_ratio(
     lifelines'."""
     import warnings
 
+    # Loaded on first use: the statistics libraries take seconds to import.
     import pandas as pd
     from lifelines import CoxPHFitter
     from scipy.stats import norm
@@ -564,6 +573,7 @@ def hazard_ratio(
         p_value = float(2 * norm.sf(abs(coefficient / error)))
         if not check:
             return HazardRatio(estimate, p_value)
+    # Loaded on first use: the statistics libraries take seconds to import.
     from lifelines.statistics import proportional_hazard_test
 
     with warnings.catch_warnings():
@@ -590,6 +600,7 @@ class RateComparison:
 
 
 def _t_quantile(df: int) -> float:
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import t
 
     return float(t.ppf(1 - ALPHA / 2, max(df, 1)))
@@ -626,6 +637,7 @@ def compare_rates(
     events. Per-group rates keep the exact Garwood interval unless the counts are
     overdispersed (then robust).
     """
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import chi2
 
     ca, ya = np.asarray(counts_a, dtype=float), np.asarray(years_a, dtype=float)
@@ -652,6 +664,7 @@ def compare_rates(
             for total, exposure in ((total_a, exposure_a), (total_b, exposure_b))
         )
         return RateComparison((rates[0], rates[1]), ratio, dispersion, overdispersed, "exact")
+    # Loaded on first use: the statistics libraries take seconds to import.
     import statsmodels.api as sm
 
     exposed = np.concatenate([np.ones(len(ca)), np.zeros(len(cb))])
@@ -709,8 +722,10 @@ def adjusted_rate_ratio(
     """Rate ratio of ``exposed`` adjusted for categorical ``covariates``: a Poisson GLM with
     person-years as offset and the larger of robust (HC1) and Pearson-scaled errors, as in
     ``compare_rates``. None when a group has no events or the model cannot be fitted."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     import warnings
 
+    # Loaded on first use: the statistics libraries take seconds to import.
     import pandas as pd
     import statsmodels.api as sm
 

@@ -1,6 +1,6 @@
 """Data rights: a person downloads everything Tandem holds about them, or deletes their account.
 
-Both draw on the registry every app adds to (``tandem.privacy.registry``). Deletion runs each
+Both draw on the registry every app adds to (``tandem.core.personal_data``). Deletion runs each
 app's eraser and then deletes the account in one transaction; the audit log keeps only that an
 account (by id) was deleted.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import secrets
 import zipfile
 from typing import Any
 
@@ -20,7 +19,7 @@ from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.csvio import csv_dict_writer
-from tandem.privacy.registry import sources
+from tandem.core.personal_data import sources
 
 FORMAT_VERSION = 1
 
@@ -86,19 +85,6 @@ def personal_data_zip(data: dict[str, Any]) -> bytes:
                 if rows:
                     archive.writestr(f"{table}.csv", _csv(rows))
     return buffer.getvalue()
-
-
-def former_member_placeholder() -> User:
-    """An anonymous, inactive stand-in that takes a deleted person's place in shared history."""
-    tag = secrets.token_hex(6)
-    user = User(
-        email=f"former-member-{tag}@deleted.invalid",
-        full_name="Former member",
-        is_active=False,
-    )
-    user.set_unusable_password()
-    user.save()
-    return user
 
 
 def account_delete(*, user: User, request: Any = None) -> None:

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from tandem.core.api import api_user
 from tandem.programs import policies, selectors, services
-from tandem.programs.models import Cohort, Enrollment, Profile, Program, ProgramRole
+from tandem.programs.models import Cohort, Enrollment, Profile, Program
 
 router = Router()
 
@@ -102,14 +102,14 @@ class EnrollmentOut(Schema):
 @router.get("/me", response=MeOut, tags=["me"])
 def me(request: HttpRequest) -> MeOut:
     user = api_user(request)
-    roles = list(ProgramRole.objects.filter(user=user).values_list("role", "program__slug"))
+    roles = policies.roles_of(user)
     return MeOut(
         email=user.email,
         full_name=user.full_name,
         display_name=user.display_name,
-        is_operator=user.is_superuser,
-        coordinator_of=sorted(slug for role, slug in roles if role == "coordinator"),
-        researcher_of=sorted(slug for role, slug in roles if role == "researcher"),
+        is_operator=roles.operator,
+        coordinator_of=list(roles.coordinator_of),
+        researcher_of=list(roles.researcher_of),
     )
 
 
@@ -120,12 +120,12 @@ def my_profiles(request: HttpRequest) -> list[Profile]:
 
 @router.get("/me/profiles/{program_slug}", response=ProfileOut, tags=["me"])
 def my_profile(request: HttpRequest, program_slug: str) -> Profile:
-    return selectors.access_own_profile(api_user(request), program_slug)
+    return policies.access_own_profile(api_user(request), program_slug)
 
 
 @router.put("/me/profiles/{program_slug}", response=ProfileOut, tags=["me"])
 def my_profile_update(request: HttpRequest, program_slug: str, payload: ProfileIn) -> Profile:
-    profile = selectors.access_own_profile(api_user(request), program_slug)
+    profile = policies.access_own_profile(api_user(request), program_slug)
     return services.profile_update(profile=profile, **payload.dict())
 
 

@@ -7,4 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs and cohorts"
 
     def ready(self) -> None:
+        from tandem.programs.personal_data import register_personal_data
+
+        register_personal_data()
         from tandem.programs import receivers  # noqa: F401 - connects the sign-up receiver

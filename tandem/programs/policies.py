@@ -6,14 +6,52 @@ the operator (superuser) may manage any program; everyone else gets a 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 
 from tandem.accounts.models import User
-from tandem.programs.models import Cohort, Program, ProgramRole
+from tandem.accounts.policies import is_operator
+from tandem.programs.models import Cohort, Invitation, Profile, Program, ProgramRole
 
 
-def is_operator(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+@dataclass(frozen=True)
+class Roles:
+    """What a person is across programs: the navigation and the API's ``/me`` read this."""
+
+    operator: bool
+    coordinator_of: tuple[str, ...]
+    researcher_of: tuple[str, ...]
+
+    @property
+    def coordinates(self) -> bool:
+        return self.operator or bool(self.coordinator_of)
+
+    @property
+    def researches(self) -> bool:
+        return bool(self.researcher_of)
+
+
+def roles_of(user: User) -> Roles:
+    rows = list(ProgramRole.objects.filter(user=user).values_list("role", "program__slug"))
+    return Roles(
+        operator=is_operator(user),
+        coordinator_of=tuple(sorted(s for r, s in rows if r == ProgramRole.Role.COORDINATOR)),
+        researcher_of=tuple(sorted(s for r, s in rows if r == ProgramRole.Role.RESEARCHER)),
+    )
+
+
+def revoke_leaves_no_coordinator(program: Program, user: User, role: str) -> bool:
+    """A program keeps at least one coordinator: revoking the last one is refused."""
+    if role != ProgramRole.Role.COORDINATOR:
+        return False
+    others = ProgramRole.objects.filter(program=program, role=ProgramRole.Role.COORDINATOR)
+    return not others.exclude(user=user).exists()
+
+
+def invites_participant(role: str) -> bool:
+    """A participant's invitation enrols them in a cohort; a staff one grants a program role."""
+    return role == Invitation.Role.PARTICIPANT
 
 
 def has_role(user: User, program: Program, role: str) -> bool:
@@ -67,4 +105,22 @@ def access_cohort(
     try:
         return queryset.get(program=program, slug=cohort_slug)
     except Cohort.DoesNotExist:
+        raise Http404 from None
+
+
+def access_own_profile(user: User, program_slug: str) -> Profile:
+    """A person's own profile in a program they belong to, else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Profile.objects.select_related("program").get(user=user, program__slug=program_slug)
+    except Profile.DoesNotExist:
+        raise Http404 from None
+
+
+def access_member_profile(program: Program, profile_id: int) -> Profile:
+    """A profile in ``program`` (the caller has already been checked as its coordinator)."""
+    try:
+        return Profile.objects.select_related("user", "program").get(program=program, pk=profile_id)
+    except Profile.DoesNotExist:
         raise Http404 from None

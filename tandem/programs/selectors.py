@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.programs.models import Cohort, Enrollment, Invitation, Profile, Program, ProgramRole
@@ -68,24 +67,6 @@ def open_cohorts_for(user: User) -> QuerySet[Cohort]:
         .exclude(enrollments__user=user)
         .select_related("program")
     )
-
-
-def access_own_profile(user: User, program_slug: str) -> Profile:
-    """A person's own profile in a program they belong to, else 404."""
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        return Profile.objects.select_related("program").get(user=user, program__slug=program_slug)
-    except Profile.DoesNotExist:
-        raise Http404 from None
-
-
-def access_member_profile(program: Program, profile_id: int) -> Profile:
-    """A profile in ``program`` (the caller has already been checked as its coordinator)."""
-    try:
-        return Profile.objects.select_related("user", "program").get(program=program, pk=profile_id)
-    except Profile.DoesNotExist:
-        raise Http404 from None
 
 
 def pending_invitations(program: Program) -> QuerySet[Invitation]:

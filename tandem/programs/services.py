@@ -22,6 +22,7 @@ from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.mail import send_email_on_commit
 from tandem.core.tokens import hash_secret, new_secret
+from tandem.programs import policies
 from tandem.programs.models import (
     Cohort,
     Enrollment,
@@ -146,8 +147,7 @@ def role_grant(
 
 
 def role_revoke(*, program: Program, user: User, role: str, actor: User | None = None) -> None:
-    remaining = ProgramRole.objects.filter(program=program, role=ProgramRole.Role.COORDINATOR)
-    if role == ProgramRole.Role.COORDINATOR and remaining.exclude(user=user).count() == 0:
+    if policies.revoke_leaves_no_coordinator(program, user, role):
         raise ValidationError("A program needs at least one coordinator.")
     deleted, _ = ProgramRole.objects.filter(program=program, user=user, role=role).delete()
     if deleted:
@@ -247,7 +247,7 @@ def invitation_create(
 
     A roster row's name, id and profile values travel with it and take effect on acceptance.
     """
-    if role == Invitation.Role.PARTICIPANT and cohort is None:
+    if policies.invites_participant(role) and cohort is None:
         raise ValidationError({"cohort": "A participant is invited into a cohort."})
     if cohort is not None and cohort.program_id != program.pk:
         raise ValidationError({"cohort": "That cohort belongs to another program."})
@@ -296,7 +296,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         if locked.accepted_at is not None:
             raise ValidationError("This invitation has been used already.")
         email_mark_confirmed(user=user)
-        if invitation.role == Invitation.Role.PARTICIPANT:
+        if policies.invites_participant(invitation.role):
             assert invitation.cohort is not None
             enrollment_create(
                 cohort=invitation.cohort, user=user, source=Enrollment.Source.INVITATION

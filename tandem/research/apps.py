@@ -8,7 +8,12 @@ class ResearchConfig(AppConfig):
 
     def ready(self) -> None:
         # The export's own column sources register on import; other apps add theirs the same way.
+        from tandem.core.hooks import hook_register
         from tandem.research import sources  # noqa: F401
+        from tandem.research.selectors import waitlisted_user_ids
+
+        # Matching (rounds, below) leaves the study's waitlisted people out of a round.
+        hook_register("matching.waitlisted", waitlisted_user_ids)
         from tandem.research.personal_data import register_personal_data
 
         register_personal_data()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.accounts.models import User
-from tandem.privacy.registry import register
+from tandem.core.personal_data import register
 from tandem.research.models import ResearchConsent, StudyAllocation
 
 

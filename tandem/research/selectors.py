@@ -4,7 +4,6 @@ through which participants, coordinators and researchers reach a study."""
 from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.programs.models import Cohort, Enrollment, Program
@@ -74,24 +73,6 @@ def studies_for_participant(user: User) -> QuerySet[StudyProtocol]:
     return StudyProtocol.objects.filter(cohort__enrollments__user=user).select_related(
         "cohort__program"
     )
-
-
-def access_protocol_as_participant(
-    user: User, program_slug: str, cohort_slug: str
-) -> StudyProtocol:
-    """The study of a cohort ``user`` is enrolled in; 404 for anyone else or without a study."""
-    protocol = (
-        StudyProtocol.objects.filter(
-            cohort__program__slug=program_slug,
-            cohort__slug=cohort_slug,
-            cohort__enrollments__user=user,
-        )
-        .select_related("cohort__program")
-        .first()
-    )
-    if protocol is None:
-        raise Http404
-    return protocol
 
 
 def research_cohorts(program: Program) -> QuerySet[Cohort]:

@@ -21,6 +21,7 @@ from tandem.programs import policies
 from tandem.programs.models import Cohort
 from tandem.programs.selectors import programs_researched_by
 from tandem.research import exports, randomisation, selectors, services
+from tandem.research import policies as research_policies
 from tandem.research.forms import ConsentForm, ExportForm, StudyProtocolForm
 from tandem.research.models import StudyAllocation
 
@@ -94,7 +95,7 @@ def studies(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def consent(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
-    current = selectors.access_protocol_as_participant(request.user, slug, cohort_slug)
+    current = research_policies.access_protocol_as_participant(request.user, slug, cohort_slug)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

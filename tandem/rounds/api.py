@@ -19,7 +19,7 @@ from ninja.responses import Status
 from tandem.core.api import api_user
 from tandem.partnerships import services as partnership_services
 from tandem.partnerships.models import Partnership
-from tandem.partnerships.selectors import access_partnership
+from tandem.partnerships.policies import access_partnership
 from tandem.programs.policies import access_cohort
 from tandem.rounds import policies, selectors, services
 from tandem.rounds.models import MatchRun, PlacementConsent
@@ -203,12 +203,12 @@ def run_create(
 
 @router.get("/match-runs/{run_id}", response=RunDetailOut, tags=["rounds"])
 def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    return _run_detail(selectors.access_match_run(api_user(request), run_id))
+    return _run_detail(policies.access_match_run(api_user(request), run_id))
 
 
 @router.post("/match-runs/{run_id}/publish", response=PublishedOut, tags=["rounds"])
 def run_publish(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    run = selectors.access_match_run(api_user(request), run_id)
+    run = policies.access_match_run(api_user(request), run_id)
     created = services.match_run_publish(run=run, by=api_user(request))
     return {"partnerships": [p.pk for p in created]}
 

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.programs.policies import can_manage_program
 from tandem.rounds.models import MatchRun, Placement, PlacementConsent
 
 
@@ -81,3 +82,17 @@ def access_placement_consent(user: User, placement_id: int) -> PlacementConsent:
     if consent is None:
         raise Http404
     return consent
+
+
+def access_match_run(user: User, run_id: int, *, for_update: bool = False) -> MatchRun:
+    """Return the run if ``user`` manages its program, else raise 404."""
+    queryset = MatchRun.objects.select_related("cohort__program")
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        run = queryset.get(pk=run_id)
+    except MatchRun.DoesNotExist:
+        raise Http404 from None
+    if not can_manage_program(user, run.cohort.program):
+        raise Http404
+    return run

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -22,8 +21,6 @@ from tandem.engine import ForbiddenPair, MatchConfig, Participant, Weights
 from tandem.engine.defaults import COMPONENTS, DEFAULT_WEIGHTS
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Profile
-from tandem.programs.policies import can_manage_program
-from tandem.research.selectors import waitlisted_user_ids
 from tandem.rounds.models import MatchGroup, MatchRun, Placement, PlacementConsent
 
 # Above this many people a run goes to the background worker; below it finishes in the request.
@@ -66,7 +63,8 @@ def participants_for_matching(cohort: Cohort) -> MatchingInput:
     }
     participants: list[Participant] = []
     left_out: list[tuple[User, str]] = []
-    waitlisted = waitlisted_user_ids(cohort)
+    # A randomised study (research, an app above this one) may hold some people back.
+    waitlisted: set[int] = set().union(*hook_answers("matching.waitlisted", cohort=cohort))
     gone = departed(program, [e.user_id for e in enrollments], today=timezone.localdate())
     for enrollment in enrollments:
         if enrollment.user_id in gone:
@@ -163,20 +161,6 @@ def engine_config(run: MatchRun) -> MatchConfig:
         ladder=tuple(program.ladder),
         **extra,
     )
-
-
-def access_match_run(user: User, run_id: int, *, for_update: bool = False) -> MatchRun:
-    """Return the run if ``user`` manages its program, else raise 404."""
-    queryset = MatchRun.objects.select_related("cohort__program")
-    if for_update:
-        queryset = queryset.select_for_update()
-    try:
-        run = queryset.get(pk=run_id)
-    except MatchRun.DoesNotExist:
-        raise Http404 from None
-    if not can_manage_program(user, run.cohort.program):
-        raise Http404
-    return run
 
 
 def runs_for_cohort(cohort: Cohort) -> QuerySet[MatchRun]:

@@ -114,31 +114,6 @@ def schedule_settings_update(
     return mine
 
 
-def feed_subscribe(*, user: User, url: str) -> ScheduleSettings:
-    """Keep a calendar subscription address and fetch it in the background; an empty address
-    removes the subscription and the blocks it brought."""
-    from tandem.schedules.tasks import fetch_schedule_feed
-
-    url = (url or "").strip()
-    if url.startswith("webcal://"):
-        url = "https://" + url[len("webcal://") :]
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise ValidationError({"feed_url": "Give an address starting with https:// or webcal://."})
-    if len(url) > MAX_FEED_URL:
-        raise ValidationError({"feed_url": f"Keep the address under {MAX_FEED_URL} characters."})
-    with transaction.atomic():
-        mine, _ = ScheduleSettings.objects.select_for_update().get_or_create(user=user)
-        mine.feed_url = url
-        mine.feed_error = ""
-        mine.feed_fetched_at = None
-        mine.save()
-        if url:
-            transaction.on_commit(lambda: fetch_schedule_feed.enqueue(user.pk))
-        else:
-            ScheduleBlock.objects.filter(user=user, source=ScheduleBlock.Source.FEED).delete()
-    return mine
-
-
 # ------------------------------------------------------------------ the program's block schedule
 def program_people(program: Program, keys: set[str]) -> dict[str, int]:
     """Map each email (lower case) or roster id in ``keys`` to a user enrolled in ``program``."""

@@ -7,7 +7,8 @@ import datetime as dt
 from django_tasks import task
 
 from tandem.core.periodic import periodic
-from tandem.schedules import fetching
+from tandem.schedules import drought, fetching
+from tandem.schedules.models import ScheduleSettings
 
 
 @task()
@@ -18,8 +19,6 @@ def fetch_schedule_feed(user_id: int) -> bool:
 @periodic(every=dt.timedelta(hours=6))
 @task()
 def refresh_schedule_feeds() -> int:
-    from tandem.schedules.models import ScheduleSettings
-
     # The address is encrypted, so whether one is set is only known once it is read.
     ids = [
         mine.user_id
@@ -32,6 +31,4 @@ def refresh_schedule_feeds() -> int:
 @periodic(every=dt.timedelta(hours=24))
 @task()
 def send_drought_nudges() -> int:
-    from tandem.schedules import drought
-
     return drought.drought_nudges_send()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.programs.policies import access_cohort
-from tandem.schedules import feeds, matching, policies, reports, selectors, services
+from tandem.schedules import feeds, matching, policies, reports, selectors, services, subscriptions
 from tandem.schedules.forms import (
     FeedForm,
     ProgramRulesForm,
@@ -121,7 +121,7 @@ def my_feed(request: AuthedRequest) -> HttpResponse:
     form = FeedForm(request.POST)
     if form.is_valid():
         try:
-            services.feed_subscribe(user=request.user, url=form.cleaned_data["feed_url"])
+            subscriptions.feed_subscribe(user=request.user, url=form.cleaned_data["feed_url"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tandem.insights",
     "tandem.research",
     "tandem.outcomes",
+    "tandem.demo",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tandem.core.context_processors.navigation",
+                "tandem.context_processors.navigation",
             ],
         },
     },
@@ -168,8 +169,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # (an invitation's link proves the address by itself). Sign-in does not wait for it.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_ADAPTER = "tandem.accounts.adapter.InvitationOnlyAccountAdapter"
-ACCOUNT_FORMS = {"signup": "tandem.accounts.forms.InvitationSignupForm"}
+ACCOUNT_ADAPTER = "tandem.programs.signup.InvitationOnlyAccountAdapter"
+ACCOUNT_FORMS = {"signup": "tandem.programs.signup.InvitationSignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
@@ -221,7 +222,7 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "tandem.identity.lockout.username_from_credentials"
+AXES_USERNAME_CALLABLE = "tandem.core.http.username_from_credentials"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator
 from tandem.core.api import api_user
 from tandem.core.suppression import K
 from tandem.programs import policies
+from tandem.surveys import policies as surveys_policies
 from tandem.surveys import selectors, services
 from tandem.surveys.models import Item, SurveyWave
 from tandem.surveys.report import survey_report
@@ -112,7 +113,7 @@ def my_open_surveys(request: HttpRequest) -> list[OpenSurveyOut]:
 def my_survey_response(request: HttpRequest, wave_id: int, payload: ResponseIn) -> ResponseOut:
     """Answer (or change the answers to) an open wave: every answer at once, keyed by item."""
     user = api_user(request)
-    wave = selectors.access_open_wave(user, wave_id)
+    wave = surveys_policies.access_open_wave(user, wave_id)
     response = services.response_submit(wave=wave, user=user, answers=payload.answers)
     return ResponseOut(
         wave_id=wave.pk, updated_at=response.updated_at, answers=selectors.own_answers(wave, user)
@@ -181,7 +182,7 @@ def program_surveys(request: HttpRequest, slug: str) -> list[SurveyOut]:
 def survey_aggregates(request: HttpRequest, slug: str, survey_id: int) -> AggregatesOut:
     """Response rate, score bands, means and change from baseline; None where suppressed."""
     program = policies.access_program(api_user(request), slug)
-    survey = selectors.access_survey(program, survey_id)
+    survey = surveys_policies.access_survey(program, survey_id)
     report = survey_report(survey)
     waves = []
     for index, (wave, released, answered, in_cohort, rate) in enumerate(report.rate_rows()):

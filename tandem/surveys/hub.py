@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.cohort_hub import Stage
+from tandem.core.suppression import K
 from tandem.programs.models import Cohort, Enrollment
 from tandem.surveys.models import Survey
 
@@ -30,6 +31,6 @@ def stages(cohort: Cohort) -> Iterator[Stage]:
             title=f"Survey: {survey.title}",
             status=f"{len(facts)} wave{'s' if len(facts) != 1 else ''}.",
             url=reverse("surveys:results", args=[cohort.program.slug, survey.pk]),
-            link_text="Results (figures of 11 or more people)",
+            link_text=f"Results (figures of {K} or more people)",
             facts=tuple(facts),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -63,6 +64,42 @@ def _unique_slug(program: Program, wanted: str) -> str:
     return slug
 
 
+@dataclass(frozen=True)
+class InstrumentFields:
+    """An instrument's describing fields, checked and trimmed once for create and update."""
+
+    name: str
+    description: str
+    source: str
+    licence: str
+    is_validated: bool
+    scoring: str
+
+    @classmethod
+    def checked(
+        cls,
+        name: str,
+        description: str,
+        source: str,
+        licence: str,
+        is_validated: bool,
+        scoring: str,
+    ) -> InstrumentFields:
+        name = (name or "").strip()
+        if not name:
+            raise ValidationError({"name": "Give the instrument a name."})
+        if scoring not in InstrumentVersion.Scoring.values:
+            raise ValidationError({"scoring": "Choose mean or sum."})
+        return cls(
+            name=name[:200],
+            description=description.strip(),
+            source=source.strip(),
+            licence=licence.strip()[:300],
+            is_validated=is_validated,
+            scoring=scoring,
+        )
+
+
 def instrument_create(
     *,
     program: Program,
@@ -74,22 +111,18 @@ def instrument_create(
     scoring: str = InstrumentVersion.Scoring.MEAN,
 ) -> Instrument:
     """A new instrument with an empty first version, ready for items."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": "Give the instrument a name."})
-    if scoring not in InstrumentVersion.Scoring.values:
-        raise ValidationError({"scoring": "Choose mean or sum."})
+    fields = InstrumentFields.checked(name, description, source, licence, is_validated, scoring)
     with transaction.atomic():
         instrument = Instrument.objects.create(
             program=program,
-            slug=_unique_slug(program, name),
-            name=name[:200],
-            description=description.strip(),
-            source=source.strip(),
-            licence=licence.strip()[:300],
-            is_validated=is_validated,
+            slug=_unique_slug(program, fields.name),
+            name=fields.name,
+            description=fields.description,
+            source=fields.source,
+            licence=fields.licence,
+            is_validated=fields.is_validated,
         )
-        InstrumentVersion.objects.create(instrument=instrument, number=1, scoring=scoring)
+        InstrumentVersion.objects.create(instrument=instrument, number=1, scoring=fields.scoring)
     return instrument
 
 
@@ -104,22 +137,18 @@ def instrument_update(
     scoring: str = InstrumentVersion.Scoring.MEAN,
 ) -> Instrument:
     """Save the description (no version needed) and the scoring (in a draft version)."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": "Give the instrument a name."})
-    if scoring not in InstrumentVersion.Scoring.values:
-        raise ValidationError({"scoring": "Choose mean or sum."})
+    fields = InstrumentFields.checked(name, description, source, licence, is_validated, scoring)
     with transaction.atomic():
-        instrument.name = name[:200]
-        instrument.description = description.strip()
-        instrument.source = source.strip()
-        instrument.licence = licence.strip()[:300]
-        instrument.is_validated = is_validated
+        instrument.name = fields.name
+        instrument.description = fields.description
+        instrument.source = fields.source
+        instrument.licence = fields.licence
+        instrument.is_validated = fields.is_validated
         instrument.updated_at = timezone.now()
         instrument.save()
-        if instrument.latest_version.scoring != scoring:
+        if instrument.latest_version.scoring != fields.scoring:
             draft = instrument_draft(instrument=instrument)
-            draft.scoring = scoring
+            draft.scoring = fields.scoring
             draft.save(update_fields=["scoring"])
     return instrument
 

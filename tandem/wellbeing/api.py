@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tandem.core.api import api_user
-from tandem.wellbeing import selectors, services
+from tandem.wellbeing import policies, selectors, services
 from tandem.wellbeing.models import Kudos, Pulse, Reflection, SupportResource
 from tandem.workspace.policies import access_workspace
 
@@ -146,20 +146,20 @@ def my_reflection_create(request: HttpRequest, payload: ReflectionIn) -> Status[
 
 @router.get("/me/reflections/{reflection_id}", response=ReflectionOut, tags=["wellbeing"])
 def my_reflection(request: HttpRequest, reflection_id: int) -> Reflection:
-    return selectors.access_own_reflection(api_user(request), reflection_id)
+    return policies.access_own_reflection(api_user(request), reflection_id)
 
 
 @router.put("/me/reflections/{reflection_id}", response=ReflectionOut, tags=["wellbeing"])
 def my_reflection_update(
     request: HttpRequest, reflection_id: int, payload: ReflectionIn
 ) -> Reflection:
-    reflection = selectors.access_own_reflection(api_user(request), reflection_id)
+    reflection = policies.access_own_reflection(api_user(request), reflection_id)
     return services.reflection_update(reflection=reflection, **payload.dict())
 
 
 @router.delete("/me/reflections/{reflection_id}", response={204: None}, tags=["wellbeing"])
 def my_reflection_delete(request: HttpRequest, reflection_id: int) -> Status[None]:
-    reflection = selectors.access_own_reflection(api_user(request), reflection_id)
+    reflection = policies.access_own_reflection(api_user(request), reflection_id)
     services.reflection_delete(reflection=reflection)
     return Status(204, None)
 

@@ -7,6 +7,9 @@ class WellbeingConfig(AppConfig):
     verbose_name = "Wellbeing"
 
     def ready(self) -> None:
+        from tandem.wellbeing.personal_data import register_personal_data
+
+        register_personal_data()
         # Tasks register their periodic schedule on import; signals seed new programs.
         from tandem.wellbeing import signals, tasks, timeline  # noqa: F401
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from tandem.core.cohort_hub import Stage
+from tandem.core.suppression import K
 from tandem.programs.models import Cohort
 
 
@@ -14,7 +15,7 @@ def stages(cohort: Cohort) -> Iterator[Stage]:
     yield Stage(
         order=50,
         title="Wellbeing",
-        status="Check-ins stay private; you see figures of 11 or more people only.",
+        status=f"Check-ins stay private; you see figures of {K} or more people only.",
         url=reverse("wellbeing:cohort", args=[cohort.program.slug, cohort.slug]),
         link_text="Check-in figures",
     )

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -131,22 +130,8 @@ def schedule_for(user: User, *, now: dt.datetime | None = None) -> Schedule:
     return Schedule(every_days=every, last_at=last, due=now >= next_due, next_due_at=next_due)
 
 
-def access_own_pulse(user: User, pulse_id: int) -> Pulse:
-    try:
-        return Pulse.objects.get(pk=pulse_id, user=user)
-    except Pulse.DoesNotExist:
-        raise Http404 from None
-
-
 def own_reflections(user: User) -> QuerySet[Reflection]:
     return Reflection.objects.filter(user=user).prefetch_related("shares")
-
-
-def access_own_reflection(user: User, reflection_id: int) -> Reflection:
-    try:
-        return Reflection.objects.get(pk=reflection_id, user=user)
-    except Reflection.DoesNotExist:
-        raise Http404 from None
 
 
 def current_partnerships(user: User) -> QuerySet[Partnership]:
@@ -221,14 +206,6 @@ def kudos_for(partnership: Partnership) -> QuerySet[Kudos]:
 
 def support_resources(program: Program) -> QuerySet[SupportResource]:
     return SupportResource.objects.filter(program=program).order_by("order", "name")
-
-
-def access_support_resource(program: Program, resource_id: int) -> SupportResource:
-    """A resource of ``program`` (the caller has been checked as its coordinator)."""
-    try:
-        return SupportResource.objects.get(program=program, pk=resource_id)
-    except SupportResource.DoesNotExist:
-        raise Http404 from None
 
 
 @dataclass(frozen=True)

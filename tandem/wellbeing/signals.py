@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
+from tandem.wellbeing.services import partnership_wellbeing_purge, program_wellbeing_ensure
 from tandem.workspace.signals import workspace_purging
 
 
@@ -18,8 +19,6 @@ def program_defaults(
     sender: type[Program], instance: Program, created: bool, **kwargs: Any
 ) -> None:
     if created and not kwargs.get("raw"):
-        from tandem.wellbeing.services import program_wellbeing_ensure
-
         program_wellbeing_ensure(program=instance)
 
 
@@ -27,6 +26,4 @@ def program_defaults(
 def partnership_purge(
     sender: type[Partnership], partnership: Partnership, counts: dict[str, int], **kwargs: Any
 ) -> None:
-    from tandem.wellbeing.services import partnership_wellbeing_purge
-
     counts.update(partnership_wellbeing_purge(partnership=partnership))

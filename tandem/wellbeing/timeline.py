@@ -21,6 +21,10 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.wellbeing.models import Pulse
+from tandem.wellbeing.selectors import kudos_for
+from tandem.workspace.policies import seated_members, seated_membership
+from tandem.workspace.selectors import meetings_held, milestones_reached
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,6 @@ def _names(partnership: Partnership) -> dict[int, str]:
 
 def _seat(partnership: Partnership, viewer: User) -> PartnershipMember | None:
     """The viewer's seat: only seated members see the partnership's history."""
-    from tandem.workspace.policies import seated_membership
-
     return seated_membership(viewer, partnership)
 
 
@@ -98,8 +100,6 @@ def started_event(partnership: Partnership, viewer: User) -> list[TimelineEvent]
 
 def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
     """Kudos are pair-private: every member of the partnership sees them in full."""
-    from tandem.wellbeing.selectors import kudos_for
-
     names = _names(partnership)
     events = []
     since = _since(partnership, viewer)
@@ -126,9 +126,6 @@ def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
 
 def checkin_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
     """That members checked in, and when; the answers only on the viewer's own check-ins."""
-    from tandem.wellbeing.models import Pulse
-    from tandem.workspace.policies import seated_members
-
     if _seat(partnership, viewer) is None:
         return []
     members = seated_members(partnership)
@@ -172,8 +169,6 @@ def _is_member(partnership: Partnership, viewer: User) -> bool:
 def milestone_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
     """Milestones reached, with the milestone's text and its goal's title — pair-private, so
     only for members (never coordinators); after the retention purge, dates only."""
-    from tandem.workspace.selectors import milestones_reached
-
     if not _is_member(partnership, viewer):
         return []
     names = _names(partnership)
@@ -197,8 +192,6 @@ def milestone_events(partnership: Partnership, viewer: User) -> list[TimelineEve
 
 def meeting_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
     """Meetings kept: their dates and numbers only (never the place or the notes)."""
-    from tandem.workspace.selectors import meetings_held
-
     if not _is_member(partnership, viewer):
         return []
     since = _since(partnership, viewer)

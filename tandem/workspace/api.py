@@ -204,7 +204,7 @@ def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn) -> S
 @router.get("/partnerships/{partnership_id}/notes/{note_id}", response=NoteOut)
 def note(request: HttpRequest, partnership_id: int, note_id: int) -> Note:
     partnership = _open(request, partnership_id)
-    found = selectors.access_note(partnership, note_id)
+    found = policies.access_note(partnership, note_id)
     _read(request, partnership, "notes", 1)
     return found
 
@@ -212,14 +212,14 @@ def note(request: HttpRequest, partnership_id: int, note_id: int) -> Note:
 @router.put("/partnerships/{partnership_id}/notes/{note_id}", response=NoteOut)
 def note_update(request: HttpRequest, partnership_id: int, note_id: int, payload: NoteIn) -> Note:
     partnership = _open(request, partnership_id, write=True)
-    found = selectors.access_note(partnership, note_id)
+    found = policies.access_note(partnership, note_id)
     return services.note_update(note=found, editor=api_user(request), body=payload.body)
 
 
 @router.delete("/partnerships/{partnership_id}/notes/{note_id}", response={204: None})
 def note_delete(request: HttpRequest, partnership_id: int, note_id: int) -> Status[None]:
     partnership = _open(request, partnership_id, write=True)
-    services.note_delete(note=selectors.access_note(partnership, note_id), by=api_user(request))
+    services.note_delete(note=policies.access_note(partnership, note_id), by=api_user(request))
     return Status(204, None)
 
 
@@ -248,7 +248,7 @@ def goal_create(request: HttpRequest, partnership_id: int, payload: GoalIn) -> S
 @router.get("/partnerships/{partnership_id}/goals/{goal_id}", response=GoalOut)
 def goal(request: HttpRequest, partnership_id: int, goal_id: int) -> Goal:
     partnership = _open(request, partnership_id)
-    found = selectors.access_goal(partnership, goal_id)
+    found = policies.access_goal(partnership, goal_id)
     _read(request, partnership, "goal", 1)
     return found
 
@@ -256,7 +256,7 @@ def goal(request: HttpRequest, partnership_id: int, goal_id: int) -> Goal:
 @router.put("/partnerships/{partnership_id}/goals/{goal_id}", response=GoalOut)
 def goal_update(request: HttpRequest, partnership_id: int, goal_id: int, payload: GoalIn) -> Goal:
     partnership = _open(request, partnership_id, write=True)
-    found = selectors.access_goal(partnership, goal_id)
+    found = policies.access_goal(partnership, goal_id)
     return services.goal_update(goal=found, by=api_user(request), **payload.dict())
 
 
@@ -265,7 +265,7 @@ def goal_update(request: HttpRequest, partnership_id: int, goal_id: int, payload
 )
 def milestones(request: HttpRequest, partnership_id: int, goal_id: int) -> list[Milestone]:
     partnership = _open(request, partnership_id)
-    found = list(selectors.access_goal(partnership, goal_id).milestones.all())
+    found = list(policies.access_goal(partnership, goal_id).milestones.all())
     _read(request, partnership, "milestones", len(found))
     return found
 
@@ -277,7 +277,7 @@ def milestone_create(
     request: HttpRequest, partnership_id: int, goal_id: int, payload: MilestoneIn
 ) -> Status[Milestone]:
     partnership = _open(request, partnership_id, write=True)
-    found = selectors.access_goal(partnership, goal_id)
+    found = policies.access_goal(partnership, goal_id)
     return Status(201, services.milestone_add(goal=found, by=api_user(request), **payload.dict()))
 
 
@@ -293,9 +293,7 @@ def milestone_update(
     payload: MilestoneReachedIn,
 ) -> Milestone:
     partnership = _open(request, partnership_id, write=True)
-    milestone = selectors.access_milestone(
-        selectors.access_goal(partnership, goal_id), milestone_id
-    )
+    milestone = policies.access_milestone(policies.access_goal(partnership, goal_id), milestone_id)
     return services.milestone_set_reached(
         milestone=milestone, by=api_user(request), reached=payload.reached
     )
@@ -337,7 +335,7 @@ def meeting_create(
 @router.get("/partnerships/{partnership_id}/meetings/{meeting_id}", response=MeetingOut)
 def meeting(request: HttpRequest, partnership_id: int, meeting_id: int) -> Meeting:
     partnership = _open(request, partnership_id)
-    found = selectors.access_meeting(partnership, meeting_id)
+    found = policies.access_meeting(partnership, meeting_id)
     _read(request, partnership, "meeting", 1)
     return found
 
@@ -348,7 +346,7 @@ def meeting_update(
 ) -> Meeting:
     partnership = _open(request, partnership_id, write=True)
     return services.meeting_update(
-        meeting=selectors.access_meeting(partnership, meeting_id),
+        meeting=policies.access_meeting(partnership, meeting_id),
         by=api_user(request),
         starts_at=_start(payload),
         duration_minutes=payload.duration_minutes,
@@ -363,7 +361,7 @@ def meeting_record(
 ) -> Meeting:
     partnership = _open(request, partnership_id, write=True)
     return services.meeting_record(
-        meeting=selectors.access_meeting(partnership, meeting_id),
+        meeting=policies.access_meeting(partnership, meeting_id),
         by=api_user(request),
         status=payload.status,
         notes=payload.notes,
@@ -378,7 +376,7 @@ def _item_links(partnership: Partnership, payload: ActionItemIn) -> dict[str, ob
         "owner": _member(partnership, payload.owner_id),
         "text": payload.text,
         "due_on": payload.due_on,
-        "goal": selectors.access_goal(partnership, payload.goal_id) if payload.goal_id else None,
+        "goal": policies.access_goal(partnership, payload.goal_id) if payload.goal_id else None,
         "serves_main_thing": payload.serves_main_thing,
     }
 
@@ -397,7 +395,7 @@ def action_item_create(
 ) -> Status[ActionItem]:
     partnership = _open(request, partnership_id, write=True)
     meeting = (
-        selectors.access_meeting(partnership, payload.meeting_id) if payload.meeting_id else None
+        policies.access_meeting(partnership, payload.meeting_id) if payload.meeting_id else None
     )
     item = services.action_item_create(
         partnership=partnership,
@@ -413,7 +411,7 @@ def action_item_create(
 @router.get("/partnerships/{partnership_id}/action-items/{item_id}", response=ActionItemOut)
 def action_item(request: HttpRequest, partnership_id: int, item_id: int) -> ActionItem:
     partnership = _open(request, partnership_id)
-    found = selectors.access_action_item(partnership, item_id)
+    found = policies.access_action_item(partnership, item_id)
     _read(request, partnership, "action_items", 1)
     return found
 
@@ -424,7 +422,7 @@ def action_item_update(
 ) -> ActionItem:
     partnership = _open(request, partnership_id, write=True)
     item = services.action_item_update(
-        item=selectors.access_action_item(partnership, item_id),
+        item=policies.access_action_item(partnership, item_id),
         by=api_user(request),
         **_item_links(partnership, payload),  # type: ignore[arg-type]
     )

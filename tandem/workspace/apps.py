@@ -7,6 +7,9 @@ class WorkspaceConfig(AppConfig):
     verbose_name = "Partnership workspace"
 
     def ready(self) -> None:
+        from tandem.workspace.personal_data import register_personal_data
+
+        register_personal_data()
         # Registers the reminder, digest and retention jobs with the periodic scheduler.
         from tandem.core import next_steps
         from tandem.workspace import next_steps as workspace_next_steps

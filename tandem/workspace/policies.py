@@ -10,12 +10,22 @@ was written from the moment every member agreed to their joining (``visible_sinc
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.workspace.models import (
+    ActionItem,
+    Goal,
+    Meeting,
+    Milestone,
+    Note,
+)
 
 # A member who accepted and is current, or who was still in a closed partnership when it closed.
 SEATED = Q(response=PartnershipMember.Response.ACCEPTED) & (
@@ -23,6 +33,9 @@ SEATED = Q(response=PartnershipMember.Response.ACCEPTED) & (
     | Q(partnership__status=Partnership.Status.CLOSED)
     & (Q(is_current=True) | Q(left_at__gte=F("partnership__ended_at")))
 )
+
+
+_Model = TypeVar("_Model", bound=models.Model)
 
 
 def seated_members(partnership: Partnership) -> QuerySet[PartnershipMember]:
@@ -81,3 +94,51 @@ def can_write(partnership: Partnership) -> bool:
 def require_writable(partnership: Partnership) -> None:
     if not can_write(partnership):
         raise PermissionDenied("This partnership has ended; its workspace is read-only.")
+
+
+def visible_to_reader(queryset: QuerySet[_Model], partnership: Partnership) -> QuerySet[_Model]:
+    """Only what was written from the reader's ``visible_since`` (a late joiner's join time)."""
+    if partnership.visible_since is None:
+        return queryset
+    return queryset.filter(created_at__gte=partnership.visible_since)
+
+
+def get_or_404(queryset: QuerySet[_Model]) -> _Model:
+    found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_note(partnership: Partnership, note_id: int) -> Note:
+    return get_or_404(
+        visible_to_reader(Note.objects.filter(partnership=partnership, pk=note_id), partnership)
+    )
+
+
+def access_goal(partnership: Partnership, goal_id: int) -> Goal:
+    return get_or_404(
+        visible_to_reader(
+            Goal.objects.filter(partnership=partnership, pk=goal_id), partnership
+        ).select_related("owner")
+    )
+
+
+def access_milestone(goal: Goal, milestone_id: int) -> Milestone:
+    return get_or_404(Milestone.objects.filter(goal=goal, pk=milestone_id))
+
+
+def access_meeting(partnership: Partnership, meeting_id: int) -> Meeting:
+    return get_or_404(
+        visible_to_reader(
+            Meeting.objects.filter(partnership=partnership, pk=meeting_id), partnership
+        )
+    )
+
+
+def access_action_item(partnership: Partnership, item_id: int) -> ActionItem:
+    return get_or_404(
+        visible_to_reader(
+            ActionItem.objects.filter(partnership=partnership, pk=item_id), partnership
+        ).select_related("owner", "goal", "meeting")
+    )

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from django.db import models
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -35,6 +34,7 @@ from tandem.workspace.models import (
     Note,
     WorkspacePurge,
 )
+from tandem.workspace.policies import visible_to_reader as _visible
 
 _Model = TypeVar("_Model", bound=models.Model)
 
@@ -128,44 +128,6 @@ def agreement_in_force(partnership: Partnership) -> bool:
 
 
 # Objects inside one partnership
-
-
-def _visible(queryset: QuerySet[_Model], partnership: Partnership) -> QuerySet[_Model]:
-    """Only what was written from the reader's ``visible_since`` (a late joiner's join time)."""
-    if partnership.visible_since is None:
-        return queryset
-    return queryset.filter(created_at__gte=partnership.visible_since)
-
-
-def access_note(partnership: Partnership, note_id: int) -> Note:
-    return _get_or_404(notes_of(partnership).filter(pk=note_id))
-
-
-def access_goal(partnership: Partnership, goal_id: int) -> Goal:
-    return _get_or_404(
-        _visible(
-            Goal.objects.filter(partnership=partnership, pk=goal_id), partnership
-        ).select_related("owner")
-    )
-
-
-def access_milestone(goal: Goal, milestone_id: int) -> Milestone:
-    return _get_or_404(Milestone.objects.filter(goal=goal, pk=milestone_id))
-
-
-def access_meeting(partnership: Partnership, meeting_id: int) -> Meeting:
-    return _get_or_404(meetings_of(partnership).filter(pk=meeting_id))
-
-
-def access_action_item(partnership: Partnership, item_id: int) -> ActionItem:
-    return _get_or_404(action_items_of(partnership).filter(pk=item_id))
-
-
-def _get_or_404(queryset: QuerySet[_Model]) -> _Model:
-    found = queryset.first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def notes_of(partnership: Partnership) -> QuerySet[Note]:

@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tandem.demo.wellbeing import seed_wellbeing
+from tandem.demo.workspace import seed_workspace
 from tandem.notifications.models import NotificationPreference
-from tandem.wellbeing.demo import seed_wellbeing
-from tandem.workspace.demo import seed_workspace
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

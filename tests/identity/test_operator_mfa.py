@@ -23,8 +23,8 @@ from django.urls.resolvers import RoutePattern
 
 from tandem.accounts.models import ApiToken, User
 from tandem.accounts.services import api_token_create
+from tandem.demo import institution as demo
 from tandem.identity.middleware import MFA_ENROLMENT_PATHS
-from tandem.programs import demo
 from tandem.programs.models import Program
 from tests import factories
 from tests.factories import OPERATOR_TOTP_SECRET, PASSWORD

@@ -7,10 +7,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tandem.outcomes.demo import PAST_COHORT_SLUG, seed_outcomes
+from tandem.demo import institution as demo
+from tandem.demo.outcomes import PAST_COHORT_SLUG, seed_outcomes
 from tandem.outcomes.models import Departure, Publication
 from tandem.outcomes.report import evaluation_report
-from tandem.programs import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from statsmodels.stats.meta_analysis import combine_effects
 
-from tandem.outcomes.demo import PAST_COHORT_SLUG
+from tandem.demo import institution as demo
+from tandem.demo.outcomes import PAST_COHORT_SLUG
 from tandem.outcomes.pooling import SCHEMA_PATH, PackageError, read_package, summary_package
 from tandem.outcomes.report import evaluation_report
-from tandem.programs import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tandem.programs import demo
+from tandem.demo import institution as demo
 from tandem.programs.models import Enrollment, Exclusion, Profile
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.programs.demo import load_demo
+from tandem.demo.institution import load_demo
 from tandem.research import exports, selectors
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from tandem.demo import institution as demo
 from tandem.partnerships.models import Partnership
-from tandem.programs import demo
 from tandem.rounds.models import MatchRun
 
 
@@ -38,7 +38,7 @@ def test_the_demo_resident_has_an_active_partnership_from_a_published_run(
 def test_the_demo_resident_is_asked_about_a_late_joiner_the_partner_already_agreed_to(
     db, django_capture_on_commit_callbacks
 ):
-    from tandem.rounds.demo import LATE_JOINER_EMAIL
+    from tandem.demo.rounds import LATE_JOINER_EMAIL
     from tandem.rounds.models import Placement, PlacementConsent
 
     with django_capture_on_commit_callbacks(execute=True):

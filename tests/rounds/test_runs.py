@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Exclusion
-from tandem.rounds import selectors, services
+from tandem.rounds import execution, selectors, services
 from tandem.rounds.models import MatchRun
 from tests import factories
 from tests.rounds.conftest import enrol
@@ -116,7 +116,7 @@ def test_a_run_left_running_by_a_killed_worker_is_reset_and_can_be_retried(round
     MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING, heartbeat_at=long_ago)
     run.refresh_from_db()
     assert services.match_run_is_stale(run)
-    assert services.match_runs_reset_stale() == 1
+    assert execution.match_runs_reset_stale() == 1
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED
     retried = services.match_run_retry(run=run, by=cast.coord)
@@ -128,7 +128,7 @@ def test_a_running_run_that_is_still_alive_cannot_be_retried(round_, cast):
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.RUNNING, heartbeat_at=timezone.now()
     )
-    assert services.match_runs_reset_stale() == 0
+    assert execution.match_runs_reset_stale() == 0
     with pytest.raises(ValidationError):
         services.match_run_retry(run=run, by=cast.coord)
 

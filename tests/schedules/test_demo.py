@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tandem.demo import institution as demo
 from tandem.partnerships.models import Partnership
-from tandem.programs import demo
 from tandem.schedules.models import ScheduleBlock
 from tandem.schedules.selectors import partnership_windows
 

@@ -13,7 +13,7 @@ import pytest
 
 from tandem.schedules.fetching import FeedError, feed_download, feed_refresh
 from tandem.schedules.models import ScheduleBlock, ScheduleSettings
-from tandem.schedules.services import feed_subscribe
+from tandem.schedules.subscriptions import feed_subscribe
 
 GOOD_FEED = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:rota\r\nBEGIN:VEVENT\r\nUID:1\r\n"

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tandem.surveys.demo import seed_surveys
+from tandem.demo.surveys import seed_surveys
 from tandem.surveys.models import Response, Survey
 from tandem.surveys.report import survey_report
 from tests import factories

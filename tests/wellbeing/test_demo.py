@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.demo.wellbeing import seed_wellbeing
 from tandem.wellbeing import selectors
-from tandem.wellbeing.demo import seed_wellbeing
 from tandem.wellbeing.models import Kudos, Pulse, Reflection, SharedReflection
 
 

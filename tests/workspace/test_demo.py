@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core import mail
 from django.urls import reverse
 
+from tandem.demo.workspace import seed_workspace
 from tandem.workspace import selectors
-from tandem.workspace.demo import seed_workspace
 
 
 def test_seeded_workspace_is_lived_in_and_opens(

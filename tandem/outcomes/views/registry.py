@@ -111,7 +111,7 @@ def delete(request: AuthedRequest, slug: str, profile_id: int) -> HttpResponse:
     outcome_id = request.POST.get("outcome_id", "")
     if not outcome_id.isdigit():
         raise Http404
-    outcome = selectors.access_outcome(profile, outcome_kind, int(outcome_id))
+    outcome = policies.access_outcome(profile, outcome_kind, int(outcome_id))
     services.outcome_delete(outcome=outcome)  # type: ignore[arg-type]
     messages.success(request, f"{outcome_kind.label} removed.")
     return redirect("outcomes:person", slug, profile.pk)

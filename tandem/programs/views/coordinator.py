@@ -139,7 +139,7 @@ def people(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def person_detail(request: AuthedRequest, slug: str, profile_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    profile = selectors.access_member_profile(program, profile_id)
+    profile = policies.access_member_profile(program, profile_id)
     enrollments = Enrollment.objects.filter(user=profile.user, cohort__program=program)
     return render(
         request,

@@ -18,7 +18,7 @@ from tandem.accounts.selectors import email_confirmed
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.core.next_steps import next_steps_for
-from tandem.programs import invitations, selectors, services
+from tandem.programs import invitations, policies, selectors, services
 from tandem.programs.forms import ProfileForm
 from tandem.programs.models import Cohort, Invitation
 
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_edit(request: AuthedRequest, program_slug: str) -> HttpResponse:
-    profile = selectors.access_own_profile(request.user, program_slug)
+    profile = policies.access_own_profile(request.user, program_slug)
     form = ProfileForm.for_profile(profile, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

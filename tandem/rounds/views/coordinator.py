@@ -19,7 +19,7 @@ from tandem.core.http import AuthedRequest
 from tandem.engine.defaults import COMPONENTS
 from tandem.programs.policies import access_cohort
 from tandem.programs.selectors import programs_coordinated_by
-from tandem.rounds import selectors, services, wording
+from tandem.rounds import policies, selectors, services, wording
 from tandem.rounds.forms import ForbidForm, MatchSettingsForm, RunStartForm
 from tandem.rounds.models import MatchRun
 
@@ -109,7 +109,7 @@ def run_start(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRespon
 @login_required
 def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     """The review screen: every group with its score, breakdown, reasons and warnings."""
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     people = selectors.people_of_run(run)
     others = (
         selectors.runs_for_cohort(run.cohort)
@@ -153,7 +153,7 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
 @login_required
 def run_progress(request: AuthedRequest, run_id: int) -> HttpResponse:
     """The progress box the run page polls; once the run is done the whole page reloads."""
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     response = render(request, "rounds/partials/progress.html", {"run": run})
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -173,7 +173,7 @@ def _act(request: AuthedRequest, run: MatchRun, action: object, done: str) -> Ht
 @login_required
 @require_POST
 def run_retry(request: AuthedRequest, run_id: int) -> HttpResponse:
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     return _act(
         request, run, lambda: services.match_run_retry(run=run, by=request.user), "Run retried."
     )
@@ -182,7 +182,7 @@ def run_retry(request: AuthedRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_rerun(request: AuthedRequest, run_id: int) -> HttpResponse:
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     form = RunStartForm(request.POST)
     seed = form.cleaned_data["seed"] if form.is_valid() else None
     try:
@@ -197,7 +197,7 @@ def run_rerun(request: AuthedRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_reviewed(request: AuthedRequest, run_id: int) -> HttpResponse:
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     return _act(
         request,
         run,
@@ -210,7 +210,7 @@ def run_reviewed(request: AuthedRequest, run_id: int) -> HttpResponse:
 def run_publish(request: AuthedRequest, run_id: int) -> HttpResponse:
     """A confirmation page: what publishing sends to whom and what to look at first; publishing
     happens only when the coordinator ticks the confirmation and posts."""
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     if not run.is_editable:
         return _run_url(run)
     check = selectors.publish_check(run)
@@ -239,7 +239,7 @@ def run_publish(request: AuthedRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def group_lock(request: AuthedRequest, run_id: int, group_id: int) -> HttpResponse:
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     locked = request.POST.get("locked") == "1"
     return _act(
         request,
@@ -254,7 +254,7 @@ def group_lock(request: AuthedRequest, run_id: int, group_id: int) -> HttpRespon
 @login_required
 @require_POST
 def run_forbid(request: AuthedRequest, run_id: int) -> HttpResponse:
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     people = [(p["id"], p["name"]) for p in selectors.people_of_run(run).values()]
     form = ForbidForm(request.POST, people=people)
     if not form.is_valid():
@@ -272,7 +272,7 @@ def run_forbid(request: AuthedRequest, run_id: int) -> HttpResponse:
 @login_required
 def person_move(request: AuthedRequest, run_id: int, person_id: int) -> HttpResponse:
     """Where a person could go, with each group's new score; posting moves them."""
-    run = selectors.access_match_run(request.user, run_id)
+    run = policies.access_match_run(request.user, run_id)
     people = selectors.people_of_run(run)
     if person_id not in people:
         raise Http404
@@ -303,8 +303,8 @@ def person_move(request: AuthedRequest, run_id: int, person_id: int) -> HttpResp
 
 @login_required
 def compare(request: AuthedRequest, run_id: int, other_id: int) -> HttpResponse:
-    run = selectors.access_match_run(request.user, run_id)
-    other = selectors.access_match_run(request.user, other_id)
+    run = policies.access_match_run(request.user, run_id)
+    other = policies.access_match_run(request.user, other_id)
     if other.cohort_id != run.cohort_id:
         raise Http404
     return render(

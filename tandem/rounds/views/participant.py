@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.http import AuthedRequest
 from tandem.partnerships import services as partnership_services
 from tandem.partnerships.models import Partnership
-from tandem.partnerships.selectors import access_partnership
+from tandem.partnerships.policies import access_partnership
 from tandem.rounds import policies, selectors, services
 
 

@@ -20,6 +20,7 @@ from tandem.audit.services import audit_record
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.programs import policies
+from tandem.surveys import policies as surveys_policies
 from tandem.surveys import selectors, services
 from tandem.surveys.forms import (
     ImportForm,
@@ -95,7 +96,7 @@ def instrument_import(request: AuthedRequest, slug: str) -> HttpResponse:
 def instrument_detail(request: AuthedRequest, slug: str, instrument_id: int) -> HttpResponse:
     """The instrument's questions in order, and its description and scoring to edit."""
     program = policies.access_program(request.user, slug)
-    instrument = selectors.access_instrument(program, instrument_id)
+    instrument = surveys_policies.access_instrument(program, instrument_id)
     form = InstrumentForm.for_instrument(instrument, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,7 +124,7 @@ def instrument_detail(request: AuthedRequest, slug: str, instrument_id: int) -> 
 @login_required
 def item_add(request: AuthedRequest, slug: str, instrument_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    instrument = selectors.access_instrument(program, instrument_id)
+    instrument = surveys_policies.access_instrument(program, instrument_id)
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,8 +146,8 @@ def item_edit(
     request: AuthedRequest, slug: str, instrument_id: int, question_id: int
 ) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    instrument = selectors.access_instrument(program, instrument_id)
-    item = selectors.access_item(instrument, question_id)
+    instrument = surveys_policies.access_instrument(program, instrument_id)
+    item = surveys_policies.access_item(instrument, question_id)
     form = ItemForm.for_item(item, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,8 +170,8 @@ def item_move(
     request: AuthedRequest, slug: str, instrument_id: int, question_id: int
 ) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    instrument = selectors.access_instrument(program, instrument_id)
-    item = selectors.access_item(instrument, question_id)
+    instrument = surveys_policies.access_instrument(program, instrument_id)
+    item = surveys_policies.access_item(instrument, question_id)
     services.item_move(item=item, up=request.POST.get("direction") != "down")
     return redirect("surveys:instrument", program.slug, instrument.pk)
 
@@ -181,8 +182,8 @@ def item_delete(
     request: AuthedRequest, slug: str, instrument_id: int, question_id: int
 ) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    instrument = selectors.access_instrument(program, instrument_id)
-    services.item_delete(item=selectors.access_item(instrument, question_id))
+    instrument = surveys_policies.access_instrument(program, instrument_id)
+    services.item_delete(item=surveys_policies.access_item(instrument, question_id))
     messages.success(request, "Question removed.")
     return redirect("surveys:instrument", program.slug, instrument.pk)
 
@@ -207,7 +208,7 @@ def survey_create(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def results(request: AuthedRequest, slug: str, survey_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    survey = selectors.access_survey(program, survey_id)
+    survey = surveys_policies.access_survey(program, survey_id)
     report = survey_report(survey)
     return render(
         request,
@@ -224,7 +225,7 @@ def results(request: AuthedRequest, slug: str, survey_id: int) -> HttpResponse:
 @login_required
 def chart_svg(request: AuthedRequest, slug: str, survey_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    survey = selectors.access_survey(program, survey_id)
+    survey = surveys_policies.access_survey(program, survey_id)
     name = request.GET.get("chart", "rates")
     if name not in CHARTS:
         raise Http404
@@ -234,7 +235,7 @@ def chart_svg(request: AuthedRequest, slug: str, survey_id: int) -> HttpResponse
 @login_required
 def chart_csv(request: AuthedRequest, slug: str, survey_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    survey = selectors.access_survey(program, survey_id)
+    survey = surveys_policies.access_survey(program, survey_id)
     name = request.GET.get("chart", "rates")
     if name not in CHARTS:
         raise Http404
@@ -255,8 +256,8 @@ def chart_csv(request: AuthedRequest, slug: str, survey_id: int) -> HttpResponse
 @login_required
 def wave_edit(request: AuthedRequest, slug: str, survey_id: int, wave_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    survey = selectors.access_survey(program, survey_id)
-    wave = selectors.access_wave(survey, wave_id)
+    survey = surveys_policies.access_survey(program, survey_id)
+    wave = surveys_policies.access_wave(survey, wave_id)
     form = WaveForm(
         request.POST or None,
         initial={"label": wave.label, "opens_on": wave.opens_on, "closes_on": wave.closes_on},

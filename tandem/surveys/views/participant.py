@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.programs.selectors import programs_coordinated_by
-from tandem.surveys import selectors, services
+from tandem.surveys import policies, selectors, services
 from tandem.surveys.forms import response_form
 
 
@@ -34,7 +34,7 @@ def survey_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def answer(request: AuthedRequest, wave_id: int) -> HttpResponse:
-    wave = selectors.access_open_wave(request.user, wave_id)
+    wave = policies.access_open_wave(request.user, wave_id)
     items = selectors.items_of(wave.survey.version)
     previous = selectors.own_answers(wave, request.user)
     form = response_form(items, data=request.POST or None, initial=previous)

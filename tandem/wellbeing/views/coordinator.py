@@ -20,6 +20,7 @@ from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.programs import policies
 from tandem.programs.selectors import programs_coordinated_by
+from tandem.wellbeing import policies as wellbeing_policies
 from tandem.wellbeing import selectors, services
 from tandem.wellbeing.forms import ProgramWellbeingForm, SupportResourceForm
 from tandem.wellbeing.report import cohort_report
@@ -77,7 +78,7 @@ def resource_create(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def resource_edit(request: AuthedRequest, slug: str, resource_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
-    resource = selectors.access_support_resource(program, resource_id)
+    resource = wellbeing_policies.access_support_resource(program, resource_id)
     form = SupportResourceForm.for_resource(resource, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +100,7 @@ def resource_edit(request: AuthedRequest, slug: str, resource_id: int) -> HttpRe
 def resource_delete(request: AuthedRequest, slug: str, resource_id: int) -> HttpResponse:
     program = policies.access_program(request.user, slug)
     services.support_resource_delete(
-        resource=selectors.access_support_resource(program, resource_id)
+        resource=wellbeing_policies.access_support_resource(program, resource_id)
     )
     messages.success(request, "Support resource removed.")
     return redirect("wellbeing:program_support", program.slug)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
-from tandem.wellbeing import selectors, services
+from tandem.wellbeing import policies, selectors, services
 from tandem.wellbeing.charts import own_trend_chart
 from tandem.wellbeing.forms import PulseForm, ReflectionForm, WellbeingSettingsForm
 from tandem.workspace.policies import access_workspace
@@ -76,7 +76,7 @@ def trend_svg(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pulse_share(request: AuthedRequest, pulse_id: int) -> HttpResponse:
-    pulse = selectors.access_own_pulse(request.user, pulse_id)
+    pulse = policies.access_own_pulse(request.user, pulse_id)
     shared = request.POST.get("shared") == "1"
     services.pulse_share_set(pulse=pulse, shared=shared)
     messages.success(
@@ -88,7 +88,7 @@ def pulse_share(request: AuthedRequest, pulse_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pulse_delete(request: AuthedRequest, pulse_id: int) -> HttpResponse:
-    services.pulse_delete(pulse=selectors.access_own_pulse(request.user, pulse_id))
+    services.pulse_delete(pulse=policies.access_own_pulse(request.user, pulse_id))
     messages.success(request, "Check-in deleted.")
     return redirect("wellbeing:checkin")
 
@@ -151,7 +151,7 @@ def journal(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def reflection_edit(request: AuthedRequest, reflection_id: int) -> HttpResponse:
-    reflection = selectors.access_own_reflection(request.user, reflection_id)
+    reflection = policies.access_own_reflection(request.user, reflection_id)
     form = ReflectionForm.for_reflection(reflection, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +169,7 @@ def reflection_edit(request: AuthedRequest, reflection_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reflection_delete(request: AuthedRequest, reflection_id: int) -> HttpResponse:
-    reflection = selectors.access_own_reflection(request.user, reflection_id)
+    reflection = policies.access_own_reflection(request.user, reflection_id)
     services.reflection_delete(reflection=reflection)
     messages.success(request, "Entry deleted, and removed from any shared space.")
     return redirect("wellbeing:journal")
@@ -178,7 +178,7 @@ def reflection_delete(request: AuthedRequest, reflection_id: int) -> HttpRespons
 @login_required
 @require_POST
 def reflection_share(request: AuthedRequest, reflection_id: int) -> HttpResponse:
-    reflection = selectors.access_own_reflection(request.user, reflection_id)
+    reflection = policies.access_own_reflection(request.user, reflection_id)
     partnership_id = request.POST.get("partnership", "")
     if not partnership_id.isdigit():
         raise Http404

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.partnerships.models import Partnership
-from tandem.workspace import selectors, services
+from tandem.workspace import policies, selectors, services
 from tandem.workspace.audit import private_read
 from tandem.workspace.forms import ActionItemForm
 from tandem.workspace.models import ActionItem, Goal
@@ -30,7 +30,7 @@ def _links(partnership: Partnership, form: ActionItemForm) -> dict[str, object]:
     owner_id = data.pop("owner")
     owner = next(u for u in selectors.member_users(partnership) if u.pk == owner_id)
     goal_id = data.pop("goal")
-    goal = selectors.access_goal(partnership, goal_id) if goal_id else None
+    goal = policies.access_goal(partnership, goal_id) if goal_id else None
     return {**data, "owner": owner, "goal": goal}
 
 
@@ -51,7 +51,7 @@ def _record_goal_choices(
 def actions(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
     meeting = (
-        selectors.access_meeting(partnership, int(meeting_id))
+        policies.access_meeting(partnership, int(meeting_id))
         if meeting_id and meeting_id.isdigit()
         else None
     )
@@ -95,7 +95,7 @@ def actions(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 
 @workspace_page()
 def action_edit(request: AuthedRequest, partnership: Partnership, item_id: int) -> HttpResponse:
-    item = selectors.access_action_item(partnership, item_id)
+    item = policies.access_action_item(partnership, item_id)
     initial = {
         "text": item.text,
         "owner": item.owner_id,
@@ -129,7 +129,7 @@ def action_edit(request: AuthedRequest, partnership: Partnership, item_id: int) 
 @require_POST
 @workspace_page()
 def action_done(request: AuthedRequest, partnership: Partnership, item_id: int) -> HttpResponse:
-    item: ActionItem = selectors.access_action_item(partnership, item_id)
+    item: ActionItem = policies.access_action_item(partnership, item_id)
     done = request.POST.get("done") != "no"
     run_action(
         request,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.partnerships.models import Partnership
-from tandem.workspace import selectors, services
+from tandem.workspace import policies, selectors, services
 from tandem.workspace.audit import private_read
 from tandem.workspace.forms import CommentForm, GoalForm, MilestoneForm
 from tandem.workspace.views.base import render_workspace, run_action, workspace_page
@@ -44,7 +44,7 @@ def goals(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 
 @workspace_page()
 def goal_detail(request: AuthedRequest, partnership: Partnership, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(partnership, goal_id)
+    goal = policies.access_goal(partnership, goal_id)
     comment_form = CommentForm(request.POST or None)
     if request.method == "POST" and comment_form.is_valid():
         try:
@@ -83,7 +83,7 @@ def goal_detail(request: AuthedRequest, partnership: Partnership, goal_id: int) 
 
 @workspace_page()
 def goal_edit(request: AuthedRequest, partnership: Partnership, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(partnership, goal_id)
+    goal = policies.access_goal(partnership, goal_id)
     form = GoalForm.for_goal(goal, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +109,7 @@ def goal_edit(request: AuthedRequest, partnership: Partnership, goal_id: int) ->
 @require_POST
 @workspace_page()
 def milestone_add(request: AuthedRequest, partnership: Partnership, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(partnership, goal_id)
+    goal = policies.access_goal(partnership, goal_id)
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Describe the milestone in a few words.")
@@ -127,8 +127,8 @@ def milestone_add(request: AuthedRequest, partnership: Partnership, goal_id: int
 def milestone_reach(
     request: AuthedRequest, partnership: Partnership, goal_id: int, milestone_id: int
 ) -> HttpResponse:
-    goal = selectors.access_goal(partnership, goal_id)
-    milestone = selectors.access_milestone(goal, milestone_id)
+    goal = policies.access_goal(partnership, goal_id)
+    milestone = policies.access_milestone(goal, milestone_id)
     reached = request.POST.get("reached") != "no"
     run_action(
         request,
@@ -143,6 +143,6 @@ def milestone_reach(
 @require_POST
 @workspace_page()
 def goal_cheer(request: AuthedRequest, partnership: Partnership, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(partnership, goal_id)
+    goal = policies.access_goal(partnership, goal_id)
     run_action(request, lambda: services.goal_cheer(goal=goal, user=request.user), "Cheered!")
     return redirect("workspace:goal", partnership.pk, goal.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.partnerships.models import Partnership
-from tandem.workspace import selectors, services
+from tandem.workspace import policies, selectors, services
 from tandem.workspace.audit import private_read
 from tandem.workspace.calendar import meeting_ics
 from tandem.workspace.forms import MeetingForm, MeetingRecordForm
@@ -57,7 +57,7 @@ def meetings(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 def meeting_detail(
     request: AuthedRequest, partnership: Partnership, meeting_id: int
 ) -> HttpResponse:
-    meeting = selectors.access_meeting(partnership, meeting_id)
+    meeting = policies.access_meeting(partnership, meeting_id)
     form = MeetingRecordForm(
         request.POST or None, initial={"status": meeting.status, "notes": meeting.notes}
     )
@@ -95,7 +95,7 @@ def meeting_detail(
 
 @workspace_page()
 def meeting_edit(request: AuthedRequest, partnership: Partnership, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(partnership, meeting_id)
+    meeting = policies.access_meeting(partnership, meeting_id)
     form = MeetingForm.for_meeting(meeting, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +121,7 @@ def meeting_edit(request: AuthedRequest, partnership: Partnership, meeting_id: i
 def meeting_invite(
     request: AuthedRequest, partnership: Partnership, meeting_id: int
 ) -> HttpResponse:
-    meeting = selectors.access_meeting(partnership, meeting_id)
+    meeting = policies.access_meeting(partnership, meeting_id)
     private_read(
         user=request.user,
         partnership=partnership,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
 from tandem.partnerships.models import Partnership
-from tandem.workspace import selectors, services
+from tandem.workspace import policies, selectors, services
 from tandem.workspace.audit import private_read
 from tandem.workspace.forms import NoteForm
 from tandem.workspace.views.base import render_workspace, run_action, workspace_page
@@ -41,7 +41,7 @@ def notes(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 
 @workspace_page()
 def note_edit(request: AuthedRequest, partnership: Partnership, note_id: int) -> HttpResponse:
-    note = selectors.access_note(partnership, note_id)
+    note = policies.access_note(partnership, note_id)
     form = NoteForm(request.POST or None, initial={"body": note.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,6 +67,6 @@ def note_edit(request: AuthedRequest, partnership: Partnership, note_id: int) ->
 @require_POST
 @workspace_page()
 def note_delete(request: AuthedRequest, partnership: Partnership, note_id: int) -> HttpResponse:
-    note = selectors.access_note(partnership, note_id)
+    note = policies.access_note(partnership, note_id)
     run_action(request, lambda: services.note_delete(note=note, by=request.user), "Note deleted.")
     return redirect("workspace:notes", partnership.pk)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tandem.programs import demo
+from tandem.demo import institution as demo
 
 
 class Command(BaseCommand):

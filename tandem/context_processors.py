@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from tandem.programs.models import Enrollment, ProgramRole
+from tandem.programs.models import Enrollment
+from tandem.programs.policies import roles_of
 from tandem.research.models import StudyProtocol
 
 
@@ -14,13 +15,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    roles = set(ProgramRole.objects.filter(user=user).values_list("role", flat=True))
+    roles = roles_of(user)
     return {
         "nav": {
             "participant": Enrollment.objects.filter(user=user).exists(),
-            "coordinator": ProgramRole.Role.COORDINATOR in roles or user.is_superuser,
-            "researcher": ProgramRole.Role.RESEARCHER in roles,
-            "operator": user.is_superuser,
+            "coordinator": roles.coordinates,
+            "researcher": roles.researches,
+            "operator": roles.operator,
             "study": StudyProtocol.objects.filter(cohort__enrollments__user=user).exists(),
         }
     }

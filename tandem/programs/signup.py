@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm
+from allauth.core import context as allauth_context
+from django import forms
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -43,3 +46,29 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         if pending is not None and pending.invitation is None and pending.cohort is not None:
             return reverse("participant:join", args=[pending.cohort.join_token])
         return super().get_email_verification_redirect_url(email_address)
+
+
+class InvitationSignupForm(SignupForm):
+    full_name = forms.CharField(max_length=200, label="Full name")
+
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # allauth does not hand the request to the sign-up form; it keeps it in a context var.
+        request = allauth_context.request
+        pending = invitations.pending_from_session(request) if request is not None else None
+        self.invited_email = pending.email if pending is not None else None
+        if pending is not None and pending.invitation is not None:
+            # A roster's spelling of the name is only a suggestion; the person decides.
+            self.fields["full_name"].initial = pending.invitation.full_name
+        if self.invited_email:
+            self.fields["email"].initial = self.invited_email
+            self.fields["email"].help_text = "The address your invitation was sent to."
+            self.fields["email"].widget.attrs["readonly"] = True
+
+    def clean_email(self) -> str:
+        email: str = super().clean_email()
+        if self.invited_email and email.lower() != self.invited_email.lower():
+            raise forms.ValidationError("Sign up with the address your invitation was sent to.")
+        return email

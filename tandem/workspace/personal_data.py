@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.accounts.models import User
-from tandem.privacy.registry import register
+from tandem.core.personal_data import register, when
 from tandem.workspace.models import (
     ActionItem,
     AgreementVersion,
@@ -22,18 +22,14 @@ from tandem.workspace.models import (
 )
 
 
-def _when(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def workspace_data(user: User) -> dict[str, Any]:
     return {
         "notes_written": [
             {
                 "partnership_id": note.partnership_id,
                 "body": note.body,
-                "created_at": _when(note.created_at),
-                "updated_at": _when(note.updated_at),
+                "created_at": when(note.created_at),
+                "updated_at": when(note.updated_at),
             }
             for note in Note.objects.filter(author=user).order_by("created_at")
         ],
@@ -43,9 +39,9 @@ def workspace_data(user: User) -> dict[str, Any]:
                 "title": goal.title,
                 "measure": goal.measure,
                 "status": goal.status,
-                "due_on": _when(goal.due_on),
+                "due_on": when(goal.due_on),
                 "milestones": [
-                    {"text": milestone.text, "reached_at": _when(milestone.reached_at)}
+                    {"text": milestone.text, "reached_at": when(milestone.reached_at)}
                     for milestone in goal.milestones.all()
                 ],
             }
@@ -55,7 +51,7 @@ def workspace_data(user: User) -> dict[str, Any]:
             {
                 "goal_id": comment.goal_id,
                 "body": comment.body,
-                "created_at": _when(comment.created_at),
+                "created_at": when(comment.created_at),
             }
             for comment in GoalComment.objects.filter(author=user)
         ],
@@ -63,15 +59,15 @@ def workspace_data(user: User) -> dict[str, Any]:
             {
                 "partnership_id": item.partnership_id,
                 "text": item.text,
-                "due_on": _when(item.due_on),
-                "done_at": _when(item.done_at),
+                "due_on": when(item.due_on),
+                "done_at": when(item.done_at),
             }
             for item in ActionItem.objects.filter(owner=user)
         ],
         "meetings_scheduled": [
             {
                 "partnership_id": meeting.partnership_id,
-                "starts_at": _when(meeting.starts_at),
+                "starts_at": when(meeting.starts_at),
                 "status": meeting.status,
                 "location": meeting.location,
                 "notes": meeting.notes,
@@ -83,7 +79,7 @@ def workspace_data(user: User) -> dict[str, Any]:
                 "partnership_id": version.partnership_id,
                 "number": version.number,
                 "text": version.text,
-                "effective_at": _when(version.effective_at),
+                "effective_at": when(version.effective_at),
             }
             for version in AgreementVersion.objects.filter(proposed_by=user)
         ],
@@ -98,4 +94,5 @@ def workspace_erase(user: User) -> None:
     Goal.objects.filter(owner=user).delete()
 
 
-register("workspace", personal_data=workspace_data, erase=workspace_erase)
+def register_personal_data() -> None:
+    register("workspace", personal_data=workspace_data, erase=workspace_erase)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from tandem.programs import demo
+from tandem.demo import institution as demo
 
 
 class Command(BaseCommand):

@@ -12,17 +12,21 @@ import random
 import time
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.demo.outcomes import seed_outcomes
+from tandem.demo.research import seed_research
+from tandem.demo.rounds import seed_rounds
+from tandem.demo.schedules import seed_schedules
+from tandem.demo.surveys import seed_surveys
 from tandem.engine.defaults import DEFAULT_LADDER, DEFAULT_TOPICS
-from tandem.outcomes.demo import seed_outcomes
 from tandem.programs import services
 from tandem.programs.models import Cohort, Enrollment, Exclusion, Program, ProgramRole
-from tandem.research.demo import seed_research
-from tandem.rounds.demo import seed_rounds
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - published demo login, local evaluation only
 DEMO_PROGRAM_SLUG = "riverside-peers"
@@ -308,11 +312,7 @@ def load_demo(*, seed: int = 2026) -> Program:
         )
     _evaluator_lines(program, people, users, rng)
     seed_rounds(program, participant_email=PARTICIPANT_EMAIL)
-    from tandem.surveys.demo import seed_surveys  # here, so programs never imports surveys
-
     seed_surveys(cohort)
-    from tandem.schedules.demo import seed_schedules  # here, so programs never imports schedules
-
     seed_schedules(program, participant_email=PARTICIPANT_EMAIL)
     seed_research(cohort, list(users.values()))
     seed_outcomes(program)
@@ -342,9 +342,6 @@ def _evaluator_lines(
 
 def demo_operator_mfa_ensure(operator: User | None = None) -> None:
     """Give the demo operator the published authenticator-app secret, once."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
     operator = operator or User.objects.filter(email=OPERATOR_EMAIL).first()
     if operator is None:
         return
@@ -354,8 +351,6 @@ def demo_operator_mfa_ensure(operator: User | None = None) -> None:
 
 def demo_operator_code() -> str:
     """The demo operator's current six-digit code, for evaluators without an app."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     return format_hotp_value(hotp_value(DEMO_OPERATOR_TOTP_SECRET, int(time.time()) // 30))
 
 

@@ -9,12 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.accounts.models import User
-from tandem.privacy.registry import register
+from tandem.core.personal_data import register, when
 from tandem.wellbeing.models import Kudos, Pulse, Reflection
-
-
-def _when(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def wellbeing_data(user: User) -> dict[str, Any]:
@@ -25,7 +21,7 @@ def wellbeing_data(user: User) -> dict[str, Any]:
                 "supported": pulse.supported,
                 "word": pulse.word,
                 "shared_with_partners": pulse.shared_with_partners,
-                "created_at": _when(pulse.created_at),
+                "created_at": when(pulse.created_at),
             }
             for pulse in Pulse.objects.filter(user=user).order_by("created_at")
         ],
@@ -35,7 +31,7 @@ def wellbeing_data(user: User) -> dict[str, Any]:
                 "what_happened": reflection.what_happened,
                 "opportunity": reflection.opportunity,
                 "advice_to_peer": reflection.advice_to_peer,
-                "created_at": _when(reflection.created_at),
+                "created_at": when(reflection.created_at),
             }
             for reflection in Reflection.objects.filter(user=user).order_by("created_at")
         ],
@@ -43,11 +39,12 @@ def wellbeing_data(user: User) -> dict[str, Any]:
             {
                 "partnership_id": kudos.partnership_id,
                 "message": kudos.message,
-                "created_at": _when(kudos.created_at),
+                "created_at": when(kudos.created_at),
             }
             for kudos in Kudos.objects.filter(sender=user).order_by("created_at")
         ],
     }
 
 
-register("wellbeing", personal_data=wellbeing_data)
+def register_personal_data() -> None:
+    register("wellbeing", personal_data=wellbeing_data)

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.demo.wellbeing import seed_wellbeing
+from tandem.demo.workspace import seed_workspace
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs import services as program_services
 from tandem.programs.models import Cohort, Enrollment, Profile, Program
@@ -60,9 +62,6 @@ def seed_rounds(program: Program, *, participant_email: str) -> None:
 
 
 def _fill(partnership: Partnership) -> None:
-    from tandem.wellbeing.demo import seed_wellbeing
-    from tandem.workspace.demo import seed_workspace
-
     seed_workspace(partnership)
     seed_wellbeing(partnership)
 
