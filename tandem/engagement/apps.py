@@ -19,7 +19,8 @@ class EngagementConfig(AppConfig):
         hook_register("workspace.status", selectors.workspace_status)
         hook_register("rematch.no_fault", selectors.no_fault_rematches)
 
-        # A person's download of their own data includes their answers.
+        # A person's download of their own data includes their answers. Imported here because
+        # models can be imported only once the app registry is ready.
         from tandem.engagement.personal_data import register_personal_data
 
         register_personal_data()

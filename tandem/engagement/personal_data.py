@@ -10,7 +10,7 @@ from typing import Any
 
 from tandem.accounts.models import User
 from tandem.engagement.models import ContactCheck, Rematch
-from tandem.privacy.registry import register
+from tandem.core.personal_data import register
 
 
 def engagement_of(user: User) -> dict[str, Any]:

@@ -59,9 +59,9 @@ def stray_thresholds() -> list[str]:
             continue
         where = path.relative_to(PACKAGE.parent)
         if path.suffix == ".py":
-            for line, text in _strings_outside_docstrings(path.read_text()):
+            for at, text in _strings_outside_docstrings(path.read_text()):
                 if STRAY.search(text):
-                    found.append(f"{where}:{line}: {text!r}")
+                    found.append(f"{where}:{at}: {text!r}")
         elif path.suffix in (".html", ".txt"):
             for number, line in enumerate(path.read_text().splitlines(), start=1):
                 if STRAY.search(line):
