@@ -191,6 +191,10 @@ ACCOUNT_RATE_LIMITS = {
 # Exports (personal data, de-identified research data, coordinator CSVs), per person.
 TANDEM_EXPORT_RATE_LIMIT = env_str("RATE_LIMIT_EXPORT", "10/h")
 
+# Every uploaded file (roster, outcomes, schedules) is refused above these limits.
+TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+TANDEM_IMPORT_MAX_ROWS = env_int("TANDEM_IMPORT_MAX_ROWS", 200_000, minimum=1)
+
 # Institutional sign-in: one allauth SocialApp (OpenID Connect or SAML 2.0) per institution.
 SOCIALACCOUNT_ADAPTER = "tandem.identity.adapter.InstitutionSocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
