@@ -234,21 +234,13 @@ def planned(definition: ImportDefinition, record: Any) -> dict[str, Any]:
     return definition.plan(record)
 
 
-def import_preview(
-    definition: ImportDefinition, *, content: str, refusal: ImportProblem | None = None, **fields: Any
-) -> Any:
-    """Store an uploaded file with its dry-run summary; nothing else is written.
-
-    ``refusal`` is the problem that stopped the file being read at all (its encoding, its
-    size); the preview then shows it and cannot be applied.
-    """
-    record = definition.model(content=storable(content), **fields)
-    if refusal is not None:
-        record.summary = {"errors": [refusal.as_dict()], "rows": [], "counts": {}}  # type: ignore[attr-defined]
-    else:
-        record.summary = planned(definition, record)  # type: ignore[attr-defined]
-    if record.summary["errors"] and not definition.keeps_content:  # type: ignore[attr-defined]
-        record.content = ""  # type: ignore[attr-defined]
+def import_preview(definition: ImportDefinition, *, content: str, **fields: Any) -> Any:
+    """Store an uploaded file with its dry-run summary; nothing else is written. A refused
+    file the definition does not keep is not stored at all, only its problems."""
+    record: Any = definition.model(content=storable(content), **fields)
+    record.summary = planned(definition, record)
+    if record.summary["errors"] and not definition.keeps_content:
+        record.content = ""
     record.save()
     return record
 

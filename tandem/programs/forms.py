@@ -16,7 +16,6 @@ from tandem.programs.models import Cohort, Invitation, Profile, Program
 from tandem.programs.services import AVAILABILITY_DAYS, AVAILABILITY_PARTS
 
 
-
 class LinesField(forms.CharField):
     """A textarea where each line is one item (a stage, a topic, an email address)."""
 
