@@ -77,7 +77,9 @@ def max_rows() -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:g} MB"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.0f} MB"
 
 
 def size_check(size: int) -> None:
@@ -237,10 +239,10 @@ def planned(definition: ImportDefinition, record: Any) -> dict[str, Any]:
 def import_preview(definition: ImportDefinition, *, content: str, **fields: Any) -> Any:
     """Store an uploaded file with its dry-run summary; nothing else is written. A refused
     file the definition does not keep is not stored at all, only its problems."""
-    record: Any = definition.model(content=storable(content), **fields)
+    record: Any = definition.model(content=content, **fields)
     record.summary = planned(definition, record)
-    if record.summary["errors"] and not definition.keeps_content:
-        record.content = ""
+    keep = definition.keeps_content or not record.summary["errors"]
+    record.content = storable(content) if keep else ""
     record.save()
     return record
 
