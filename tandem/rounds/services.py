@@ -22,7 +22,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
-from tandem.core.mail import send_email_on_commit
+from tandem.core.mail import email_batch, send_email_on_commit
 from tandem.core.standing import departed
 from tandem.engine import (
     Constraints,
@@ -550,9 +550,20 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
             u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])
         }
         created = []
+        profiles = {
+            profile.user_id: profile
+            for profile in Profile.objects.filter(program=cohort.program, user_id__in=list(users))
+        }
         try:
-            for group in groups:
-                created.append(_propose(cohort, group, users, now, respond_by, notify=notify))
+            # One insert of every e-mail and one task to fan them out: the request does not
+            # grow with the cohort, and nothing is sent before the commit.
+            with email_batch():
+                for group in groups:
+                    created.append(
+                        _propose(
+                            cohort, group, users, now, respond_by, notify=notify, profiles=profiles
+                        )
+                    )
         except IntegrityError:
             raise ValidationError(
                 "Someone in this run is already in a live partnership of the cohort; "
@@ -577,6 +588,7 @@ def _propose(
     respond_by: dt.datetime,
     *,
     notify: bool,
+    profiles: dict[int, Profile] | None = None,
 ) -> Partnership:
     size = len(group.member_ids)
     kind = (
@@ -597,7 +609,12 @@ def _propose(
     group.partnership = partnership
     group.save(update_fields=["partnership"])
     if notify:
-        proposal_emails(partnership=partnership, users=[users[m] for m in group.member_ids])
+        proposal_emails(
+            partnership=partnership,
+            users=[users[m] for m in group.member_ids],
+            reasons_shown=group.reasons,
+            profiles=profiles,
+        )
     return partnership
 
 
@@ -607,16 +624,24 @@ def proposal_emails(
     users: Sequence[User],
     reasons_shown: Sequence[str] | None = None,
     recipients: Sequence[User] | None = None,
+    profiles: dict[int, Profile] | None = None,
 ) -> None:
-    """Tell each member a match is proposed: partners' shared profile fields and the reasons."""
-    group = MatchGroup.objects.filter(partnership=partnership).first()
-    shown = list(reasons_shown if reasons_shown is not None else (group.reasons if group else []))
-    profiles = {
-        p.user_id: p
-        for p in Profile.objects.filter(
-            program=partnership.cohort.program, user_id__in=[u.pk for u in users]
-        )
-    }
+    """Tell each member a match is proposed: partners' shared profile fields and the reasons.
+
+    ``reasons_shown`` and ``profiles`` (by user id) may be given by a caller that has them
+    already, as publishing does for every group at once.
+    """
+    if reasons_shown is None:
+        group = MatchGroup.objects.filter(partnership=partnership).first()
+        reasons_shown = group.reasons if group else []
+    shown = list(reasons_shown)
+    if profiles is None:
+        profiles = {
+            p.user_id: p
+            for p in Profile.objects.filter(
+                program=partnership.cohort.program, user_id__in=[u.pk for u in users]
+            )
+        }
     link = reverse("rounds:proposal", args=[partnership.pk])
     for user in recipients if recipients is not None else users:
         partners = [
