@@ -25,6 +25,7 @@ import platform
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings.test")
@@ -35,7 +36,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 STAGES = ["PGY1", "PGY2", "PGY3"]
 TOPICS = ["research", "teaching", "grants", "leadership", "networking"]
@@ -97,14 +98,21 @@ def publish(run: object, *, notify: bool) -> tuple[float, int, list[object]]:
 
     from tandem.rounds.services import match_run_publish
 
+    executed = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal executed
+        executed += 1
+        return execute(sql, params, many, context)
+
     with (
         TestCase.captureOnCommitCallbacks(execute=False) as callbacks,
-        CaptureQueriesContext(connection) as queries,
+        connection.execute_wrapper(count),
     ):
         started = time.perf_counter()
         match_run_publish(run=run, by=None, notify=notify)  # type: ignore[arg-type]
         seconds = time.perf_counter() - started
-    return seconds, len(queries), callbacks
+    return seconds, executed, callbacks
 
 
 def main() -> int:

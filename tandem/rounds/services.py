@@ -546,24 +546,10 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
         cohort = locked.cohort
         now = timezone.now()
         respond_by = now + dt.timedelta(days=cohort.response_days)
-        users = {
-            u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])
-        }
         created = []
-        profiles = {
-            profile.user_id: profile
-            for profile in Profile.objects.filter(program=cohort.program, user_id__in=list(users))
-        }
         try:
-            # One insert of every e-mail and one task to fan them out: the request does not
-            # grow with the cohort, and nothing is sent before the commit.
-            with email_batch():
-                for group in groups:
-                    created.append(
-                        _propose(
-                            cohort, group, users, now, respond_by, notify=notify, profiles=profiles
-                        )
-                    )
+            for group in groups:
+                created.append(_propose(cohort, group, now, respond_by))
         except IntegrityError:
             raise ValidationError(
                 "Someone in this run is already in a live partnership of the cohort; "
@@ -577,18 +563,46 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
             partnerships=len(created),
             people=sorted(m for g in groups for m in g.member_ids),
         )
+        if notify:
+            # The e-mails are written by the worker after the commit, so publishing a cohort
+            # of thousands returns at once (a function-level import: the tasks module imports
+            # this one).
+            from tandem.rounds.tasks import write_proposal_emails
+
+            run_id = locked.pk
+            transaction.on_commit(lambda: write_proposal_emails.enqueue(run_id))
     return created
 
 
+def match_run_proposal_emails(*, run_id: int) -> int:
+    """Write the proposal e-mail of every member of a published run, each sent by its own task.
+
+    Runs in the worker once the publish has committed: all the e-mails are inserted together
+    and one task hands each its own. Returns how many were written.
+    """
+    run = MatchRun.objects.select_related("cohort__program").get(pk=run_id)
+    groups = list(run.groups.exclude(partnership=None).select_related("partnership__cohort"))
+    users = {
+        u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])
+    }
+    profiles = {
+        profile.user_id: profile
+        for profile in Profile.objects.filter(program=run.cohort.program, user_id__in=list(users))
+    }
+    with transaction.atomic(), email_batch():
+        for group in groups:
+            assert group.partnership is not None
+            proposal_emails(
+                partnership=group.partnership,
+                users=[users[m] for m in group.member_ids],
+                reasons_shown=group.reasons,
+                profiles=profiles,
+            )
+    return sum(len(group.member_ids) for group in groups)
+
+
 def _propose(
-    cohort: Cohort,
-    group: MatchGroup,
-    users: dict[int, User],
-    now: dt.datetime,
-    respond_by: dt.datetime,
-    *,
-    notify: bool,
-    profiles: dict[int, Profile] | None = None,
+    cohort: Cohort, group: MatchGroup, now: dt.datetime, respond_by: dt.datetime
 ) -> Partnership:
     size = len(group.member_ids)
     kind = (
@@ -608,13 +622,6 @@ def _propose(
         )
     group.partnership = partnership
     group.save(update_fields=["partnership"])
-    if notify:
-        proposal_emails(
-            partnership=partnership,
-            users=[users[m] for m in group.member_ids],
-            reasons_shown=group.reasons,
-            profiles=profiles,
-        )
     return partnership
 
 
