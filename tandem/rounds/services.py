@@ -582,9 +582,7 @@ def match_run_proposal_emails(*, run_id: int) -> int:
     """
     run = MatchRun.objects.select_related("cohort__program").get(pk=run_id)
     groups = list(run.groups.exclude(partnership=None).select_related("partnership__cohort"))
-    users = {
-        u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])
-    }
+    users = {u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])}
     profiles = {
         profile.user_id: profile
         for profile in Profile.objects.filter(program=run.cohort.program, user_id__in=list(users))
