@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Publish a cohort of 5,000: the request writes the proposals and the e-mails, sends none.
+"""Publish a cohort of 5,000: the request writes the proposals and queues the e-mails' task.
 
 Builds a fresh database (DATABASE_URL, default PostgreSQL tandem_bench_publish; its test
 database is created and dropped), a cohort of 5,000 people and a reviewed run of 2,500 pairs,
 then publishes it as the coordinator's request does and reports:
 
 - the time and number of queries of the publish, with e-mails and without them (the difference
-  is what the e-mails cost: it must not grow with the cohort);
-- how many e-mails were written, and how many were sent inside the request (target: 0);
-- the time the worker then takes to send them all (the locmem outbox stands for the server).
+  is what the e-mails cost the request: target 0 queries, whatever the cohort's size);
+- how many e-mails were rendered, written or sent inside the request (target: 0);
+- the time the worker then takes to write and send them all, one task each (the locmem
+  outbox stands for the mail server).
 
     python bench/bench_publish.py [--quick]
 
@@ -40,8 +41,6 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 STAGES = ["PGY1", "PGY2", "PGY3"]
 TOPICS = ["research", "teaching", "grants", "leadership", "networking"]
-# E-mails may add an id reservation and one insert per 500 rows, plus the task's enqueue.
-EMAIL_QUERY_ALLOWANCE = 3 + 5_000 // 500
 
 
 def cohort_of(people: int, tag: str) -> tuple[object, object]:
@@ -131,6 +130,7 @@ def main() -> int:
 def run(people: int) -> int:
     from django.core import mail
     from django.db import transaction
+    from django.test import TestCase
 
     from tandem.core.models import OutgoingEmail
 
@@ -141,25 +141,26 @@ def run(people: int) -> int:
         mail.outbox = []
         loud_seconds, loud_queries, callbacks = publish(loud_run, notify=True)
         sent_in_request = len(mail.outbox)
-        written = OutgoingEmail.objects.count()
+        written_in_request = OutgoingEmail.objects.count()
         started = time.perf_counter()
-        for callback in callbacks:  # what the commit hands to the worker (immediate here)
-            callback()
+        # What the commit hands to the worker (the immediate backend runs each task here).
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            for callback in callbacks:
+                callback()
         worker_seconds = time.perf_counter() - started
         delivered = len(mail.outbox)
         transaction.set_rollback(True)
     email_queries = loud_queries - quiet_queries
-    ok = sent_in_request == 0 and written == people and email_queries <= EMAIL_QUERY_ALLOWANCE
+    ok = sent_in_request == written_in_request == email_queries == 0 and delivered == people
     print(f"{'measure (cohort of ' + format(people, ',') + ')':<52} {'target':>10} {'result':>12}")
     print(f"{'publish with e-mails, request time':<52} {'':>10} {loud_seconds:>10.2f} s")
     print(f"{'publish without e-mails, request time':<52} {'':>10} {quiet_seconds:>10.2f} s")
-    print(f"{'queries, with e-mails':<52} {'':>10} {loud_queries:>12,}")
-    allowance = f"≤ {EMAIL_QUERY_ALLOWANCE}"
-    print(f"{'queries the e-mails add':<52} {allowance:>10} {email_queries:>12}")
-    print(f"{'e-mails written in the request':<52} {people:>10,} {written:>12,}")
+    print(f"{'queries of the publish, with e-mails':<52} {'':>10} {loud_queries:>12,}")
+    print(f"{'queries the e-mails add to the request':<52} {'0':>10} {email_queries:>12}")
+    print(f"{'e-mails written in the request':<52} {'0':>10} {written_in_request:>12,}")
     print(f"{'e-mails sent in the request':<52} {'0':>10} {sent_in_request:>12}")
-    print(f"{'worker: e-mails sent afterwards':<52} {'':>10} {delivered:>12,}")
-    print(f"{'worker: time to send them (locmem server)':<52} {'':>10} {worker_seconds:>10.2f} s")
+    print(f"{'worker: e-mails written and sent afterwards':<52} {people:>10,} {delivered:>12,}")
+    print(f"{'worker: time to write and send them':<52} {'':>10} {worker_seconds:>10.2f} s")
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores "
         f"(load average {os.getloadavg()[0]:.1f} at the end); database: {connection.vendor}"

@@ -6,9 +6,9 @@ once it commits, queues one task per e-mail: mail is never sent for work that wa
 and one failing recipient never stops the others. A failed send is retried with backoff by the
 ``emails_retry_due`` job and, after the last attempt, stays in the admin for operators.
 
-Code that writes many e-mails at once (publishing a cohort) wraps its loop in
-``email_batch()``: the e-mails are then inserted together and queued by one task, so the
-request's queries do not grow with the number of recipients.
+Code that writes many e-mails at once (the proposals of a published cohort, written by the
+worker) wraps its loop in ``email_batch()``: the e-mails are then inserted together and handed
+out by one task, so its queries do not grow with the number of recipients.
 """
 
 from __future__ import annotations
