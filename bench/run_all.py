@@ -13,7 +13,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Each script prints its own table with targets, measurements and the machine.
-SCRIPTS = ["bench_engine.py", "bench_insights.py", "bench_evidence.py", "bench_schedules.py"]
+SCRIPTS = [
+    "bench_engine.py",
+    "bench_insights.py",
+    "bench_evidence.py",
+    "bench_schedules.py",
+    "bench_publish.py",
+]
 
 
 def main() -> int:

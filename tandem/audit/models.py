@@ -42,6 +42,7 @@ class AuditEvent(models.Model):
         PERSONAL_DATA_DOWNLOADED = "personal_data", "Personal data downloaded"
         KEYS_ROTATED = "keys_rotated", "Encryption keys rotated"
         PLACEMENT = "placement", "Placed people into a partnership or match"
+        IMPORT = "import", "File imported"
         OTHER = "other", "Other"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -1,4 +1,5 @@
-"""Sign-ins, failures, lockouts, sign-outs and second-factor changes, into the audit log.
+"""Sign-ins, failures, lockouts, sign-outs, second-factor changes and applied imports, into
+the audit log.
 
 A failed sign-in names the account only when the typed address belongs to one: whatever a
 person typed into the address field (sometimes a password) is never stored.
@@ -19,6 +20,7 @@ from django.dispatch import receiver
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.http import username_from_credentials
+from tandem.core.imports import import_applied
 
 
 def _account_for(address: str) -> Any:
@@ -119,3 +121,11 @@ def record_sso_linked(sender: Any, request: Any, sociallogin: Any, **kwargs: Any
         # How the person proved the account theirs: signed in to it, or a link mailed to it.
         proof=sociallogin.state.get("tandem_proof", "signed in"),
     )
+
+
+@receiver(import_applied, dispatch_uid="tandem.audit.import")
+def record_import(
+    sender: Any, kind: str, record: Any, by: Any, detail: dict[str, Any], **kwargs: Any
+) -> None:
+    """Every applied upload, whatever it imports: which kind, which file row, the counts."""
+    audit_record(action=AuditEvent.Action.IMPORT, actor=by, target=record, kind=kind, **detail)

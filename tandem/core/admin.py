@@ -1,4 +1,5 @@
-"""Admin helpers shared by every app: private (encrypted) content never reaches the admin.
+"""Admin helpers shared by every app (private, encrypted content never reaches the admin),
+and the operators' list of e-mails that are waiting to be retried or have failed.
 
 Operators run the instance but never read pair-private or self-private text, so every
 ``EncryptedTextField`` is shown as "[private]" in lists and detail pages and left out of forms.
@@ -12,6 +13,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tandem.core.crypto import EncryptedTextField
+from tandem.core.mail import email_retry_now
+from tandem.core.models import OutgoingEmail
 
 PRIVATE = "[private]"
 
@@ -63,3 +66,39 @@ class PrivateContentAdminMixin:
             for name in super().get_search_fields(request)  # type: ignore[misc]
             if name.split("__")[-1] not in private
         ]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(PrivateContentAdminMixin, admin.ModelAdmin):
+    """E-mails waiting to be retried or failed for good: who, which template, what went wrong.
+
+    Operators see no subject or text (they are private content); they may queue a failed
+    e-mail again or delete it.
+    """
+
+    list_display = ("to", "template", "status", "attempts", "last_error", "created_at")
+    list_filter = ("status", "template")
+    search_fields = ("to", "template")
+    readonly_fields = (
+        "to",
+        "template",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+    )
+    actions = ("retry_now",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Try the selected failed e-mails again")
+    def retry_now(self, request: HttpRequest, queryset: Any) -> None:
+        failed = queryset.filter(status=OutgoingEmail.Status.FAILED)
+        for email in failed:
+            email_retry_now(email=email)
+        self.message_user(request, f"{len(failed)} e-mail(s) queued again.")

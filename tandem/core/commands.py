@@ -6,12 +6,19 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from tandem.core.imports import UploadRefused, text_problem, upload_decode
+
 
 def uploaded_text(path: Path) -> str:
-    """The text of a CSV the person named (UTF-8, with or without a byte-order mark)."""
+    """The text of a CSV the person named, read as an upload is (UTF-8, with or without a
+    byte-order mark; Excel's Windows encoding, NUL or too many rows refused)."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        text = upload_decode(path.read_bytes())
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not UTF-8 text; save it as CSV UTF-8.") from None
+    except UploadRefused as refused:
+        raise CommandError(f"{path}: {refused.problem}") from None
+    refusal = text_problem(text)
+    if refusal is not None:
+        raise CommandError(f"{path}: {refusal}")
+    return text

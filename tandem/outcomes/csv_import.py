@@ -1,5 +1,7 @@
 """Outcomes by CSV: one row per outcome, previewed first, then applied all at once or not at all.
 
+The file is a definition on the import pipeline (``tandem.core.imports``).
+
 The format (docs/outcomes.md) has a ``person`` column (the roster id or email of someone in
 the program), a ``kind`` column and the columns that kind needs. Every problem is reported
 with its line (the header is line 1) and column; applying the same file again changes nothing.
@@ -13,12 +15,22 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.imports import (
+    ImportDefinition,
+    PreviewTable,
+    cell,
+    format_problems,
+    import_apply,
+    import_discard,
+    import_preview,
+    problem,
+    text_normalise,
+    text_problem,
+)
 from tandem.outcomes import services, validation
 from tandem.outcomes.models import (
     Departure,
@@ -98,9 +110,12 @@ class OutcomePlan:
             "counts": {action: self.count(action) for action in (CREATED, UPDATED, UNCHANGED)},
         }
 
-
-def _error(line: int, column: str, message: str) -> dict[str, Any]:
-    return {"line": line, "column": column, "message": message}
+    @classmethod
+    def from_summary(cls, summary: dict[str, Any]) -> OutcomePlan:
+        return cls(
+            rows=[RowPlan(**row) for row in summary.get("rows", [])],
+            errors=list(summary.get("errors", [])),
+        )
 
 
 def _people(program: Program) -> dict[str, Profile]:
@@ -119,28 +134,27 @@ def parse_outcomes(
     """Valid rows and every error (line, column, message); writes nothing."""
     today = today or timezone.localdate()
     errors: list[dict[str, Any]] = []
-    if "\x00" in content:
-        # No database stores NUL in text (PostgreSQL refuses it); it means a binary file.
-        line = content[: content.index("\x00")].count("\n") + 1
-        return [], [_error(line, "", "the file holds a NUL character; is it really a CSV?")]
-    reader = csv.reader(io.StringIO(content.removeprefix("\ufeff"), newline=""))
+    refusal = text_problem(content)
+    if refusal is not None:
+        return [], [refusal.as_dict()]
+    reader = csv.reader(io.StringIO(text_normalise(content), newline=""))
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
-        return [], [_error(1, "", "the file is empty; a header row is required")]
+        return [], [problem(1, "", "the file is empty; a header row is required")]
     except csv.Error as exc:
-        return [], [_error(1, "", f"unreadable CSV: {exc}")]
+        return [], [problem(1, "", f"unreadable CSV: {exc}")]
     for name in header:
         if name not in COLUMNS:
             shown = name or "(empty)"
             errors.append(
-                _error(1, shown, f"unknown column {shown!r}; allowed: {', '.join(COLUMNS)}")
+                problem(1, shown, f"unknown column {shown!r}; allowed: {', '.join(COLUMNS)}")
             )
         elif header.count(name) > 1:
-            errors.append(_error(1, name, f"column {name!r} appears twice"))
+            errors.append(problem(1, name, f"column {name!r} appears twice"))
     for name in REQUIRED:
         if name not in header:
-            errors.append(_error(1, name, f"the required column {name!r} is missing"))
+            errors.append(problem(1, name, f"the required column {name!r} is missing"))
     if errors:
         return [], _unique(errors)
     people = _people(program)
@@ -153,7 +167,7 @@ def parse_outcomes(
                 continue
             if len(cells) != len(header):
                 errors.append(
-                    _error(start, "", f"{len(cells)} cells where the header has {len(header)}")
+                    problem(start, "", f"{len(cells)} cells where the header has {len(header)}")
                 )
                 continue
             record = dict(zip(header, (cell.strip() for cell in cells), strict=True))
@@ -161,9 +175,9 @@ def parse_outcomes(
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:
-        errors.append(_error(reader.line_num, "", f"unreadable CSV: {exc}"))
+        errors.append(problem(reader.line_num, "", f"unreadable CSV: {exc}"))
     if not rows and not errors:
-        errors.append(_error(2, "", "the file has a header but no outcomes"))
+        errors.append(problem(2, "", "the file has a header but no outcomes"))
     return rows, errors
 
 
@@ -190,22 +204,22 @@ def _row(
     person = record["person"]
     profile = people.get(person.lower())
     if not person:
-        errors.append(_error(line, "person", "empty; give the roster id or email"))
+        errors.append(problem(line, "person", "empty; give the roster id or email"))
     elif profile is None:
-        errors.append(_error(line, "person", f"no one in this program has id or email {person!r}"))
+        errors.append(problem(line, "person", f"no one in this program has id or email {person!r}"))
     kind = record["kind"].lower().replace("-", "_").replace(" ", "_")
     if kind not in KIND_COLUMNS:
         errors.append(
-            _error(line, "kind", f"{record['kind']!r} is not one of {', '.join(KIND_COLUMNS)}")
+            problem(line, "kind", f"{record['kind']!r} is not one of {', '.join(KIND_COLUMNS)}")
         )
         return None
     needed, optional = KIND_COLUMNS[kind]
     for name in needed:
         if not record.get(name):
-            errors.append(_error(line, name, f"a {kind} needs a {name}"))
+            errors.append(problem(line, name, f"a {kind} needs a {name}"))
     for name, value in record.items():
         if value and name not in (*REQUIRED, *needed, *optional):
-            errors.append(_error(line, name, f"does not apply to a {kind}; leave it empty"))
+            errors.append(problem(line, name, f"does not apply to a {kind}; leave it empty"))
     values: dict[str, Any] = {}
     cleaners = {
         "date": lambda v: validation.clean_date(v, today=today),
@@ -225,13 +239,13 @@ def _row(
         try:
             values[name] = cleaners[name](value) if name in cleaners else value
         except ValueError as error:
-            errors.append(_error(line, name, str(error)))
+            errors.append(problem(line, name, str(error)))
     if (
         kind == "rank_change"
         and values.get("from_rung")
         and values.get("from_rung") == values.get("to_rung")
     ):
-        errors.append(_error(line, "to_rung", "the new rung must differ from the old one"))
+        errors.append(problem(line, "to_rung", "the new rung must differ from the old one"))
     if len(errors) > before or profile is None:
         return None
     return OutcomeRow(line=line, person=person, kind=kind, profile=profile, values=values)
@@ -320,7 +334,7 @@ def outcome_plan(*, program: Program, content: str) -> OutcomePlan:
     for row in rows:
         key = _key(row)
         if key in seen and row.kind == "departure":
-            plan.errors.append(_error(row.line, "person", "a second departure for this person"))
+            plan.errors.append(problem(row.line, "person", "a second departure for this person"))
             continue
         action = UNCHANGED if key in seen else _existing_action(row)
         seen.add(key)
@@ -333,37 +347,59 @@ def outcome_plan(*, program: Program, content: str) -> OutcomePlan:
 def outcome_import_preview(
     *, program: Program, uploaded_by: User | None, filename: str, content: str
 ) -> OutcomeImport:
-    plan = outcome_plan(program=program, content=content)
-    return OutcomeImport.objects.create(
-        program=program,
-        uploaded_by=uploaded_by,
-        filename=filename,
-        # A file with NUL is refused by the plan; keep it storable (PostgreSQL refuses NUL).
-        content=content.replace("\x00", "\ufffd"),
-        summary=plan.as_summary(),
+    record: OutcomeImport = import_preview(
+        OUTCOMES, content=content, program=program, uploaded_by=uploaded_by, filename=filename[:255]
     )
+    return record
 
 
 def outcome_import_apply(*, outcome_import: OutcomeImport, by: User | None) -> OutcomePlan:
-    """Apply a previewed import in one transaction: every row, or none if any is bad.
+    """Apply a previewed import in one transaction: every row, or none if any is bad."""
+    return OutcomePlan.from_summary(import_apply(OUTCOMES, record=outcome_import, by=by))
 
-    The import row is locked so two clicks on Apply cannot import twice.
-    """
-    with transaction.atomic():
-        locked = OutcomeImport.objects.select_for_update().get(pk=outcome_import.pk)
-        if locked.status != OutcomeImport.Status.PREVIEWED:
-            raise ValidationError("This import has already been applied or discarded.")
-        plan = outcome_plan(program=locked.program, content=locked.content)
-        if plan.errors:
-            raise ValidationError("The file has errors; nothing was imported.")
-        rows, _ = parse_outcomes(locked.program, locked.content)
+
+class OutcomesFile(ImportDefinition):
+    """The outcomes CSV as an upload of the import pipeline."""
+
+    name = "outcomes"
+    model = OutcomeImport
+
+    def plan(self, record: OutcomeImport) -> dict[str, Any]:
+        return outcome_plan(program=record.program, content=record.content).as_summary()
+
+    def write(self, record: OutcomeImport, *, by: User | None) -> dict[str, Any]:
+        plan = outcome_plan(program=record.program, content=record.content)
+        rows, _ = parse_outcomes(record.program, record.content)
         for row in rows:
             _apply_row(row, by=by)
-        locked.status = OutcomeImport.Status.APPLIED
-        locked.applied_at = timezone.now()
-        locked.summary = plan.as_summary()
-        locked.save(update_fields=["status", "applied_at", "summary"])
-    return plan
+        return plan.as_summary()
+
+    def table(self, record: OutcomeImport) -> PreviewTable:
+        summary = record.summary
+        counts = summary["counts"]
+        tones = {CREATED: "ok", UPDATED: "warn", UNCHANGED: ""}
+        return PreviewTable(
+            figures=[
+                (counts[CREATED], "new outcomes"),
+                (counts[UPDATED], "updated"),
+                (counts[UNCHANGED], "already recorded"),
+            ],
+            caption="Rows",
+            headers=["Line", "Person", "Kind", "Outcome", "Result"],
+            rows=[
+                [
+                    cell(row["line"]),
+                    cell(row["person"]),
+                    cell(row["kind"]),
+                    cell(row["what"]),
+                    cell(row["action"], badge=tones[row["action"]]),
+                ]
+                for row in summary["rows"]
+            ],
+        )
+
+
+OUTCOMES = OutcomesFile()
 
 
 def _apply_row(row: OutcomeRow, *, by: User | None) -> None:
@@ -414,15 +450,8 @@ def _apply_row(row: OutcomeRow, *, by: User | None) -> None:
 
 
 def outcome_import_discard(*, outcome_import: OutcomeImport) -> None:
-    if outcome_import.status == OutcomeImport.Status.PREVIEWED:
-        outcome_import.status = OutcomeImport.Status.DISCARDED
-        outcome_import.save(update_fields=["status"])
+    import_discard(OUTCOMES, record=outcome_import)
 
 
 def format_errors(errors: list[dict[str, Any]]) -> list[str]:
-    return [
-        f"line {e['line']}"
-        + (f", column {e['column']}" if e["column"] else "")
-        + f": {e['message']}"
-        for e in errors
-    ]
+    return format_problems(errors)

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from tandem.core.imports import ImportFileField
 from tandem.outcomes.models import Departure, Grant
 from tandem.programs.models import Program
 
@@ -84,8 +85,8 @@ class _UploadForm(forms.Form):
         return upload
 
 
-class OutcomeCsvForm(_UploadForm):
-    file = forms.FileField(label="Outcomes CSV", help_text="UTF-8, with a header row.")
+class OutcomeCsvForm(forms.Form):
+    file = ImportFileField(label="Outcomes CSV", help_text="UTF-8, with a header row.")
 
 
 class PublicationFileForm(_UploadForm):

@@ -10,11 +10,10 @@ from typing import Any
 from django import forms
 from django.core.validators import validate_email
 
+from tandem.core.imports import ImportFileField
 from tandem.engine.roster import slot_words
 from tandem.programs.models import Cohort, Invitation, Profile, Program
 from tandem.programs.services import AVAILABILITY_DAYS, AVAILABILITY_PARTS
-
-MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
 
 class LinesField(forms.CharField):
@@ -141,16 +140,10 @@ class InviteStaffForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
-    roster = forms.FileField(
+    roster = ImportFileField(
         label="Roster CSV",
         help_text="UTF-8 CSV with a header row: id, name, email, stage and optional columns.",
     )
-
-    def clean_roster(self) -> Any:
-        upload = self.cleaned_data["roster"]
-        if upload.size > MAX_ROSTER_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
-        return upload
 
 
 class ProfileForm(forms.Form):

@@ -1,8 +1,9 @@
 """Roster import: a CSV of people becomes invitations, enrolments and evaluator lines.
 
-An import is planned first (a dry run listing who will be invited, updated or left unchanged,
-or every bad row with its line and column) and then applied all at once or not at all;
-applying the same file again changes nothing. It never creates or changes an account: people
+The roster is a definition on the import pipeline (``tandem.core.imports``): it is planned
+first (a dry run listing who will be invited, updated or left unchanged, or every bad row with
+its line and column) and then applied all at once or not at all; applying the same file again
+changes nothing. It never creates or changes an account: people
 not yet in the program are invited and join when they accept, so neither the plan nor its
 result tells whether an address already has an account.
 """
@@ -12,12 +13,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.accounts.selectors import unconfirmed_user_ids
+from tandem.core.imports import (
+    ImportDefinition,
+    PreviewTable,
+    cell,
+    format_problems,
+    import_apply,
+    import_discard,
+    import_preview,
+    problem,
+)
 from tandem.engine.roster import RosterError, RosterRow, parse_roster
 from tandem.programs import services
 from tandem.programs.models import (
@@ -68,6 +77,14 @@ class RosterPlan:
             "counts": {action: self.count(action) for action in ACTIONS},
         }
 
+    @classmethod
+    def from_summary(cls, summary: dict[str, Any]) -> RosterPlan:
+        return cls(
+            rows=[RowPlan(**row) for row in summary.get("rows", [])],
+            errors=list(summary.get("errors", [])),
+            new_evaluator_lines=summary.get("new_evaluator_lines", 0),
+        )
+
 
 def _parse(program: Program, content: str) -> tuple[list[RosterRow], list[RosterError]]:
     return parse_roster(
@@ -93,10 +110,6 @@ def _people_outside(program: Program, rows: list[RosterRow]) -> dict[str, User]:
     wanted = {other for row in rows for other in row.evaluates} - in_file
     profiles = Profile.objects.filter(program=program, roster_id__in=wanted).select_related("user")
     return {profile.roster_id: profile.user for profile in profiles}
-
-
-def _error(line: int, column: str, message: str) -> dict[str, Any]:
-    return {"line": line, "column": column, "message": message}
 
 
 def _wanted_profile_values(row: RosterRow) -> dict[str, Any]:
@@ -173,7 +186,7 @@ def _plan_rows(
         by_id = profiles_by_roster_id.get(row.id)
         if by_id is not None and by_id.user.email.lower() != email:
             plan.errors.append(
-                _error(
+                problem(
                     row.line,
                     "email",
                     f"id {row.id} already belongs to {by_id.user.email} in this program; "
@@ -184,7 +197,7 @@ def _plan_rows(
         invited_as = invited_ids.get(row.id)
         if by_id is None and invited_as is not None and invited_as.email != email:
             plan.errors.append(
-                _error(
+                problem(
                     row.line,
                     "email",
                     f"id {row.id} is already in an invitation to {invited_as.email}; "
@@ -197,7 +210,7 @@ def _plan_rows(
         other_id = (profile.roster_id if profile else "") or (earlier.roster_id if earlier else "")
         if other_id not in ("", row.id):
             plan.errors.append(
-                _error(row.line, "id", f"{row.email} is already in this program as id {other_id}.")
+                problem(row.line, "id", f"{row.email} is already in this program as id {other_id}.")
             )
             continue
         wanted = _wanted_profile_values(row)
@@ -265,7 +278,7 @@ def roster_plan(*, program: Program, cohort: Cohort, content: str) -> RosterPlan
     if not rows and not errors:
         errors = [RosterError(2, "", "the roster has a header but no people")]
     if errors:
-        return RosterPlan(errors=[_error(e.line, e.column, e.message) for e in errors])
+        return RosterPlan(errors=[problem(e.line, e.column, e.message) for e in errors])
     plan, resolution = _plan_rows(program, cohort, rows)
     if plan.errors:
         return RosterPlan(errors=plan.errors)
@@ -276,35 +289,44 @@ def roster_plan(*, program: Program, cohort: Cohort, content: str) -> RosterPlan
 def roster_preview(
     *, program: Program, cohort: Cohort, uploaded_by: User | None, filename: str, content: str
 ) -> RosterImport:
-    plan = roster_plan(program=program, cohort=cohort, content=content)
-    return RosterImport.objects.create(
+    record: RosterImport = import_preview(
+        ROSTER,
+        content=content,
         program=program,
         cohort=cohort,
         uploaded_by=uploaded_by,
-        filename=filename,
-        content=content,
-        summary=plan.as_summary(),
+        filename=filename[:255],
     )
+    return record
 
 
 def roster_apply(*, roster_import: RosterImport, by: User | None) -> RosterPlan:
     """Apply a previewed import in one transaction: every row, or none if any is bad.
 
     Members of the program get the row's profile values and are enrolled; everyone else gets
-    an invitation carrying the row, emailed after commit. The import row is locked so two
-    clicks on Apply cannot import twice.
+    an invitation carrying the row, emailed after commit.
     """
-    with transaction.atomic():
-        locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
-        if locked.status != RosterImport.Status.PREVIEWED:
-            raise ValidationError("This import has already been applied or discarded.")
-        program, cohort = locked.program, locked.cohort
-        rows, errors = _parse(program, locked.content)
-        if errors:
-            raise ValidationError("The roster has errors; nothing was imported.")
+    return RosterPlan.from_summary(import_apply(ROSTER, record=roster_import, by=by))
+
+
+class RosterFile(ImportDefinition):
+    """The roster as an upload of the import pipeline."""
+
+    name = "roster"
+    model = RosterImport
+    refused_message = (
+        "The roster has errors or conflicts with people already in the program; "
+        "nothing was imported."
+    )
+
+    def plan(self, record: RosterImport) -> dict[str, Any]:
+        plan = roster_plan(program=record.program, cohort=record.cohort, content=record.content)
+        return plan.as_summary()
+
+    def write(self, record: RosterImport, *, by: User | None) -> dict[str, Any]:
+        program, cohort = record.program, record.cohort
+        rows, _ = _parse(program, record.content)
         plan, resolution = _plan_rows(program, cohort, rows)
-        if plan.errors:
-            raise ValidationError("The roster conflicts with people already in the program.")
         _apply_rows(program, cohort, rows, resolution, by=by)
         pairs, plan.new_evaluator_lines = _evaluator_lines(program, rows, resolution.members)
         members = {**_people_outside(program, rows), **resolution.members}
@@ -318,11 +340,42 @@ def roster_apply(*, roster_import: RosterImport, by: User | None) -> RosterPlan:
                 PendingEvaluatorLine.objects.get_or_create(
                     program=program, evaluator_roster_id=evaluator, evaluated_roster_id=evaluated
                 )
-        locked.status = RosterImport.Status.APPLIED
-        locked.applied_at = timezone.now()
-        locked.summary = plan.as_summary()
-        locked.save(update_fields=["status", "applied_at", "summary"])
-    return plan
+        return plan.as_summary()
+
+    def table(self, record: RosterImport) -> PreviewTable:
+        summary = record.summary
+        counts = summary["counts"]
+        tones = {INVITED: "ok", UPDATED: "warn", UNCHANGED: ""}
+        return PreviewTable(
+            figures=[
+                (counts[INVITED], "will be invited"),
+                (counts[UPDATED], "updated"),
+                (counts[UNCHANGED], "unchanged"),
+                (summary["new_evaluator_lines"], "new evaluator lines"),
+            ],
+            caption="Rows",
+            headers=["Line", "Id", "Name", "Email", "Result", "Changes"],
+            rows=[
+                [
+                    cell(row["line"]),
+                    cell(row["roster_id"]),
+                    cell(row["name"]),
+                    cell(row["email"]),
+                    cell(
+                        "will be invited" if row["action"] == INVITED else row["action"],
+                        badge=tones[row["action"]],
+                    ),
+                    cell(", ".join(row["changes"])),
+                ]
+                for row in summary["rows"]
+            ],
+            note=f"People not yet in {record.program.name} are emailed an invitation. They join "
+            "the cohort when they accept it, signed in with their own account or a new one; "
+            "their account and its name stay theirs.",
+        )
+
+
+ROSTER = RosterFile()
 
 
 def _apply_rows(
@@ -382,14 +435,8 @@ def _invite(
 
 
 def roster_discard(*, roster_import: RosterImport) -> None:
-    if roster_import.status == RosterImport.Status.PREVIEWED:
-        roster_import.status = RosterImport.Status.DISCARDED
-        roster_import.save(update_fields=["status"])
+    import_discard(ROSTER, record=roster_import)
 
 
 def format_errors(errors: list[RosterError] | list[dict[str, Any]]) -> list[str]:
-    lines = []
-    for error in errors:
-        item = error if isinstance(error, dict) else asdict(error)
-        lines.append(f"line {item['line']}, column {item['column']}: {item['message']}")
-    return lines
+    return format_problems(errors)

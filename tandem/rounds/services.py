@@ -21,7 +21,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
-from tandem.core.mail import send_email_on_commit
+from tandem.core.mail import email_batch, send_email_on_commit
 from tandem.core.standing import departed
 from tandem.engine import (
     MatchConfig,
@@ -391,13 +391,10 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
         cohort = locked.cohort
         now = timezone.now()
         respond_by = now + dt.timedelta(days=cohort.response_days)
-        users = {
-            u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])
-        }
         created = []
         try:
             for group in groups:
-                created.append(_propose(cohort, group, users, now, respond_by, notify=notify))
+                created.append(_propose(cohort, group, now, respond_by))
         except IntegrityError:
             raise ValidationError(
                 "Someone in this run is already in a live partnership of the cohort; "
@@ -411,17 +408,44 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
             partnerships=len(created),
             people=sorted(m for g in groups for m in g.member_ids),
         )
+        if notify:
+            # The e-mails are written by the worker after the commit, so publishing a cohort
+            # of thousands returns at once (a function-level import: the tasks module imports
+            # this one).
+            from tandem.rounds.tasks import write_proposal_emails
+
+            run_id = locked.pk
+            transaction.on_commit(lambda: write_proposal_emails.enqueue(run_id))
     return created
 
 
+def match_run_proposal_emails(*, run_id: int) -> int:
+    """Write the proposal e-mail of every member of a published run, each sent by its own task.
+
+    Runs in the worker once the publish has committed: all the e-mails are inserted together
+    and one task hands each its own. Returns how many were written.
+    """
+    run = MatchRun.objects.select_related("cohort__program").get(pk=run_id)
+    groups = list(run.groups.exclude(partnership=None).select_related("partnership__cohort"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=[m for g in groups for m in g.member_ids])}
+    profiles = {
+        profile.user_id: profile
+        for profile in Profile.objects.filter(program=run.cohort.program, user_id__in=list(users))
+    }
+    with transaction.atomic(), email_batch():
+        for group in groups:
+            assert group.partnership is not None
+            proposal_emails(
+                partnership=group.partnership,
+                users=[users[m] for m in group.member_ids],
+                reasons_shown=group.reasons,
+                profiles=profiles,
+            )
+    return sum(len(group.member_ids) for group in groups)
+
+
 def _propose(
-    cohort: Cohort,
-    group: MatchGroup,
-    users: dict[int, User],
-    now: dt.datetime,
-    respond_by: dt.datetime,
-    *,
-    notify: bool,
+    cohort: Cohort, group: MatchGroup, now: dt.datetime, respond_by: dt.datetime
 ) -> Partnership:
     size = len(group.member_ids)
     kind = (
@@ -441,8 +465,6 @@ def _propose(
         )
     group.partnership = partnership
     group.save(update_fields=["partnership"])
-    if notify:
-        proposal_emails(partnership=partnership, users=[users[m] for m in group.member_ids])
     return partnership
 
 
@@ -452,16 +474,24 @@ def proposal_emails(
     users: Sequence[User],
     reasons_shown: Sequence[str] | None = None,
     recipients: Sequence[User] | None = None,
+    profiles: dict[int, Profile] | None = None,
 ) -> None:
-    """Tell each member a match is proposed: partners' shared profile fields and the reasons."""
-    group = MatchGroup.objects.filter(partnership=partnership).first()
-    shown = list(reasons_shown if reasons_shown is not None else (group.reasons if group else []))
-    profiles = {
-        p.user_id: p
-        for p in Profile.objects.filter(
-            program=partnership.cohort.program, user_id__in=[u.pk for u in users]
-        )
-    }
+    """Tell each member a match is proposed: partners' shared profile fields and the reasons.
+
+    ``reasons_shown`` and ``profiles`` (by user id) may be given by a caller that has them
+    already, as publishing does for every group at once.
+    """
+    if reasons_shown is None:
+        group = MatchGroup.objects.filter(partnership=partnership).first()
+        reasons_shown = group.reasons if group else []
+    shown = list(reasons_shown)
+    if profiles is None:
+        profiles = {
+            p.user_id: p
+            for p in Profile.objects.filter(
+                program=partnership.cohort.program, user_id__in=[u.pk for u in users]
+            )
+        }
     link = reverse("rounds:proposal", args=[partnership.pk])
     for user in recipients if recipients is not None else users:
         partners = [

@@ -1,4 +1,5 @@
-"""Background work for match rounds: large runs, stale-run recovery and expired proposals."""
+"""Background work for match rounds: large runs, proposal e-mails, stale-run recovery and
+expired proposals."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from tandem.rounds import execution
 def execute_match_run(run_id: int) -> str:
     """Execute one queued run too large to finish inside a web request."""
     return execution.match_run_execute(run_id=run_id).status
+
+
+@task()
+def write_proposal_emails(run_id: int) -> int:
+    """Write the proposal e-mails of a run just published; each is then sent on its own."""
+    return services.match_run_proposal_emails(run_id=run_id)
 
 
 @receiver(task_finished, dispatch_uid="tandem.rounds.run_fails_with_its_task")

@@ -7,10 +7,9 @@ import datetime as dt
 from django import forms
 
 from tandem.core.forms import LongSelect
+from tandem.core.imports import ImportFileField
 from tandem.engine.availability import KINDS, RULES
 from tandem.workspace.forms import TIMEZONE_CHOICES
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 RULE_LABELS = {
     "busy": "Busy the whole time",
@@ -40,16 +39,10 @@ class ScheduleSettingsForm(forms.Form):
 
 
 class ScheduleFileForm(forms.Form):
-    schedule = forms.FileField(
+    schedule = ImportFileField(
         label="Your schedule (.csv or .ics)",
         help_text="A CSV with the columns start, end, kind, label, or a calendar file (.ics).",
     )
-
-    def clean_schedule(self) -> object:
-        upload = self.cleaned_data["schedule"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
-        return upload
 
 
 class FeedForm(forms.Form):
@@ -62,13 +55,7 @@ class FeedForm(forms.Form):
 
 
 class ProgramScheduleForm(forms.Form):
-    schedule = forms.FileField(label="Block schedule (CSV)")
-
-    def clean_schedule(self) -> object:
-        upload = self.cleaned_data["schedule"]
-        if upload.size > 20 * MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 100 MB.")
-        return upload
+    schedule = ImportFileField(label="Block schedule (CSV)")
 
 
 class ProgramRulesForm(forms.Form):

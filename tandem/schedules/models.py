@@ -168,6 +168,34 @@ class ScheduleImport(models.Model):
         return f"Schedule import #{self.pk} of {self.program}"
 
 
+class OwnScheduleImport(models.Model):
+    """A person's own schedule file (CSV or .ics): previewed by them first, then applied."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        APPLIED = "applied", "Applied"
+        DISCARDED = "discarded", "Discarded"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedule_uploads"
+    )
+    source = models.CharField(max_length=10, choices=ScheduleBlock.Source.choices)
+    filename = models.CharField(max_length=255)
+    # The file is the person's schedule (self-private): encrypted, and dropped once decided.
+    content = EncryptedTextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    # Counts and problems only: never a label or a date of the schedule.
+    summary: Any = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Schedule upload #{self.pk}"
+
+
 class CalendarFeed(models.Model):
     """A person's private subscription address; only a hash of its secret is stored."""
 

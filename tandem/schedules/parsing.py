@@ -15,13 +15,13 @@ from typing import Any
 
 from icalendar import Calendar
 
+from tandem.core.imports import format_problems, max_rows, problem, text_normalise
 from tandem.engine.availability import KINDS
 
 CSV_COLUMNS = ("email", "start", "end", "kind", "label")
 REQUIRED_COLUMNS = ("start", "end", "kind")
 MAX_LABEL = 200
 MAX_BLOCK_DAYS = 366
-MAX_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,11 @@ class ParsedSchedule:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append({"line": line, "column": column, "message": message})
+        self.errors.append(problem(line, column, message))
 
 
 def format_errors(errors: list[dict[str, Any]]) -> list[str]:
-    return [f"line {e['line']}, column {e['column']}: {e['message']}" for e in errors]
+    return format_problems(errors)
 
 
 def _moment(text: str) -> dt.datetime | dt.date | None:
@@ -114,14 +114,14 @@ def _check_span(
 def parse_schedule_csv(content: str, *, person_column: bool) -> ParsedSchedule:
     """Blocks of a schedule CSV; with ``person_column`` every row must name its person."""
     parsed = ParsedSchedule()
-    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(text_normalise(content), newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        parsed.error(1, "—", "The file is empty; it needs a header row.")
+        parsed.error(1, "", "The file is empty; it needs a header row.")
         return parsed
     except csv.Error as error:
-        parsed.error(1, "—", f"The file is not readable CSV ({error}).")
+        parsed.error(1, "", f"The file is not readable CSV ({error}).")
         return parsed
     names = [name.strip().lower() for name in header]
     unknown = [name for name in names if name not in CSV_COLUMNS]
@@ -134,7 +134,7 @@ def parse_schedule_csv(content: str, *, person_column: bool) -> ParsedSchedule:
         if name not in names:
             parsed.error(1, name, "This column is missing.")
     if len(set(names)) != len(names):
-        parsed.error(1, "—", "A column appears twice.")
+        parsed.error(1, "", "A column appears twice.")
     if parsed.errors:
         return parsed
     position = {name: k for k, name in enumerate(names)}
@@ -143,16 +143,16 @@ def parse_schedule_csv(content: str, *, person_column: bool) -> ParsedSchedule:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            if len(parsed.blocks) + len(parsed.errors) >= MAX_ROWS:
-                parsed.error(line, "—", f"A file holds at most {MAX_ROWS:,} rows.")
+            if len(parsed.blocks) + len(parsed.errors) >= max_rows():
+                parsed.error(line, "", f"A file holds at most {max_rows():,} rows.")
                 break
             if len(row) != len(names):
-                parsed.error(line, "—", f"Expected {len(names)} cells, found {len(row)}.")
+                parsed.error(line, "", f"Expected {len(names)} cells, found {len(row)}.")
                 continue
             cell = {name: row[k].strip() for name, k in position.items()}
             _parse_row(parsed, line, cell, person_column=person_column)
     except csv.Error as error:
-        parsed.error(reader.line_num, "—", f"The file is not readable CSV ({error}).")
+        parsed.error(reader.line_num, "", f"The file is not readable CSV ({error}).")
     return parsed
 
 
@@ -207,7 +207,7 @@ def parse_schedule_ics(content: bytes) -> ParsedSchedule:
     try:
         calendar = Calendar.from_ical(content)
     except (ValueError, IndexError, KeyError) as error:
-        parsed.error(1, "—", f"The file is not a readable calendar ({str(error)[:80]}).")
+        parsed.error(1, "", f"The file is not a readable calendar ({str(error)[:80]}).")
         return parsed
     for number, event in enumerate(calendar.walk("VEVENT"), start=1):
         summary = str(event.get("SUMMARY", ""))[:MAX_LABEL]

@@ -1,8 +1,9 @@
 """Writes of schedules: imports (a person's own file, a program's block schedule), settings,
 calendar subscriptions and feeds, and a meeting booked from a window.
 
-Every import replaces the blocks from its own source in one transaction: a file with any bad
-row changes nothing, and importing the same file twice leaves the same blocks.
+Every uploaded file goes through the import pipeline (``tandem.core.imports``): previewed,
+then applied in one transaction that replaces the blocks from its own source; a file with any
+bad row changes nothing, and importing the same file twice leaves the same blocks.
 """
 
 from __future__ import annotations
@@ -19,18 +20,32 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.core.crypto import encrypt, encrypted_update, field_binding, ids_reserve
+from tandem.core.crypto import encrypt, field_binding, ids_reserve
+from tandem.core.imports import (
+    ImportDefinition,
+    PreviewTable,
+    cell,
+    import_apply,
+    import_discard,
+    import_preview,
+)
 from tandem.engine.availability import KINDS, RULES
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Enrollment, Profile, Program
 from tandem.schedules.models import (
     CalendarFeed,
+    OwnScheduleImport,
     ProgramScheduleRules,
     ScheduleBlock,
     ScheduleImport,
     ScheduleSettings,
 )
-from tandem.schedules.parsing import ParsedBlock, ParsedSchedule, parse_schedule_csv
+from tandem.schedules.parsing import (
+    ParsedBlock,
+    ParsedSchedule,
+    parse_schedule_csv,
+    parse_schedule_ics,
+)
 from tandem.schedules.selectors import current_members, meeting_minutes_for, partnership_windows
 from tandem.workspace.models import Meeting
 from tandem.workspace.services.meetings import meeting_schedule
@@ -72,6 +87,93 @@ def own_schedule_replace(*, user: User, parsed: ParsedSchedule, source: str) -> 
         ScheduleBlock.objects.filter(user=user, source=source).delete()
         ScheduleBlock.objects.bulk_create(_blocks_for(user.pk, parsed.blocks, source=source))
     return len(parsed.blocks)
+
+
+def _own_parsed(record: OwnScheduleImport) -> ParsedSchedule:
+    if record.source == ScheduleBlock.Source.ICS:
+        return parse_schedule_ics(record.content.encode("utf-8"))
+    parsed = parse_schedule_csv(record.content, person_column=False)
+    for block in parsed.blocks:
+        if block.person and block.person.lower() != record.user.email.lower():
+            parsed.error(block.line, "email", "Your own schedule can only hold your own blocks.")
+    parsed.errors.sort(key=lambda e: (e["line"], e["column"]))
+    return parsed
+
+
+class OwnScheduleFile(ImportDefinition):
+    """A person's own schedule file (CSV or .ics) as an upload of the import pipeline; it
+    replaces the blocks their earlier file of the same kind brought."""
+
+    name = "own schedule"
+    model = OwnScheduleImport
+    keeps_content = False
+    shown_blocks = 200
+
+    def plan(self, record: OwnScheduleImport) -> dict[str, Any]:
+        parsed = _own_parsed(record)
+        kinds = {kind: 0 for kind in KINDS}
+        for block in parsed.blocks:
+            kinds[block.kind] += 1
+        return {
+            "errors": parsed.errors[:500],
+            "error_count": len(parsed.errors),
+            "counts": {"blocks": len(parsed.blocks), "kinds": kinds},
+        }
+
+    def write(self, record: OwnScheduleImport, *, by: User | None) -> dict[str, Any]:
+        own_schedule_replace(user=record.user, parsed=_own_parsed(record), source=record.source)
+        return dict(record.summary)
+
+    def table(self, record: OwnScheduleImport) -> PreviewTable:
+        """The blocks themselves, read again from the stored file: the preview is its owner's
+        alone, and the summary keeps no label or date."""
+        if not record.content:
+            return _kind_table(record.summary)
+        blocks = _own_parsed(record).blocks[: self.shown_blocks]
+        return PreviewTable(
+            figures=[(record.summary["counts"]["blocks"], "blocks")],
+            caption=f"Blocks (the first {len(blocks)})",
+            headers=["Line", "Start", "End", "Kind", "Label"],
+            rows=[
+                [
+                    cell(block.line),
+                    cell(_moment_text(block.starts_at, block.whole_days)),
+                    cell(_moment_text(block.ends_at, block.whole_days)),
+                    cell(block.kind),
+                    cell(block.label),
+                ]
+                for block in blocks
+            ],
+            note="Your earlier blocks from a file of this kind are replaced.",
+        )
+
+
+def _moment_text(moment: dt.datetime, whole_days: bool) -> str:
+    return moment.date().isoformat() if whole_days else moment.isoformat(timespec="minutes")
+
+
+OWN_SCHEDULE = OwnScheduleFile()
+
+
+def own_schedule_preview(*, user: User, filename: str, text: str, raw: bytes) -> OwnScheduleImport:
+    """Keep a person's uploaded file for them to preview; a calendar file is told from a CSV
+    by its name or its first line."""
+    is_calendar = filename.lower().endswith(".ics") or raw.lstrip().startswith(b"BEGIN:VCALENDAR")
+    source = ScheduleBlock.Source.ICS if is_calendar else ScheduleBlock.Source.UPLOAD
+    record: OwnScheduleImport = import_preview(
+        OWN_SCHEDULE, content=text, user=user, source=source, filename=filename[:255]
+    )
+    return record
+
+
+def own_schedule_apply(*, schedule_upload: OwnScheduleImport) -> int:
+    """Apply a previewed file of the person's own; returns how many blocks were stored."""
+    summary = import_apply(OWN_SCHEDULE, record=schedule_upload, by=schedule_upload.user)
+    return int(summary["counts"]["blocks"])
+
+
+def own_schedule_discard(*, schedule_upload: OwnScheduleImport) -> None:
+    import_discard(OWN_SCHEDULE, record=schedule_upload)
 
 
 def own_schedule_clear(*, user: User) -> int:
@@ -173,14 +275,14 @@ def _summary(parsed: ParsedSchedule, people: dict[str, int]) -> dict[str, Any]:
 def schedule_import_preview(
     *, program: Program, uploaded_by: User | None, filename: str, content: str
 ) -> ScheduleImport:
-    parsed, people = program_schedule_plan(program=program, content=content)
-    return ScheduleImport.objects.create(
+    record: ScheduleImport = import_preview(
+        BLOCK_SCHEDULE,
+        content=content,
         program=program,
         uploaded_by=uploaded_by,
         filename=filename[:255],
-        content=content if not parsed.errors else "",
-        summary=_summary(parsed, people),
     )
+    return record
 
 
 def program_schedule_replace(*, program: Program, content: str) -> dict[str, Any]:
@@ -255,27 +357,47 @@ def _insert_program_blocks(program: Program, by_person: dict[int, list[ParsedBlo
 
 def schedule_import_apply(*, schedule_import: ScheduleImport, by: User | None) -> dict[str, Any]:
     """Apply a previewed import; the stored file is dropped once it is applied."""
-    with transaction.atomic():
-        locked = ScheduleImport.objects.select_for_update().get(pk=schedule_import.pk)
-        if locked.status != ScheduleImport.Status.PREVIEWED:
-            raise ValidationError("This import was already applied or discarded.")
-        summary = program_schedule_replace(program=locked.program, content=locked.content)
-        locked.status = ScheduleImport.Status.APPLIED
-        locked.applied_at = timezone.now()
-        locked.content = ""
-        locked.summary = summary
-        locked.save()
-    return summary
+    return import_apply(BLOCK_SCHEDULE, record=schedule_import, by=by)
 
 
 def schedule_import_discard(*, schedule_import: ScheduleImport) -> None:
-    with transaction.atomic():
-        pending = ScheduleImport.objects.filter(
-            pk=schedule_import.pk, status=ScheduleImport.Status.PREVIEWED
-        ).select_for_update()
-        # The stored file is sealed to its row: it is emptied row by row, then marked discarded.
-        encrypted_update(pending, content="")
-        pending.update(status=ScheduleImport.Status.DISCARDED)
+    import_discard(BLOCK_SCHEDULE, record=schedule_import)
+
+
+def _kind_table(summary: dict[str, Any], **extra: Any) -> PreviewTable:
+    counts = summary["counts"]
+    return PreviewTable(
+        figures=[(counts[name], name) for name in ("people", "blocks") if name in counts],
+        caption="Blocks by kind",
+        headers=["Kind", "Blocks"],
+        rows=[[cell(kind), cell(count)] for kind, count in counts["kinds"].items()],
+        numeric=frozenset({"Blocks"}),
+        **extra,
+    )
+
+
+class BlockScheduleFile(ImportDefinition):
+    """A program's block-schedule CSV as an upload of the import pipeline. Its preview holds
+    counts only, never a rotation name or a date of anyone's schedule."""
+
+    name = "block schedule"
+    model = ScheduleImport
+    keeps_content = False
+
+    def plan(self, record: ScheduleImport) -> dict[str, Any]:
+        parsed, people = program_schedule_plan(program=record.program, content=record.content)
+        return _summary(parsed, people)
+
+    def write(self, record: ScheduleImport, *, by: User | None) -> dict[str, Any]:
+        return program_schedule_replace(program=record.program, content=record.content)
+
+    def table(self, record: ScheduleImport) -> PreviewTable:
+        return _kind_table(
+            record.summary, note="Each person's earlier blocks from this program are replaced."
+        )
+
+
+BLOCK_SCHEDULE = BlockScheduleFile()
 
 
 def program_rules_update(

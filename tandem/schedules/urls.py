@@ -7,6 +7,9 @@ urlpatterns = [
     path("account/schedule/", views.my_schedule, name="mine"),
     path("account/schedule/settings/", views.my_settings, name="settings"),
     path("account/schedule/upload/", views.my_upload, name="upload"),
+    path(
+        "account/schedule/upload/<int:upload_id>/", views.my_upload_preview, name="upload_preview"
+    ),
     path("account/schedule/subscription/", views.my_feed, name="subscription"),
     path("account/schedule/clear/", views.my_clear, name="clear"),
     path("account/schedule/calendar/", views.my_calendar, name="calendar"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.forms import add_service_errors
 from tandem.core.http import AuthedRequest
+from tandem.core.imports import preview_context
 from tandem.programs.policies import access_cohort
 from tandem.schedules import feeds, matching, policies, reports, selectors, services, subscriptions
 from tandem.schedules.forms import (
@@ -25,8 +26,6 @@ from tandem.schedules.forms import (
     ScheduleSettingsForm,
     WindowBookingForm,
 )
-from tandem.schedules.models import ScheduleBlock, ScheduleImport
-from tandem.schedules.parsing import parse_schedule_csv, parse_schedule_ics
 from tandem.workspace.selectors import agreement_in_force
 from tandem.workspace.views.base import render_workspace
 
@@ -91,28 +90,33 @@ def my_upload(request: AuthedRequest) -> HttpResponse:
     form = ScheduleFileForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["schedule"]
-        raw = upload.read()
-        if upload.name.lower().endswith(".ics") or raw.lstrip().startswith(b"BEGIN:VCALENDAR"):
-            parsed, source = parse_schedule_ics(raw), ScheduleBlock.Source.ICS
-        else:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.add_error("schedule", "The file is not UTF-8 text. Save it as “CSV UTF-8”.")
-                return _mine(request, status=422, file_form=form)
-            parsed = parse_schedule_csv(text, person_column=False)
-            source = ScheduleBlock.Source.UPLOAD
-        if parsed.errors:
-            summary = {"errors": parsed.errors[:500]}
-            return _mine(request, status=422, file_form=form, summary=summary)
+        schedule_upload = services.own_schedule_preview(
+            user=request.user, filename=upload.name, text=upload.text, raw=upload.raw
+        )
+        return redirect("schedules:upload_preview", schedule_upload.pk)
+    return _mine(request, status=422, file_form=form)
+
+
+@login_required
+def my_upload_preview(request: AuthedRequest, upload_id: int) -> HttpResponse:
+    schedule_upload = policies.access_own_schedule_upload(request.user, upload_id)
+    if request.method == "POST":
+        if request.POST.get("action") == "discard":
+            services.own_schedule_discard(schedule_upload=schedule_upload)
+            messages.info(request, "Upload discarded; nothing was changed.")
+            return redirect("schedules:mine")
         try:
-            count = services.own_schedule_replace(user=request.user, parsed=parsed, source=source)
+            count = services.own_schedule_apply(schedule_upload=schedule_upload)
         except ValidationError as error:
-            add_service_errors(form, error)
-            return _mine(request, status=422, file_form=form)
+            messages.error(request, " ".join(error.messages))
+            return redirect("schedules:upload_preview", upload_id)
         messages.success(request, f"Imported {count} block{'s' if count != 1 else ''}.")
         return redirect("schedules:mine")
-    return _mine(request, status=422, file_form=form)
+    return render(
+        request,
+        "schedules/mine_preview.html",
+        preview_context(services.OWN_SCHEDULE, schedule_upload),
+    )
 
 
 @login_required
@@ -202,15 +206,10 @@ def program_schedules(request: AuthedRequest, slug: str) -> HttpResponse:
     form = ProgramScheduleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["schedule"]
-        try:
-            content = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("schedule", "The file is not UTF-8 text. Save it as “CSV UTF-8”.")
-        else:
-            schedule_import = services.schedule_import_preview(
-                program=program, uploaded_by=request.user, filename=upload.name, content=content
-            )
-            return redirect("schedules:program_preview", slug, schedule_import.pk)
+        schedule_import = services.schedule_import_preview(
+            program=program, uploaded_by=request.user, filename=upload.name, content=upload.text
+        )
+        return redirect("schedules:program_preview", slug, schedule_import.pk)
     rules = selectors.rules_of(program)
     rules_form = ProgramRulesForm(
         initial={
@@ -294,15 +293,8 @@ def program_preview(request: AuthedRequest, slug: str, import_id: int) -> HttpRe
             request, f"Imported {counts['blocks']} blocks for {counts['people']} people."
         )
         return redirect("schedules:program", slug)
-    summary = schedule_import.summary
     return render(
         request,
         "schedules/program_preview.html",
-        {
-            "program": program,
-            "schedule_import": schedule_import,
-            "summary": summary,
-            "can_apply": schedule_import.status == ScheduleImport.Status.PREVIEWED
-            and not summary.get("errors"),
-        },
+        {"program": program, **preview_context(services.BLOCK_SCHEDULE, schedule_import)},
     )

@@ -194,6 +194,16 @@ ACCOUNT_RATE_LIMITS = {
 # Exports (personal data, de-identified research data, coordinator CSVs), per person.
 TANDEM_EXPORT_RATE_LIMIT = env_str("RATE_LIMIT_EXPORT", "10/h")
 
+# Every uploaded file (roster, outcomes, schedules) is refused above these limits.
+TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+TANDEM_IMPORT_MAX_ROWS = env_int("TANDEM_IMPORT_MAX_ROWS", 200_000, minimum=1)
+# Calendar subscriptions on private, loopback or link-local addresses are refused unless allowed
+# (an internal rota server); tests of the fetch allow their local server this way.
+TANDEM_SCHEDULE_FEEDS_ALLOW_PRIVATE = env_bool("TANDEM_SCHEDULE_FEEDS_ALLOW_PRIVATE", False)
+# Each e-mail is tried this many times (backoff: 5 minutes, then three times longer each time)
+# before it is left failed in the admin.
+TANDEM_EMAIL_MAX_ATTEMPTS = env_int("TANDEM_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+
 # Institutional sign-in: one allauth SocialApp (OpenID Connect or SAML 2.0) per institution.
 SOCIALACCOUNT_ADAPTER = "tandem.identity.adapter.InstitutionSocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False

@@ -5,6 +5,7 @@ python tests/crash/child.py seed PEOPLE       a program with cohorts "worker" an
 python tests/crash/child.py start-run SEED     queue a run of cohort "worker"; prints its id
 python tests/crash/child.py retry RUN_ID       retry a failed run (as the coordinator would)
 python tests/crash/child.py publish RUN_ID     publish a run (as the coordinator would)
+python tests/crash/child.py deliver 0          run the queued tasks (e-mails) until none is left
 """
 
 from __future__ import annotations
@@ -98,11 +99,25 @@ def publish(run_id: int) -> None:
     print(len(created))
 
 
+def deliver(_: int) -> None:
+    """Run the queued tasks (the e-mails a publish wrote) until none is left, as a worker."""
+    from django.core.management import call_command
+
+    call_command("worker", batch=True, no_schedule=True, verbosity=0)
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings.base")
     django.setup()
     step, value = sys.argv[1], int(sys.argv[2])
-    {"seed": seed, "start-run": start_run, "retry": retry, "publish": publish}[step](value)
+    steps = {
+        "seed": seed,
+        "start-run": start_run,
+        "retry": retry,
+        "publish": publish,
+        "deliver": deliver,
+    }
+    steps[step](value)
 
 
 if __name__ == "__main__":

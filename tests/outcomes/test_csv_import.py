@@ -188,3 +188,33 @@ def test_a_file_holding_a_nul_character_is_refused_with_its_line(cast):
     assert rows == []
     assert errors[0]["line"] == 2
     assert "NUL" in errors[0]["message"]
+
+
+def test_an_applied_outcomes_file_is_one_import_event_in_the_audit_log(cast, alice_profile):
+    from tandem.audit.models import AuditEvent
+
+    content = "person,kind,year,title\nA1,publication,2025,Peer mentoring works\n"
+    preview = outcome_import_preview(
+        program=cast.program, uploaded_by=cast.coord, filename="o.csv", content=content
+    )
+    outcome_import_apply(outcome_import=preview, by=cast.coord)
+    event = AuditEvent.objects.get(action="import")
+    assert (event.actor, event.detail["kind"], event.detail["counts"]["created"]) == (
+        cast.coord,
+        "outcomes",
+        1,
+    )
+    assert "Peer mentoring" not in str(event.detail)
+
+
+def test_an_outcomes_upload_in_excels_windows_encoding_keeps_the_form_with_how_to_fix(
+    cast, client_for
+):
+    content = "person,kind,year,title\nA1,publication,2025,Étude\n".encode("cp1252")
+    response = client_for(cast.coord).post(
+        reverse("outcomes:import_upload", args=["riverside"]),
+        {"file": SimpleUploadedFile("o.csv", content)},
+    )
+    assert response.status_code == 200
+    assert "CSV UTF-8" in response.content.decode()
+    assert not OutcomeImport.objects.exists()

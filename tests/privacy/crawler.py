@@ -38,6 +38,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "cohort_slug": ("programs.Cohort", "slug"),
     "profile_id": ("programs.Profile", "pk"),
     "import_id": ("programs.RosterImport", "pk"),
+    "upload_id": ("schedules.OwnScheduleImport", "pk"),
     "token": ("programs.Cohort", "join_token"),
     "token_id": ("accounts.ApiToken", "pk"),
     "partnership_id": ("partnerships.Partnership", "pk"),

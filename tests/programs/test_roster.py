@@ -443,3 +443,47 @@ def test_command_reports_errors_with_line_numbers_and_fails(cast, tmp_path):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_roster", str(path), program="riverside", cohort="fall", stderr=err)
     assert "line 2, column stage" in err.getvalue()
+
+
+def test_an_applied_roster_is_one_import_event_in_the_audit_log_without_names(cast):
+    from tandem.audit.models import AuditEvent
+
+    roster_import = roster_preview(
+        program=cast.program, cohort=cast.cohort, uploaded_by=cast.coord, filename="r.csv",
+        content=GOOD,
+    )  # fmt: skip
+    assert not AuditEvent.objects.filter(action="import").exists()
+    roster_apply(roster_import=roster_import, by=cast.coord)
+    event = AuditEvent.objects.get(action="import")
+    assert (event.actor, event.target_id, event.detail["kind"]) == (
+        cast.coord,
+        str(roster_import.pk),
+        "roster",
+    )
+    assert event.detail["counts"]["invited"] == 3
+    assert "ana@example.org" not in str(event.detail)
+
+
+def test_a_roster_holding_nul_or_too_many_rows_is_refused_as_a_whole(cast, settings):
+    nul = roster_preview(
+        program=cast.program, cohort=cast.cohort, uploaded_by=cast.coord, filename="r.csv",
+        content=GOOD.replace("Ben Ode", "Ben\x00Ode"),
+    )  # fmt: skip
+    assert "NUL" in nul.summary["errors"][0]["message"]
+    assert nul.summary["errors"][0]["line"] == 3
+    settings.TANDEM_IMPORT_MAX_ROWS = 2
+    many = roster_preview(
+        program=cast.program, cohort=cast.cohort, uploaded_by=cast.coord, filename="r.csv",
+        content=GOOD,
+    )  # fmt: skip
+    assert "at most 2 rows" in many.summary["errors"][0]["message"]
+    with pytest.raises(Exception, match="nothing was imported"):
+        roster_apply(roster_import=many, by=cast.coord)
+    assert not Invitation.objects.exists()
+
+
+def test_the_roster_command_refuses_excels_windows_encoding(cast, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(GOOD.replace("Ana Ruiz", "Ana Muñoz").encode("cp1252"))
+    with pytest.raises(CommandError, match="cp1252"):
+        call_command("import_roster", str(path), "--program", "riverside", "--cohort", "fall")

@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.schedules.models import ScheduleBlock, ScheduleImport
-from tandem.schedules.parsing import parse_schedule_csv, parse_schedule_ics
+from tandem.schedules.models import OwnScheduleImport, ScheduleBlock, ScheduleImport
+from tandem.schedules.parsing import CSV_COLUMNS, parse_schedule_csv, parse_schedule_ics
 from tandem.schedules.services import program_schedule_replace
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "schedules-example.csv"
@@ -79,7 +79,8 @@ def test_any_file_parses_to_blocks_or_located_problems(rows: list[list[str]]) ->
     parsed = parse_schedule_csv(buffer.getvalue(), person_column=True)
     for error in parsed.errors:
         assert error["line"] >= 1
-        assert error["column"]
+        # A problem names its column, or none when the line as a whole is wrong.
+        assert error["column"] in (*CSV_COLUMNS, "")
         assert error["message"]
     for block in parsed.blocks:
         assert block.ends_at >= block.starts_at
@@ -226,24 +227,75 @@ def test_only_the_programs_coordinators_reach_its_schedule_pages(cast, client_fo
     assert not ScheduleImport.objects.exists()
 
 
-def test_a_person_uploads_their_own_csv_and_sees_their_rotation_names(cast, client_for) -> None:
+def _apply_own(client, response):
+    """Follow an upload to its preview and apply it."""
+    assert response.status_code == 302
+    return client.post(response["Location"], {"action": "apply"})
+
+
+def test_a_person_previews_their_own_csv_then_applies_it(cast, client_for) -> None:
     client = client_for(cast.alice)
     content = "start,end,kind,label\n2099-07-01,2099-07-28,day,Cardiology wards\n"
-    assert _upload(client, "/account/schedule/upload/", "mine.csv", content).status_code == 302
+    response = _upload(client, "/account/schedule/upload/", "mine.csv", content)
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "Cardiology wards" in preview
+    assert 'value="apply"' in preview
+    assert not ScheduleBlock.objects.filter(user=cast.alice).exists()
+    assert client.post(response["Location"], {"action": "apply"}).status_code == 302
     page = client.get("/account/schedule/").content.decode()
     assert "Cardiology wards" in page
     assert ScheduleBlock.objects.get(user=cast.alice).source == "upload"
+    upload = OwnScheduleImport.objects.get()
+    assert (upload.status, upload.content) == ("applied", "")
+    assert "Cardiology" not in str(upload.summary)
+
+
+def test_a_discarded_personal_file_changes_nothing_and_is_not_kept(cast, client_for) -> None:
+    client = client_for(cast.alice)
+    content = "start,end,kind,label\n2099-07-01,2099-07-28,day,Cardiology wards\n"
+    response = _upload(client, "/account/schedule/upload/", "mine.csv", content)
+    client.post(response["Location"], {"action": "discard"})
+    upload = OwnScheduleImport.objects.get()
+    assert (upload.status, upload.content) == ("discarded", "")
+    assert client.post(response["Location"], {"action": "apply"}).status_code == 302
+    assert not ScheduleBlock.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["bob", "carol", "coord", "rhea", "olga"])
+def test_nobody_else_opens_or_applies_a_persons_schedule_upload(cast, client_for, who) -> None:
+    content = "start,end,kind,label\n2099-07-01,2099-07-28,day,Cardiology wards\n"
+    url = _upload(client_for(cast.alice), "/account/schedule/upload/", "mine.csv", content)[
+        "Location"
+    ]
+    client = client_for(getattr(cast, who))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "apply"}).status_code == 404
+    assert not ScheduleBlock.objects.exists()
+
+
+def test_a_personal_file_naming_someone_else_is_refused(cast, client_for) -> None:
+    client = client_for(cast.alice)
+    content = "email,start,end,kind\nbob@example.org,2099-07-01,2099-07-02,off\n"
+    response = _upload(client, "/account/schedule/upload/", "mine.csv", content)
+    page = client.get(response["Location"]).content.decode()
+    assert "only hold your own blocks" in page
+    client.post(response["Location"], {"action": "apply"})
+    assert not ScheduleBlock.objects.exists()
 
 
 def test_a_bad_personal_file_shows_line_and_column_and_keeps_the_old_blocks(
     cast, client_for
 ) -> None:
     client = client_for(cast.alice)
-    _upload(
+    _apply_own(
         client,
-        "/account/schedule/upload/",
-        "mine.csv",
-        "start,end,kind\n2099-07-01,2099-07-02,off\n",
+        _upload(
+            client,
+            "/account/schedule/upload/",
+            "mine.csv",
+            "start,end,kind\n2099-07-01,2099-07-02,off\n",
+        ),
     )
     response = _upload(
         client,
@@ -251,9 +303,22 @@ def test_a_bad_personal_file_shows_line_and_column_and_keeps_the_old_blocks(
         "mine.csv",
         "start,end,kind\n2099-07-01,2099-06-02,off\n",
     )
-    assert response.status_code == 422
-    assert "Nothing has been imported" in response.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing has been imported" in page
+    assert 'value="apply"' not in page
+    client.post(response["Location"], {"action": "apply"})
     assert ScheduleBlock.objects.filter(user=cast.alice).count() == 1
+
+
+def test_a_personal_file_in_excels_windows_encoding_is_refused_with_how_to_save_it(
+    cast, client_for
+) -> None:
+    client = client_for(cast.alice)
+    content = "start,end,kind,label\n2099-07-01,2099-07-28,day,Urgences pédiatriques\n"
+    response = _upload(client, "/account/schedule/upload/", "mine.csv", content.encode("cp1252"))
+    assert response.status_code == 422
+    assert "CSV UTF-8" in response.content.decode()
+    assert not OwnScheduleImport.objects.exists()
 
 
 def test_a_person_uploads_an_ics_file(cast, client_for) -> None:
@@ -263,7 +328,10 @@ def test_a_person_uploads_an_ics_file(cast, client_for) -> None:
         "SUMMARY:Vacation\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     client = client_for(cast.alice)
-    assert _upload(client, "/account/schedule/upload/", "rota.ics", content).status_code == 302
+    response = _upload(client, "/account/schedule/upload/", "rota.ics", content)
+    assert "vacation" in client.get(response["Location"]).content.decode()
+    assert not ScheduleBlock.objects.exists()
+    _apply_own(client, response)
     block = ScheduleBlock.objects.get(user=cast.alice)
     assert (block.source, block.kind) == ("ics", "vacation")
 
@@ -284,3 +352,30 @@ def test_the_operator_sees_counts_but_never_a_rotation_name(cast, client_for) ->
     page = client_for(cast.olga).get("/programs/riverside/schedules/").content.decode()
     assert "Night float" not in page
     assert "Cardiology" not in page
+
+
+def test_applied_schedule_files_are_import_events_without_rotation_names(cast, client_for) -> None:
+    from tandem.audit.models import AuditEvent
+
+    client = client_for(cast.coord)
+    _upload(client, "/programs/riverside/schedules/", "blocks.csv", GOOD)
+    client.post(
+        f"/programs/riverside/schedules/imports/{ScheduleImport.objects.get().pk}/",
+        {"action": "apply"},
+    )
+    mine = client_for(cast.alice)
+    _apply_own(
+        mine,
+        _upload(
+            mine,
+            "/account/schedule/upload/",
+            "mine.csv",
+            "start,end,kind,label\n2099-07-01,2099-07-28,day,Cardiology wards\n",
+        ),
+    )
+    events = AuditEvent.objects.filter(action="import").order_by("at")
+    assert [(e.actor, e.detail["kind"]) for e in events] == [
+        (cast.coord, "block schedule"),
+        (cast.alice, "own schedule"),
+    ]
+    assert all("Cardiology" not in str(e.detail) for e in events)

@@ -1,9 +1,11 @@
 """Calendar subscriptions fetched by the worker, served here by a local test server: a good
-feed, a slow one, a huge one, a broken one and a missing one."""
+feed, a slow one, a huge one, a broken one and a missing one; and the fetch refusing to reach
+the operator's own network, whatever DNS answers or the server redirects to."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -31,6 +33,12 @@ class Rota(BaseHTTPRequestHandler):
             self._send(GOOD_FEED)
         elif self.path == "/huge.ics":
             self._send(b"X" * 300_000, length=False)
+        elif self.path == "/inside.ics":
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/admin")
+            self.end_headers()
+        elif self.path == "/host.ics":
+            self._send(GOOD_FEED.replace(b"Night float", self.headers["Host"].encode()))
         elif self.path == "/broken.ics":
             self._send(b"<html><body>Sign in to see your rota</body></html>")
         else:
@@ -126,3 +134,80 @@ def test_removing_the_address_removes_the_blocks_it_brought(cast, rota_server) -
     feed_refresh(user_id=cast.alice.pk)
     feed_subscribe(user=cast.alice, url="")
     assert not ScheduleBlock.objects.filter(user=cast.alice).exists()
+
+
+def test_a_local_server_is_refused_unless_the_test_setting_allows_it(rota_server, settings):
+    assert feed_download(f"{rota_server}/good.ics") == GOOD_FEED
+    settings.TANDEM_SCHEDULE_FEEDS_ALLOW_PRIVATE = False
+    with pytest.raises(FeedError, match="private network"):
+        feed_download(f"{rota_server}/good.ics")
+
+
+def _dns(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
+    """Answer name lookups from ``answers`` (each lookup takes the next answer) and record
+    which names were looked up."""
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def lookup(host, port, *args, **kwargs):
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        address = answers[host][min(len(asked), len(answers[host])) - 1]
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    return asked
+
+
+@pytest.mark.parametrize(
+    "address", ["10.0.0.5", "192.168.1.1", "169.254.169.254", "127.0.0.1", "::1", "::ffff:10.0.0.5"]
+)
+def test_a_hostname_resolving_to_a_private_address_is_refused(settings, monkeypatch, address):
+    settings.TANDEM_SCHEDULE_FEEDS_ALLOW_PRIVATE = False
+    _dns(monkeypatch, {"rota.example.org": [address]})
+    with pytest.raises(FeedError, match="private network"):
+        feed_download("https://rota.example.org/rota.ics")
+
+
+def test_the_connection_goes_to_the_address_resolved_once(settings, monkeypatch):
+    """DNS rebinding: the name answers a public address when checked and a private one after;
+    the fetch looks it up once and connects to the public address it checked."""
+    settings.TANDEM_SCHEDULE_FEEDS_ALLOW_PRIVATE = False
+    asked = _dns(monkeypatch, {"rota.example.org": ["93.184.216.34", "127.0.0.1"]})
+    connected: list[tuple[str, int]] = []
+
+    def connect(address, *args, **kwargs):
+        connected.append(address)
+        raise OSError("no route in the test network")
+
+    monkeypatch.setattr(socket, "create_connection", connect)
+    with pytest.raises(FeedError, match="could not be reached"):
+        feed_download("http://rota.example.org/rota.ics")
+    assert asked == ["rota.example.org"]
+    assert connected == [("93.184.216.34", 80)]
+
+
+def test_the_request_names_the_host_it_was_given(rota_server, monkeypatch):
+    port = rota_server.rsplit(":", 1)[1]
+    _dns(monkeypatch, {"rota.example.org": ["127.0.0.1"]})
+    body = feed_download(f"http://rota.example.org:{port}/host.ics")
+    assert f"rota.example.org:{port}".encode() in body
+
+
+def test_a_redirect_into_a_private_network_is_refused(rota_server, settings, monkeypatch):
+    """The public server (played by the local one) redirects to a private address."""
+    port = int(rota_server.rsplit(":", 1)[1])
+    _dns(monkeypatch, {"rota.example.org": ["93.184.216.34"]})
+    real = socket.create_connection
+
+    def network(address, *args, **kwargs):
+        host, _ = address
+        return real(("127.0.0.1", port) if host == "93.184.216.34" else address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", network)
+    settings.TANDEM_SCHEDULE_FEEDS_ALLOW_PRIVATE = False
+    assert feed_download(f"http://rota.example.org:{port}/good.ics") == GOOD_FEED
+    with pytest.raises(FeedError, match="private network"):
+        feed_download(f"http://rota.example.org:{port}/inside.ics")

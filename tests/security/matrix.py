@@ -148,6 +148,18 @@ def _schedule_import(w: Any) -> dict[str, Any]:
     return {**_program(w), "import_id": w._schedule_import.pk}
 
 
+def _alice_schedule_upload(w: Any) -> dict[str, Any]:
+    """A schedule file alice uploaded and has not applied yet (made on first use)."""
+    from tandem.schedules.services import own_schedule_preview
+
+    if not hasattr(w, "_schedule_upload"):
+        text = "start,end,kind,label\n2031-03-10,2031-03-16,night,ICU\n"
+        w._schedule_upload = own_schedule_preview(
+            user=w.cast.alice, filename="mine.csv", text=text, raw=text.encode()
+        )
+    return {"upload_id": w._schedule_upload.pk}
+
+
 def _alice_profile(w: Any) -> dict[str, Any]:
     return {**_program(w), "profile_id": w.cast.alice.profiles.get().pk}
 
@@ -418,6 +430,7 @@ PAGES: dict[str, Page] = {
     "schedules:mine": Page(expect=expect(200)),
     "schedules:settings": Page(method="post", expect=expect(422)),  # an empty form, kept
     "schedules:upload": Page(method="post", expect=expect(422)),
+    "schedules:upload_preview": Page(kwargs=_alice_schedule_upload, expect=OWNER),
     "schedules:subscription": Page(method="post", expect=expect(302)),  # empty: unsubscribed
     "schedules:clear": Page(method="post", expect=expect(302)),
     "schedules:calendar": Page(method="post", expect=expect(200)),  # the new address, once

@@ -9,15 +9,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from tandem.core.http import AuthedRequest
+from tandem.core.imports import preview_context
 from tandem.outcomes import policies, selectors
 from tandem.outcomes.csv_import import (
     KIND_COLUMNS,
+    OUTCOMES,
     outcome_import_apply,
     outcome_import_discard,
     outcome_import_preview,
 )
 from tandem.outcomes.forms import OutcomeCsvForm
-from tandem.outcomes.models import Departure, Grant, OutcomeImport
+from tandem.outcomes.models import Departure, Grant
 
 
 @login_required
@@ -26,15 +28,10 @@ def upload(request: AuthedRequest, slug: str) -> HttpResponse:
     form = OutcomeCsvForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            content = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("file", "The file is not UTF-8 text. Save it as “CSV UTF-8”.")
-        else:
-            outcome_import = outcome_import_preview(
-                program=program, uploaded_by=request.user, filename=upload.name, content=content
-            )
-            return redirect("outcomes:import_preview", slug, outcome_import.pk)
+        outcome_import = outcome_import_preview(
+            program=program, uploaded_by=request.user, filename=upload.name, content=upload.text
+        )
+        return redirect("outcomes:import_preview", slug, outcome_import.pk)
     return render(
         request,
         "outcomes/import_upload.html",
@@ -71,15 +68,8 @@ def preview(request: AuthedRequest, slug: str, import_id: int) -> HttpResponse:
             f"{plan.count('unchanged')} already recorded.",
         )
         return redirect("outcomes:registry", slug)
-    summary = outcome_import.summary
     return render(
         request,
         "outcomes/import_preview.html",
-        {
-            "program": program,
-            "outcome_import": outcome_import,
-            "summary": summary,
-            "can_apply": outcome_import.status == OutcomeImport.Status.PREVIEWED
-            and not summary.get("errors"),
-        },
+        {"program": program, **preview_context(OUTCOMES, outcome_import)},
     )

@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from tandem.core.http import AuthedRequest
+from tandem.core.imports import preview_context
 from tandem.programs import policies
 from tandem.programs.forms import RosterUploadForm
-from tandem.programs.models import RosterImport
-from tandem.programs.roster import roster_apply, roster_discard, roster_preview
+from tandem.programs.roster import ROSTER, roster_apply, roster_discard, roster_preview
 
 
 @login_required
@@ -21,19 +21,14 @@ def upload(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["roster"]
-        try:
-            content = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("roster", "The file is not UTF-8 text. Save it as “CSV UTF-8”.")
-        else:
-            roster_import = roster_preview(
-                program=cohort.program,
-                cohort=cohort,
-                uploaded_by=request.user,
-                filename=upload.name,
-                content=content,
-            )
-            return redirect("programs:roster_preview", slug, cohort_slug, roster_import.pk)
+        roster_import = roster_preview(
+            program=cohort.program,
+            cohort=cohort,
+            uploaded_by=request.user,
+            filename=upload.name,
+            content=upload.text,
+        )
+        return redirect("programs:roster_preview", slug, cohort_slug, roster_import.pk)
     recent = cohort.roster_imports.all()[:10]
     return render(
         request,
@@ -64,16 +59,8 @@ def preview(request: AuthedRequest, slug: str, cohort_slug: str, import_id: int)
             f"{plan.count('unchanged')} unchanged.",
         )
         return redirect("programs:cohort", slug, cohort_slug)
-    summary = roster_import.summary
     return render(
         request,
         "programs/roster_preview.html",
-        {
-            "program": cohort.program,
-            "cohort": cohort,
-            "roster_import": roster_import,
-            "summary": summary,
-            "can_apply": roster_import.status == RosterImport.Status.PREVIEWED
-            and not summary.get("errors"),
-        },
+        {"program": cohort.program, "cohort": cohort, **preview_context(ROSTER, roster_import)},
     )
