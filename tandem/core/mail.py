@@ -28,9 +28,11 @@ from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
+from django_tasks import task
 
 from tandem.core.crypto import primary_keys_assign
 from tandem.core.models import OutgoingEmail
+from tandem.core.periodic import periodic
 
 logger = logging.getLogger("tandem.mail")
 INSERT_BATCH = 500
@@ -127,8 +129,6 @@ def send_email_on_commit(
 
 def _enqueue_one(email_id: int) -> Any:
     def enqueue() -> None:
-        from tandem.core.tasks import email_send
-
         email_send.enqueue(email_id)
 
     return enqueue
@@ -158,8 +158,6 @@ def email_batch() -> Iterator[None]:
     ids = [email.pk for email in emails]
 
     def enqueue() -> None:
-        from tandem.core.tasks import emails_dispatch
-
         emails_dispatch.enqueue(ids)
 
     transaction.on_commit(enqueue)
@@ -239,3 +237,27 @@ def email_retry_now(*, email: OutgoingEmail) -> None:
             status=OutgoingEmail.Status.RETRYING, next_attempt_at=timezone.now()
         )
         transaction.on_commit(_enqueue_one(email.pk))
+
+
+# ---------------------------------------------------------------- the tasks
+# Defined here, beside what they run, so that queueing and sending need no import of each other.
+@task()
+def email_send(email_id: int) -> str:
+    return email_deliver(email_id)
+
+
+@task()
+def emails_dispatch(email_ids: list[int]) -> int:
+    """Queue one task per e-mail of a batch, so each is sent and retried on its own."""
+    for email_id in email_ids:
+        email_send.enqueue(email_id)
+    return len(email_ids)
+
+
+@periodic(every=dt.timedelta(minutes=5))
+@task()
+def emails_retry_due() -> int:
+    due = emails_due()
+    for email_id in due:
+        email_send.enqueue(email_id)
+    return len(due)
