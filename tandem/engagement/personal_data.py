@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.accounts.models import User
-from tandem.engagement.models import ContactCheck, Rematch
 from tandem.core.personal_data import register
+from tandem.engagement.models import ContactCheck, Rematch
 
 
 def engagement_of(user: User) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from tandem.accounts.models import User
 from tandem.engagement.models import ContactCheck, EngagementRules, Escalation, Rematch
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
+from tandem.schedules.selectors import partnership_windows
 from tandem.workspace.models import Meeting
 from tandem.workspace.policies import seated_members
 
@@ -141,8 +142,6 @@ def may_nudge(partnership: Partnership, member: User) -> bool:
 
 def windows_for(partnership: Partnership, *, now: dt.datetime | None = None) -> list[Any]:
     """Mutual free windows of the next two weeks, from the members' schedules (if any)."""
-    from tandem.schedules.selectors import partnership_windows
-
     return partnership_windows(partnership, weeks=2, now=now)[:5]
 
 

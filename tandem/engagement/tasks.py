@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 from django_tasks import task
 
 from tandem.core.periodic import periodic
+from tandem.engagement import services
 
 
 @periodic(every=dt.timedelta(hours=24))
 @task()
 def run_engagement_checks() -> dict[str, int]:
-    from dataclasses import asdict
-
-    from tandem.engagement import services
-
     return asdict(services.engagement_run())

@@ -302,6 +302,7 @@ def wilson(proportion: float, n: float) -> tuple[float, float]:
 
 
 def _poisson_lower(count: float) -> float:
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import chi2
 
     return float(chi2.ppf(ALPHA / 2, 2 * count)) / 2
@@ -332,6 +333,7 @@ def survival_at(
 def jeffreys(proportion: float, n: float) -> tuple[float, float]:
     """Jeffreys' 95% interval for a proportion observed in ``n`` (possibly fractional): the
     2.5% and 97.5% points of Beta(x + ½, n − x + ½), with the bound at 0 or 1 when x is."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.stats import beta
 
     x = proportion * n
@@ -458,6 +460,7 @@ def cox_single(
     likelihood-ratio test's p-value. The profile interval, rather than the Wald one, because
     with the few departures of a program's cohort the Wald interval ran wide (98–99% coverage
     in the calibration benchmark). None when it does not converge."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     from scipy.optimize import brentq
     from scipy.stats import chi2
 
@@ -516,6 +519,7 @@ def hazard_ratio(
     The crude model is ``cox_single`` (profile-likelihood interval, likelihood-ratio test);
     adjusted and stratified ones (Wald interval), and the proportional-hazards check, are
     lifelines'."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     import warnings
 
     # Loaded on first use: the statistics libraries take seconds to import.
@@ -839,6 +843,7 @@ def time_varying_hazard_ratio(
     ``CoxTimeVaryingFitter``, start–stop rows): each person is unexposed from time zero until
     ``exposed_from`` (None: never), exposed after. No time before a match counts as exposed,
     and nobody is dropped for leaving before it. None when either state has no events."""
+    # Loaded on first use: the statistics libraries take seconds to import.
     import warnings
 
     import pandas as pd

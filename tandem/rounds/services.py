@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from tandem.accounts.models import User
 from tandem.audit.models import AuditEvent
@@ -410,10 +411,7 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
         )
         if notify:
             # The e-mails are written by the worker after the commit, so publishing a cohort
-            # of thousands returns at once (a function-level import: the tasks module imports
-            # this one).
-            from tandem.rounds.tasks import write_proposal_emails
-
+            # of thousands returns at once.
             run_id = locked.pk
             transaction.on_commit(lambda: write_proposal_emails.enqueue(run_id))
     return created
@@ -442,6 +440,14 @@ def match_run_proposal_emails(*, run_id: int) -> int:
                 profiles=profiles,
             )
     return sum(len(group.member_ids) for group in groups)
+
+
+@task()
+def write_proposal_emails(run_id: int) -> int:
+    """Write the proposal e-mails of a run just published; each is then sent on its own.
+
+    A task of this module rather than of tasks.py, which this module imports."""
+    return match_run_proposal_emails(run_id=run_id)
 
 
 def _propose(

@@ -22,12 +22,6 @@ def execute_match_run(run_id: int) -> str:
     return execution.match_run_execute(run_id=run_id).status
 
 
-@task()
-def write_proposal_emails(run_id: int) -> int:
-    """Write the proposal e-mails of a run just published; each is then sent on its own."""
-    return services.match_run_proposal_emails(run_id=run_id)
-
-
 @receiver(task_finished, dispatch_uid="tandem.rounds.run_fails_with_its_task")
 def fail_run_of_failed_task(sender: Any, task_result: Any, **kwargs: Any) -> None:
     """A run whose task failed outside the engine (its worker died) can be retried at once."""
