@@ -172,7 +172,8 @@ def main() -> int:
             engine = result.metrics.total
             print(
                 f"{n:>6} {seed:>4} {count:>7} {len(circles):>9} {engine:>8.1f} {exact:>8.1f} "
-                f"{same:>8.1f} {splp:>8.1f} {old:>8.1f} {bound:>8.1f} {engine / exact:>9.2%} "
+                f"{same:>8.1f} {splp:>8.1f} {old:>8.1f} {pair_lp:>8.1f} {bound:>8.1f} "
+                f"{engine / exact:>9.2%} "
                 f"{exact / splp:>10.2%} {exact / bound:>9.2%} {engine / bound:>7.2%} "
                 f"{engine / pair_lp:>7.2%}"
             )

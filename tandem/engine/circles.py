@@ -46,6 +46,10 @@ LP_LIMIT = 2500
 # per circle, as tight as a linear bound gets (within 1% of the exact optimum on the measured
 # small rosters, where the pair relaxation is 5-10% above it).
 SP_CIRCLE_LIMIT = 60_000
+# Circles each circle is re-split with: those holding most of its members' best partners.
+REGROUP_WITH = 6
+# Beyond this many people the circles are not even listed: far more than the limit exist.
+SP_PEOPLE_LIMIT = 300
 _NO = -1e9
 FLOAT32_MARGIN = 1e-3
 
@@ -186,10 +190,11 @@ def _circles_in_chunk(
         report(0.4 + 0.4 * (round_ + 1) / (EJECT_ROUNDS + 1))
         if round_ == EJECT_ROUNDS or time.monotonic() > deadline:
             break
-        ejected = _eject_and_reassign(score, groups, pinned, seed + round_, deadline)
-        regrouped = _regroup_pairs(score, groups, pinned, deadline)
-        if not ejected and not regrouped:
+        if not _eject_and_reassign(score, groups, pinned, seed + round_, deadline):
             break
+    # A last polish: two circles at a time re-split exactly, then moves and swaps again.
+    if time.monotonic() < deadline and _regroup_pairs(score, groups, pinned, deadline):
+        _local_search(score, groups, pinned, lo, hi, target, seed, lambda f: None, deadline)
     sizes = [len(g) for g in groups] or [lo]
     upper = circle_bound(
         score,
@@ -565,7 +570,8 @@ def _regroup_pairs(
 
     Both circles keep their sizes; every split of their 6 to 10 people is tried, which covers
     swapping two or more members at once (out of reach of single moves and swaps). Circles are
-    paired with the circles of their members' best partners; circles holding a locked group
+    paired with the few circles holding most of their members' best partners; circles holding a
+    locked group
     stay as they are. Returns whether the sum of circle scores rose.
     """
     m = score.shape[0]
@@ -577,8 +583,7 @@ def _regroup_pairs(
         where[g] = k
     locked = {k for k, g in enumerate(groups) if pinned[g].any()}
     near = min(NEIGHBOURS, max(m - 1, 1))
-    masked = np.where(finite, score, -np.inf)
-    best = np.argpartition(-masked, near - 1, axis=1)[:, :near] if near < m else None
+    best = np.argpartition(-score, near - 1, axis=1)[:, :near] if near < m else None
     gained = False
     for k in range(len(groups)):
         if k in locked:
@@ -587,11 +592,15 @@ def _regroup_pairs(
             break
         g = groups[k]
         if best is None:
-            others = set(range(len(groups)))
+            others = list(range(len(groups)))
         else:
             mates = best[g].ravel()
-            others = set(where[mates[finite[np.repeat(g, near), mates]]].tolist())
-        for other in sorted(others):
+            circles_of = where[mates[finite[np.repeat(g, near), mates]]]
+            circles_of = circles_of[(circles_of >= 0) & (circles_of != k)]
+            # The circles holding most of the members' best partners.
+            found, counts = np.unique(circles_of, return_counts=True)
+            others = found[np.argsort(-counts, kind="stable")][:REGROUP_WITH].tolist()
+        for other in others:
             if other == k or other in locked or other < 0:
                 continue
             a_members, b_members = groups[k], groups[other]
@@ -688,6 +697,8 @@ def _set_partition_bound(
 ) -> float | None:
     """The set-partitioning relaxation over every possible circle, with a bound from its dual
     that holds exactly; None when there are too many circles to list or the solver fails."""
+    if score.shape[0] > SP_PEOPLE_LIMIT:
+        return None
     listed = _possible_circles(score, lo, hi, SP_CIRCLE_LIMIT)
     if listed is None or not listed[0]:
         return None
