@@ -12,7 +12,8 @@ seconds, peak memory and the load average before and after. ``--modes-only`` ski
 ``--schedules 50000`` measures what real availability adds (issue: matching on real overlap):
 the same seeded roster runs through the whole pipeline (read the CSVs, score, solve, explain,
 write JSON) twice in fresh processes, once as it is and once after turning a year of block
-schedules per person (13 four-week rotations and a 24-hour call every fourth day) into free
+schedules per person (13 four-week rotations, a week of vacation, a 24-hour call every fourth
+day, waking hours varying from person to person) into free
 windows and free-time masks with ``tandem.engine.availability``; it prints both runs' wall and
 CPU seconds and peak memory, the seconds the schedules add, and the share of that spent on
 turning schedules into masks. Targets: at most 15 s added, under 4 GiB.
@@ -325,8 +326,9 @@ SCHEDULE_KINDS = ("day", "day", "day", "night", "clinic", "day", "vacation", "da
 
 
 def year_of_blocks(offset: int, first_day: Any) -> tuple[Any, ...]:
-    """A resident's year: 13 four-week rotations of varied kinds and a 24-hour call every
-    fourth day, as engine blocks (what the schedules app hands the engine)."""
+    """A resident's year: 13 four-week rotations of varied kinds, a week of vacation and a
+    24-hour call every fourth day, as engine blocks (what the schedules app hands the
+    engine)."""
     import datetime as dt
 
     from tandem.engine.availability import Block
@@ -343,7 +345,18 @@ def year_of_blocks(offset: int, first_day: Any) -> tuple[Any, ...]:
                 whole_days=True,
             )
         )
-    hour = 7 + offset % 3
+    # A week of vacation somewhere in the year, and calls at varied hours every fourth day.
+    week = (offset * 7919) % 52
+    vacation = first_day + dt.timedelta(weeks=week)
+    blocks.append(
+        Block(
+            dt.datetime.combine(vacation, dt.time(0), tzinfo=zone),
+            dt.datetime.combine(vacation + dt.timedelta(days=6), dt.time(0), tzinfo=zone),
+            "vacation",
+            whole_days=True,
+        )
+    )
+    hour = 7 + offset % 5
     for day in range(offset % 4, 364, 4):
         begin = dt.datetime.combine(first_day + dt.timedelta(days=day), dt.time(hour), tzinfo=zone)
         blocks.append(Block(begin, begin + dt.timedelta(hours=25), "call"))
@@ -367,8 +380,14 @@ def pipeline_child(roster: Path, excl: Path, out: Path, with_schedules: bool) ->
         end = start + dt.timedelta(weeks=8, days=2)
         g_cpu = time.process_time()
         # The year of blocks stands for rows read from the database: not counted as added.
+        # Waking hours differ from person to person, as they do in the schedules app.
         schedules = [
-            Person(zone=SCHEDULE_ZONE, blocks=year_of_blocks(k, monday - dt.timedelta(days=21)))
+            Person(
+                zone=SCHEDULE_ZONE,
+                wake=dt.time(6 + k % 3, 30 * (k // 3 % 2)),
+                sleep=dt.time(21 + k // 6 % 3),
+                blocks=year_of_blocks(k, monday - dt.timedelta(days=21)),
+            )
             for k in range(len(people))
         ]
         generate_cpu = time.process_time() - g_cpu
