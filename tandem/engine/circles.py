@@ -42,6 +42,8 @@ BOUND_K = 15
 # Largest chunk whose bound comes from the linear program (beyond it, the Lagrangian bound):
 # about 6 CPU seconds at 2,000 people, growing faster than the chunk.
 LP_LIMIT = 2500
+# Largest chunk whose pair relaxation also counts the people placed.
+LP_PLACED_LIMIT = 500
 # Chunks with at most this many possible circles get the set-partitioning bound: one variable
 # per circle, as tight as a linear bound gets (within 1% of the exact optimum on the measured
 # small rosters, where the pair relaxation is 5-10% above it).
@@ -659,7 +661,9 @@ def circle_bound(
     exact_lp = _set_partition_bound(score, group_count, lo, hi, placed)
     if exact_lp is not None:
         return min(cheap, exact_lp + margin)
-    lp = _lp_bound(score, group_count, lo, hi, placed)
+    # Counting the people placed makes the pair relaxation about ten times slower to solve;
+    # above a few hundred people it is left out (the bound stays valid, only looser).
+    lp = _lp_bound(score, group_count, lo, hi, placed if score.shape[0] <= LP_PLACED_LIMIT else 0)
     return cheap if lp is None else min(cheap, lp + margin)
 
 
@@ -798,10 +802,15 @@ def _lp_bound(
     ub_rows += [one0 + people for _ in sizes]
     ub_cols += [t * block + n_e + people for t in range(n_s)]
     ub_vals += [np.ones(m) for _ in sizes]
-    # At least ``placed`` people sit in circles: -sum of z <= -placed.
-    ub_rows.append(np.full(m * n_s, one0 + m))
-    ub_cols.append(np.concatenate([t * block + n_e + people for t in range(n_s)]))
-    ub_vals.append(-np.ones(m * n_s))
+    # When everyone is placed, everyone sits in exactly one circle: -sum of z[i,s] <= -1, one
+    # sparse row per person (a single dense row counting the people placed would be as valid
+    # but makes the solver many times slower, so fewer than everyone placed is not used).
+    everyone = placed >= m
+    if everyone:
+        ub_rows += [one0 + m + people for _ in sizes]
+        ub_cols += [t * block + n_e + people for t in range(n_s)]
+        ub_vals += [-np.ones(m) for _ in sizes]
+    rows_ub = one0 + (2 * m if everyone else m)
     a_eq = sp.csr_matrix(
         (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
         shape=(count_row + 1, n_var),
@@ -810,11 +819,11 @@ def _lp_bound(
     b_eq[count_row] = group_count
     a_ub = sp.csr_matrix(
         (np.concatenate(ub_vals), (np.concatenate(ub_rows), np.concatenate(ub_cols))),
-        shape=(one0 + m + 1, n_var),
+        shape=(rows_ub, n_var),
     )
-    b_ub = np.zeros(one0 + m + 1)
+    b_ub = np.zeros(rows_ub)
     b_ub[one0 : one0 + m] = 1.0
-    b_ub[one0 + m] = -float(placed)
+    b_ub[one0 + m :] = -1.0
     try:
         res = linprog(
             -cost,
