@@ -8,6 +8,15 @@ non-zero when a target fails.
 through the whole command line and prints, per run: total, certified bound and their ratio, the
 exact optimum where it can be computed (pairs up to 2,000 people), blocking pairs, wall and CPU
 seconds, peak memory and the load average before and after. ``--modes-only`` skips the targets.
+
+``--schedules 50000`` measures what real availability adds (issue: matching on real overlap):
+the same seeded roster runs through the whole pipeline (read the CSVs, score, solve, explain,
+write JSON) twice in fresh processes, once as it is and once after turning a year of block
+schedules per person (13 four-week rotations, a week of vacation, a 24-hour call every fourth
+day, waking hours varying from person to person) into free
+windows and free-time masks with ``tandem.engine.availability``; it prints both runs' wall and
+CPU seconds and peak memory, the seconds the schedules add, and the share of that spent on
+turning schedules into masks. Targets: at most 15 s added, under 4 GiB.
 """
 
 from __future__ import annotations
@@ -312,6 +321,155 @@ def mode_table(rows: list[ModeRow]) -> str:
     return "\n".join(lines)
 
 
+SCHEDULE_ZONE = "America/New_York"
+SCHEDULE_KINDS = ("day", "day", "day", "night", "clinic", "day", "vacation", "day", "night", "day")
+
+
+def year_of_blocks(offset: int, first_day: Any) -> tuple[Any, ...]:
+    """A resident's year: 13 four-week rotations of varied kinds, a week of vacation and a
+    24-hour call every fourth day, as engine blocks (what the schedules app hands the
+    engine)."""
+    import datetime as dt
+
+    from tandem.engine.availability import Block
+
+    zone = dt.UTC
+    blocks = []
+    for block in range(13):
+        first = first_day + dt.timedelta(weeks=4 * block)
+        blocks.append(
+            Block(
+                dt.datetime.combine(first, dt.time(0), tzinfo=zone),
+                dt.datetime.combine(first + dt.timedelta(days=27), dt.time(0), tzinfo=zone),
+                SCHEDULE_KINDS[(block + offset) % len(SCHEDULE_KINDS)],
+                whole_days=True,
+            )
+        )
+    # A week of vacation somewhere in the year, and calls at varied hours every fourth day.
+    week = (offset * 7919) % 52
+    vacation = first_day + dt.timedelta(weeks=week)
+    blocks.append(
+        Block(
+            dt.datetime.combine(vacation, dt.time(0), tzinfo=zone),
+            dt.datetime.combine(vacation + dt.timedelta(days=6), dt.time(0), tzinfo=zone),
+            "vacation",
+            whole_days=True,
+        )
+    )
+    hour = 7 + offset % 5
+    for day in range(offset % 4, 364, 4):
+        begin = dt.datetime.combine(first_day + dt.timedelta(days=day), dt.time(hour), tzinfo=zone)
+        blocks.append(Block(begin, begin + dt.timedelta(hours=25), "call"))
+    return tuple(blocks)
+
+
+def pipeline_child(roster: Path, excl: Path, out: Path, with_schedules: bool) -> None:
+    """One whole pipeline run in this process; prints a JSON line of its measurements."""
+    import dataclasses
+    import datetime as dt
+    import resource
+
+    from tandem.engine.availability import Person, free_mask, free_time
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    people, cons = cohort_from_files(roster, excl)
+    schedule_cpu = schedule_wall = generate_cpu = 0.0
+    if with_schedules:
+        monday = dt.date(2027, 7, 5)  # a cohort starting in July, as residency years do
+        start = dt.datetime.combine(monday, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(days=1)
+        end = start + dt.timedelta(weeks=8, days=2)
+        g_cpu = time.process_time()
+        # The year of blocks stands for rows read from the database: not counted as added.
+        # Waking hours differ from person to person, as they do in the schedules app.
+        schedules = [
+            Person(
+                zone=SCHEDULE_ZONE,
+                wake=dt.time(6 + k % 3, 30 * (k // 3 % 2)),
+                sleep=dt.time(21 + k // 6 % 3),
+                blocks=year_of_blocks(k, monday - dt.timedelta(days=21)),
+            )
+            for k in range(len(people))
+        ]
+        generate_cpu = time.process_time() - g_cpu
+        s_wall, s_cpu = time.perf_counter(), time.process_time()
+        masks = [
+            free_mask(free_time(person, start, end), SCHEDULE_ZONE, monday, 8)
+            for person in schedules
+        ]
+        schedule_wall = time.perf_counter() - s_wall
+        schedule_cpu = time.process_time() - s_cpu
+        del schedules
+        people = [
+            dataclasses.replace(p, free_mask=mask) for p, mask in zip(people, masks, strict=True)
+        ]
+    result = run_match(people, MatchConfig(mode="pairs"), cons)
+    with out.open("w", encoding="utf-8") as handle:
+        json.dump(result.to_json_dict(), handle)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": cpu - generate_cpu,
+                "generate_cpu": generate_cpu,
+                "schedule_wall": schedule_wall,
+                "schedule_cpu": schedule_cpu,
+                "rss_kib": rss_kib,
+                "total": result.metrics.total,
+                "coverage": result.metrics.coverage,
+            }
+        )
+    )
+
+
+def bench_schedules(n: int, work: Path) -> int:
+    """The whole pipeline with and without a year of schedules per person; 0 when within
+    the targets (at most 15 s added, under 4 GiB)."""
+    roster, excl = work / f"sched_{n}.csv", work / f"sched_{n}_excl.csv"
+    if not roster.exists():
+        write(n, roster, seed=66, exclusions=excl)
+    runs: dict[str, dict[str, float]] = {}
+    for label, flag in (("without schedules", []), ("with schedules", ["--with-schedules"])):
+        before = os.getloadavg()[0]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--pipeline-child",
+            str(roster),
+            str(excl),
+            str(work / f"sched_{n}_{len(flag)}.json"),
+            *flag,
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+        runs[label] = json.loads(done.stdout.strip().splitlines()[-1])
+        runs[label]["load"] = before
+        runs[label]["load_after"] = os.getloadavg()[0]
+    print(
+        f"{'run':<18} | {'wall s':>7} | {'cpu s':>7} | {'peak MiB':>8} | {'masks cpu s':>11} | "
+        f"{'coverage':>8} | load before/after"
+    )
+    for label, r in runs.items():
+        print(
+            f"{label:<18} | {r['wall']:>7.1f} | {r['cpu']:>7.1f} | {r['rss_kib'] / 1024:>8.0f} | "
+            f"{r['schedule_cpu']:>11.1f} | {r['coverage']:>8.1%} | "
+            f"{r['load']:.1f}/{r['load_after']:.1f}"
+        )
+    plain, sched = runs["without schedules"], runs["with schedules"]
+    added_wall, added_cpu = sched["wall"] - plain["wall"], sched["cpu"] - plain["cpu"]
+    peak_gib = sched["rss_kib"] / 1024**2
+    print(
+        f"{n:,} people, a year of blocks each: schedules add {added_wall:.1f} s wall, "
+        f"{added_cpu:.1f} CPU s (of which {sched['schedule_cpu']:.1f} CPU s turn schedules into "
+        f"free-time masks; generating the blocks, {sched['generate_cpu']:.1f} CPU s, stands for "
+        f"reading them and is not counted); peak {peak_gib:.2f} GiB "
+        f"(targets: <= 15 s added, < 4 GiB)"
+    )
+    return 0 if added_cpu <= 15.0 and peak_gib < 4.0 else 1
+
+
 def parse_modes(spec: str) -> list[tuple[str, int]]:
     runs: list[tuple[str, int]] = []
     for part in spec.split():
@@ -364,7 +522,15 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, help="keep generated inputs here")
     parser.add_argument("--modes", default="", help='e.g. "pairs=2000,50000 circles=5000"')
     parser.add_argument("--modes-only", action="store_true", help="skip the targets")
+    parser.add_argument(
+        "--schedules", type=int, default=0, help="people for the schedules run (e.g. 50000)"
+    )
+    parser.add_argument("--pipeline-child", nargs=3, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--with-schedules", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pipeline_child:
+        pipeline_child(*args.pipeline_child, with_schedules=args.with_schedules)
+        return 0
     sizes = (
         {"solve": 300, "pairs": 500, "large": 5000, "circles": 1000}
         if args.quick
@@ -384,6 +550,11 @@ def main() -> int:
             print()
             print(mode_table(done))
             print()
+        if args.schedules:
+            print(f"running pairs with and without schedules ({args.schedules:,}) ...", flush=True)
+            status = bench_schedules(args.schedules, work)
+            if args.modes_only:
+                return status
         if args.modes_only:
             return 0
         for name, fn in (

@@ -126,6 +126,7 @@ def local_days(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> list[dt.
     return [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def at(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
     """The instant of a wall-clock time on a local date; a time skipped by a daylight-saving
     change falls just after the change."""
@@ -141,9 +142,18 @@ def day_span(day: dt.date, start: dt.time, end: dt.time, zone: ZoneInfo) -> Inte
 
 
 def waking_time(person: Person, start: dt.datetime, end: dt.datetime) -> list[Interval]:
-    zone = ZoneInfo(person.zone)
-    spans = (day_span(d, person.wake, person.sleep, zone) for d in local_days(start, end, zone))
-    return merge((max(a, start), min(b, end)) for a, b in spans)
+    return list(_waking_time(person.zone, person.wake, person.sleep, start, end))
+
+
+@functools.lru_cache(maxsize=256)
+def _waking_time(
+    zone_name: str, wake: dt.time, sleep: dt.time, start: dt.datetime, end: dt.datetime
+) -> tuple[Interval, ...]:
+    """Waking hours depend only on the zone, the hours and the span: people of one program
+    share them, so a cohort's masks compute them once."""
+    zone = ZoneInfo(zone_name)
+    spans = (day_span(d, wake, sleep, zone) for d in local_days(start, end, zone))
+    return tuple(merge((max(a, start), min(b, end)) for a, b in spans))
 
 
 def block_span(block: Block, zone: ZoneInfo) -> Interval:
@@ -162,12 +172,20 @@ def post_call_span(call_end: dt.datetime, zone: ZoneInfo) -> Interval:
     return call_end, at(day + dt.timedelta(days=1), dt.time(0), zone)
 
 
+_SLACK = dt.timedelta(days=3)
+
+
 def busy_time(person: Person, start: dt.datetime, end: dt.datetime) -> list[Interval]:
     """Every busy instant of ``person`` within [start, end): blocks by their kind's rule,
     the post-call day after each call, and time already booked."""
     zone = ZoneInfo(person.zone)
     busy: list[Interval] = list(person.booked)
+    # Whole-day blocks widen by less than two days in any zone: far blocks are skipped
+    # before any zone arithmetic (a year of schedule, a few weeks of interest).
+    before, after = start - _SLACK, end + _SLACK
     for block in person.blocks:
+        if block.end <= before or block.start >= after:
+            continue
         span_start, span_end = block_span(block, zone)
         if span_end + dt.timedelta(days=1) <= start or span_start >= end:
             continue

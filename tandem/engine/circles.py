@@ -6,6 +6,7 @@ constructively, improves them by local search, and reports a proven upper bound 
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -41,6 +42,16 @@ BOUND_K = 15
 # Largest chunk whose bound comes from the linear program (beyond it, the Lagrangian bound):
 # about 6 CPU seconds at 2,000 people, growing faster than the chunk.
 LP_LIMIT = 2500
+# Largest chunk whose pair relaxation also counts the people placed.
+LP_PLACED_LIMIT = 500
+# Chunks with at most this many possible circles get the set-partitioning bound: one variable
+# per circle, as tight as a linear bound gets (within 1% of the exact optimum on the measured
+# small rosters, where the pair relaxation is 5-10% above it).
+SP_CIRCLE_LIMIT = 60_000
+# Circles each circle is re-split with: those holding most of its members' best partners.
+REGROUP_WITH = 6
+# Beyond this many people the circles are not even listed: far more than the limit exist.
+SP_PEOPLE_LIMIT = 300
 _NO = -1e9
 FLOAT32_MARGIN = 1e-3
 
@@ -183,9 +194,17 @@ def _circles_in_chunk(
             break
         if not _eject_and_reassign(score, groups, pinned, seed + round_, deadline):
             break
+    # A last polish: two circles at a time re-split exactly, then moves and swaps again.
+    if time.monotonic() < deadline and _regroup_pairs(score, groups, pinned, deadline):
+        _local_search(score, groups, pinned, lo, hi, target, seed, lambda f: None, deadline)
     sizes = [len(g) for g in groups] or [lo]
     upper = circle_bound(
-        score, len(groups), min(lo, min(sizes)), max(hi, max(sizes)), with_lp=m <= LP_LIMIT
+        score,
+        len(groups),
+        min(lo, min(sizes)),
+        max(hi, max(sizes)),
+        with_lp=m <= LP_LIMIT,
+        placed=sum(sizes) if groups else 0,
     )
     report(1.0)
     return (
@@ -523,21 +542,197 @@ def _eject_and_reassign(
     return True
 
 
+# Splits of u people into a first group of a (holding person 0) and the rest, as index
+# arrays: members of each side and the pairs inside each side.
+_SPLITS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _splits(u: int, a: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    key = (u, a)
+    if key not in _SPLITS:
+        firsts = [(0, *rest) for rest in itertools.combinations(range(1, u), a - 1)]
+        seconds = [tuple(x for x in range(u) if x not in f) for f in firsts]
+        first = np.array(firsts, dtype=np.int64)
+        second = np.array(seconds, dtype=np.int64)
+        first_pairs = np.array(
+            [[i * u + j for i, j in itertools.combinations(f, 2)] for f in firsts], dtype=np.int64
+        )
+        second_pairs = np.array(
+            [[i * u + j for i, j in itertools.combinations(f, 2)] for f in seconds],
+            dtype=np.int64,
+        ).reshape(len(firsts), -1)
+        _SPLITS[key] = (first, second, first_pairs, second_pairs)
+    return _SPLITS[key]
+
+
+def _regroup_pairs(
+    score: np.ndarray, groups: list[list[int]], pinned: np.ndarray, deadline: float
+) -> bool:
+    """Re-split the members of two circles at once, exactly, whenever that scores more.
+
+    Both circles keep their sizes; every split of their 6 to 10 people is tried, which covers
+    swapping two or more members at once (out of reach of single moves and swaps). Circles are
+    paired with the few circles holding most of their members' best partners; circles holding a
+    locked group
+    stay as they are. Returns whether the sum of circle scores rose.
+    """
+    m = score.shape[0]
+    if len(groups) < 2:
+        return False
+    finite = np.isfinite(score)
+    where = np.full(m, -1, dtype=np.int64)
+    for k, g in enumerate(groups):
+        where[g] = k
+    locked = {k for k, g in enumerate(groups) if pinned[g].any()}
+    near = min(NEIGHBOURS, max(m - 1, 1))
+    best = np.argpartition(-score, near - 1, axis=1)[:, :near] if near < m else None
+    gained = False
+    for k in range(len(groups)):
+        if k in locked:
+            continue
+        if time.monotonic() > deadline:
+            break
+        g = groups[k]
+        if best is None:
+            others = list(range(len(groups)))
+        else:
+            mates = best[g].ravel()
+            circles_of = where[mates[finite[np.repeat(g, near), mates]]]
+            circles_of = circles_of[(circles_of >= 0) & (circles_of != k)]
+            # The circles holding most of the members' best partners.
+            found, counts = np.unique(circles_of, return_counts=True)
+            others = found[np.argsort(-counts, kind="stable")][:REGROUP_WITH].tolist()
+        for other in others:
+            if other == k or other in locked or other < 0:
+                continue
+            a_members, b_members = groups[k], groups[other]
+            union = np.array(a_members + b_members, dtype=np.int64)
+            u, a = len(union), len(a_members)
+            b = u - a
+            block = score[np.ix_(union, union)].ravel()
+            first, second, fp, sp_ = _splits(u, a)
+            value = block[fp].sum(axis=1) / (a * (a - 1) / 2)
+            value = value + block[sp_].sum(axis=1) / (b * (b - 1) / 2)
+            if a != b:
+                # The first circle's size may also go to the group without person 0.
+                first2, second2, fp2, sp2 = _splits(u, b)
+                value2 = block[fp2].sum(axis=1) / (b * (b - 1) / 2)
+                value2 = value2 + block[sp2].sum(axis=1) / (a * (a - 1) / 2)
+            current = value[0]
+            top = int(np.argmax(np.where(np.isfinite(value), value, -np.inf)))
+            new_a, new_b, new_value = first[top], second[top], value[top]
+            if a != b:
+                top2 = int(np.argmax(np.where(np.isfinite(value2), value2, -np.inf)))
+                if value2[top2] > new_value:
+                    new_a, new_b, new_value = second2[top2], first2[top2], value2[top2]
+            if not np.isfinite(new_value) or new_value <= current + 1e-6:
+                continue
+            groups[k] = [int(x) for x in union[new_a]]
+            groups[other] = [int(x) for x in union[new_b]]
+            where[groups[k]] = k
+            where[groups[other]] = other
+            gained = True
+            break
+    return gained
+
+
 def circle_bound(
-    score: np.ndarray, group_count: int, lo: int, hi: int, *, with_lp: bool = True
+    score: np.ndarray,
+    group_count: int,
+    lo: int,
+    hi: int,
+    *,
+    with_lp: bool = True,
+    placed: int = 0,
 ) -> float:
     """A proven ceiling on the sum of circle scores over ``group_count`` circles of ``lo`` to
-    ``hi`` people: the linear program's when it can be solved, else the Lagrangian one."""
+    ``hi`` people that place at least ``placed`` people: the linear program's when it can be
+    solved, else the Lagrangian one.
+
+    Circles place the most people first, so the ceiling that matters is over arrangements
+    placing as many as the result does; without that, the best few people of each circle
+    could sit alone in smaller circles and the ceiling would count arrangements that leave
+    others out."""
     # The matrix holds float32 scores; each circle's exact mean differs by far less than this.
     margin = FLOAT32_MARGIN * group_count
-    cheap = _upper_bound(score, group_count, lo, hi) + margin
+    cheap = _upper_bound(score, group_count, lo, hi, placed) + margin
     if not with_lp or group_count == 0:
         return cheap
-    lp = _lp_bound(score, group_count, lo, hi)
+    exact_lp = _set_partition_bound(score, group_count, lo, hi, placed)
+    if exact_lp is not None:
+        return min(cheap, exact_lp + margin)
+    # Counting the people placed makes the pair relaxation about ten times slower to solve;
+    # above a few hundred people it is left out (the bound stays valid, only looser).
+    lp = _lp_bound(score, group_count, lo, hi, placed if score.shape[0] <= LP_PLACED_LIMIT else 0)
     return cheap if lp is None else min(cheap, lp + margin)
 
 
-def _lp_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float | None:
+def _possible_circles(
+    score: np.ndarray, lo: int, hi: int, limit: int
+) -> tuple[list[tuple[int, ...]], np.ndarray] | None:
+    """Every group of ``lo`` to ``hi`` people who may all meet, with its mean pair score, or
+    None when there are more than ``limit``."""
+    m = score.shape[0]
+    ok = np.isfinite(score)
+    values = np.where(ok, score, 0.0).astype(np.float64)
+    found: list[tuple[int, ...]] = []
+    means: list[float] = []
+    stack: list[tuple[tuple[int, ...], list[int], float]] = [
+        ((i,), [j for j in range(i + 1, m) if ok[i, j]], 0.0) for i in range(m)
+    ]
+    while stack:
+        members, options, pair_sum = stack.pop()
+        size = len(members)
+        if size >= lo:
+            found.append(members)
+            means.append(pair_sum / (size * (size - 1) / 2))
+            if len(found) > limit:
+                return None
+        if size == hi:
+            continue
+        for k, j in enumerate(options):
+            grown = pair_sum + float(values[j, list(members)].sum())
+            stack.append(((*members, j), [x for x in options[k + 1 :] if ok[j, x]], grown))
+    return found, np.array(means, dtype=np.float64)
+
+
+def _set_partition_bound(
+    score: np.ndarray, group_count: int, lo: int, hi: int, placed: int = 0
+) -> float | None:
+    """The set-partitioning relaxation over every possible circle, with a bound from its dual
+    that holds exactly; None when there are too many circles to list or the solver fails."""
+    if score.shape[0] > SP_PEOPLE_LIMIT:
+        return None
+    listed = _possible_circles(score, lo, hi, SP_CIRCLE_LIMIT)
+    if listed is None or not listed[0]:
+        return None
+    circles, value = listed
+    m, n_c = score.shape[0], len(circles)
+    sizes = np.array([len(c) for c in circles], dtype=np.float64)
+    rows = np.concatenate([np.array(c, dtype=np.int64) for c in circles])
+    cols = np.repeat(np.arange(n_c), sizes.astype(np.int64))
+    cover = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, n_c))
+    a_ub = sp.vstack([cover, sp.csr_matrix(-sizes[None, :])]).tocsr()
+    b_ub = np.concatenate([np.ones(m), [-float(placed)]])
+    a_eq = sp.csr_matrix(np.ones((1, n_c)))
+    b_eq = np.array([float(group_count)])
+    try:
+        res = linprog(
+            -value, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, 1), method="highs"
+        )
+    except ValueError:
+        return None
+    if res.status != 0:
+        return None
+    lam = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+    mu = -np.asarray(res.eqlin.marginals)
+    reduced = value - a_ub.T @ lam - a_eq.T @ mu
+    return float(b_ub @ lam + b_eq @ mu + np.maximum(reduced, 0.0).sum())
+
+
+def _lp_bound(
+    score: np.ndarray, group_count: int, lo: int, hi: int, placed: int = 0
+) -> float | None:
     """Linear relaxation of circle formation, with a bound from its dual that holds exactly.
 
     For each size s, z[i,s] says person i sits in a circle of s and x[e,s] that the two people
@@ -607,6 +802,15 @@ def _lp_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float | 
     ub_rows += [one0 + people for _ in sizes]
     ub_cols += [t * block + n_e + people for t in range(n_s)]
     ub_vals += [np.ones(m) for _ in sizes]
+    # When everyone is placed, everyone sits in exactly one circle: -sum of z[i,s] <= -1, one
+    # sparse row per person (a single dense row counting the people placed would be as valid
+    # but makes the solver many times slower, so fewer than everyone placed is not used).
+    everyone = placed >= m
+    if everyone:
+        ub_rows += [one0 + m + people for _ in sizes]
+        ub_cols += [t * block + n_e + people for t in range(n_s)]
+        ub_vals += [-np.ones(m) for _ in sizes]
+    rows_ub = one0 + (2 * m if everyone else m)
     a_eq = sp.csr_matrix(
         (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
         shape=(count_row + 1, n_var),
@@ -615,10 +819,11 @@ def _lp_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float | 
     b_eq[count_row] = group_count
     a_ub = sp.csr_matrix(
         (np.concatenate(ub_vals), (np.concatenate(ub_rows), np.concatenate(ub_cols))),
-        shape=(one0 + m, n_var),
+        shape=(rows_ub, n_var),
     )
-    b_ub = np.zeros(one0 + m)
-    b_ub[one0:] = 1.0
+    b_ub = np.zeros(rows_ub)
+    b_ub[one0 : one0 + m] = 1.0
+    b_ub[one0 + m :] = -1.0
     try:
         res = linprog(
             -cost,
@@ -641,11 +846,14 @@ def _lp_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float | 
     return float(b_ub @ lam + b_eq @ mu + (upper * np.maximum(reduced, 0.0)).sum())
 
 
-def _upper_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float:
-    """Lagrangian bound on the sum of circle means with ``group_count`` circles.
+def _upper_bound(score: np.ndarray, group_count: int, lo: int, hi: int, placed: int = 0) -> float:
+    """Lagrangian bound on the sum of circle means with ``group_count`` circles placing at
+    least ``placed`` people.
 
     A circle's mean splits into per-member shares, each at most the member's best possible
-    average over s-1 partners divided by s; the circle count ties the sizes together.
+    average over s-1 partners divided by s; the circle count (multiplier lam) ties the sizes
+    together, and the people placed (multiplier nu >= 0) make everyone count, not just the
+    best-suited.
     """
     if group_count == 0:
         return 0.0
@@ -659,14 +867,22 @@ def _upper_bound(score: np.ndarray, group_count: int, lo: int, hi: int) -> float
         share[ok, k] = best[ok].mean(axis=1)
     top_share = float(share[np.isfinite(share)].max()) if np.isfinite(share).any() else 0.0
 
-    def bound(lam: float) -> float:
-        per = np.where(np.isfinite(share), (share - lam) / sizes[None, :], -np.inf)
-        return lam * group_count + float(np.maximum(per.max(axis=1), 0.0).sum())
+    def bound(lam: float, nu: float) -> float:
+        per = np.where(np.isfinite(share), (share - lam) / sizes[None, :] + nu, -np.inf)
+        return lam * group_count - nu * placed + float(np.maximum(per.max(axis=1), 0.0).sum())
 
-    # The bound holds for every lambda; a coarse then a fine grid finds a tight one.
-    grid = np.linspace(-top_share, top_share, 201)
-    values = [bound(lam) for lam in grid.tolist()]
-    k = int(np.argmin(values))
-    step = grid[1] - grid[0]
-    fine = np.linspace(grid[k] - step, grid[k] + step, 101)
-    return min(min(values), min(bound(lam) for lam in fine.tolist()))
+    # The bound holds for every lam and every nu >= 0; coarse then fine grids find a tight one.
+    lams = np.linspace(-top_share, top_share, 201)
+    nus = np.linspace(0.0, top_share, 41) if placed else np.zeros(1)
+    lowest, best_lam, best_nu = math.inf, 0.0, 0.0
+    for nu in nus.tolist():
+        for lam in lams.tolist():
+            value = bound(lam, nu)
+            if value < lowest:
+                lowest, best_lam, best_nu = value, lam, nu
+    lam_step = lams[1] - lams[0]
+    nu_step = nus[1] - nus[0] if len(nus) > 1 else 0.0
+    for nu in np.linspace(max(best_nu - nu_step, 0.0), best_nu + nu_step, 21).tolist():
+        for lam in np.linspace(best_lam - lam_step, best_lam + lam_step, 41).tolist():
+            lowest = min(lowest, bound(lam, nu))
+    return lowest

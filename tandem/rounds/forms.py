@@ -43,6 +43,26 @@ class RunStartForm(forms.Form):
             "change it to see another good grouping."
         ),
     )
+    mutual_objective = forms.ChoiceField(
+        label="When no stable matching exists",
+        choices=MatchRun.MutualObjective.choices,
+        initial=MatchRun.MutualObjective.FEWEST_BLOCKING,
+        required=False,
+        help_text=(
+            "Mutual choice only. Fewest blocking pairs leaves the fewest two people who would "
+            "both rather be together than with their partners; highest score ignores that."
+        ),
+    )
+
+    def __init__(self, *args: object, mutual: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not mutual:
+            del self.fields["mutual_objective"]
+
+    def objective(self) -> str:
+        return str(
+            self.cleaned_data.get("mutual_objective") or MatchRun.MutualObjective.FEWEST_BLOCKING
+        )
 
 
 class ForbidForm(forms.Form):

@@ -26,6 +26,10 @@ class MatchRun(models.Model):
         REVIEWED = "reviewed", "Reviewed"
         PUBLISHED = "published", "Published"
 
+    class MutualObjective(models.TextChoices):
+        FEWEST_BLOCKING = "fewest_blocking", "Fewest blocking pairs"
+        HIGHEST_SCORE = "highest_score", "Highest score"
+
     EDITABLE = (Status.DRAFT, Status.REVIEWED)
     # Seeds run from 0 to this: within the positive integer column on every database.
     SEED_MAX = 2_000_000_000
@@ -39,6 +43,10 @@ class MatchRun(models.Model):
     weights: Any = models.JSONField(default=dict)
     seed = models.PositiveIntegerField(default=0)
     allow_previous_partners = models.BooleanField(default=False)
+    # Mutual-choice rounds without a stable matching: what the coordinator puts first.
+    mutual_objective = models.CharField(
+        max_length=20, choices=MutualObjective.choices, default=MutualObjective.FEWEST_BLOCKING
+    )
     # The engine's input as it was when the run started (participants, forbidden pairs).
     participants: Any = models.JSONField(default=list)
     forbidden: Any = models.JSONField(default=list)

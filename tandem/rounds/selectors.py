@@ -159,6 +159,7 @@ def engine_config(run: MatchRun) -> MatchConfig:
         allow_previous_partners=run.allow_previous_partners,
         seed=run.seed,
         ladder=tuple(program.ladder),
+        mutual_objective=run.mutual_objective,
         **extra,
     )
 

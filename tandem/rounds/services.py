@@ -57,6 +57,7 @@ def match_run_start(
     inline: bool | None = None,
     mode: str | None = None,
     rankings: dict[int, list[int]] | None = None,
+    mutual_objective: str = MatchRun.MutualObjective.FEWEST_BLOCKING,
 ) -> MatchRun:
     """Snapshot the cohort's matching input into a new run and execute it.
 
@@ -69,6 +70,8 @@ def match_run_start(
     matching = selectors.participants_for_matching(cohort)
     if len(matching.participants) < 2:
         raise ValidationError("At least two people with a career stage are needed for a match.")
+    if mutual_objective not in MatchRun.MutualObjective.values:
+        raise ValidationError(f"Unknown objective for mutual choice: {mutual_objective!r}.")
     present = {int(p.id) for p in matching.participants}
     # People whose proposal was not taken up are paired first in the rematch.
     first = {e.user.pk for e in selectors.rematch_pool(cohort) if e.priority}
@@ -88,6 +91,7 @@ def match_run_start(
         weights=dict(cohort.match_weights),
         seed=seed,
         allow_previous_partners=cohort.allow_previous_partners,
+        mutual_objective=mutual_objective,
         participants=[participant_to_json(p) for p in people],
         forbidden=[[f.a, f.b, f.kind] for f in matching.forbidden],
         locks=[sorted(g) for g in locks if len(set(g) & present) == len(g) and len(g) >= 2],
@@ -150,6 +154,7 @@ def match_run_rerun(*, run: MatchRun, by: User | None, seed: int | None = None) 
         # A run from a speed-mentoring event's rankings is rerun with them, in its own mode.
         mode=run.mode if rankings else None,
         rankings=rankings,
+        mutual_objective=run.mutual_objective,
     )
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.engine import Constraints, ForbiddenPair, MatchConfig, Participant, run_match
-from tandem.engine.circles import circle_bound
+from tandem.engine.circles import _lp_bound, _upper_bound, circle_bound
 from tandem.engine.feasibility import Feasibility
 from tandem.engine.scoring import Cohort
 
@@ -45,9 +45,10 @@ def score_matrix(cohort_people: list[Participant], cons: Constraints) -> np.ndar
     return score
 
 
-def best_arrangement(score: np.ndarray, count: int, lo: int, hi: int) -> float:
+def best_arrangement(score: np.ndarray, count: int, lo: int, hi: int, least: int = 0) -> float:
     """Brute force: the highest sum of circle means over every way to form ``count`` circles
-    of ``lo`` to ``hi`` people (people may be left out), or -inf when there is none."""
+    of ``lo`` to ``hi`` people placing at least ``least`` people (others may be left out), or
+    -inf when there is none."""
     n = score.shape[0]
     best = -np.inf
 
@@ -55,23 +56,24 @@ def best_arrangement(score: np.ndarray, count: int, lo: int, hi: int) -> float:
         pairs = list(itertools.combinations(members, 2))
         return sum(score[a, b] for a, b in pairs) / len(pairs)
 
-    def walk(rest: tuple[int, ...], left: int, total: float) -> None:
+    def walk(rest: tuple[int, ...], left: int, total: float, placed: int) -> None:
         nonlocal best
         if left == 0:
-            best = max(best, total)
+            if placed >= least:
+                best = max(best, total)
             return
         if len(rest) < lo * left:
             return
         first, others = rest[0], rest[1:]
-        walk(others, left, total)  # the first person sits out
+        walk(others, left, total, placed)  # the first person sits out
         for size in range(lo, hi + 1):
             for mates in itertools.combinations(others, size - 1):
                 members = (first, *mates)
                 if all(np.isfinite(score[a, b]) for a, b in itertools.combinations(members, 2)):
                     remaining = tuple(x for x in others if x not in mates)
-                    walk(remaining, left - 1, total + circle_value(members))
+                    walk(remaining, left - 1, total + circle_value(members), placed + size)
 
-    walk(tuple(range(n)), count, 0.0)
+    walk(tuple(range(n)), count, 0.0, 0)
     return best
 
 
@@ -110,10 +112,18 @@ def test_circle_bound_is_never_below_the_best_arrangement(group, data) -> None:
     blocked = data.draw(st.lists(st.sampled_from(pairs), unique=True, max_size=n))
     cons = Constraints(forbidden=tuple(ForbiddenPair(f"p{a}", f"p{b}") for a, b in blocked))
     score = score_matrix(group, cons)
+    least = data.draw(st.integers(0, n))
     for count in range(1, n // 3 + 1):
-        best = best_arrangement(score, count, 3, 5)
-        if np.isfinite(best):
-            assert circle_bound(score.astype(np.float32), count, 3, 5) >= best - 1e-6
+        for placed in sorted({0, least}):
+            best = best_arrangement(score, count, 3, 5, placed)
+            if np.isfinite(best):
+                low = score.astype(np.float32)
+                assert circle_bound(low, count, 3, 5, placed=placed) >= best - 1e-6
+                # The bounds of chunks too large to list every circle hold as well.
+                margin = 1e-3 * count
+                assert _upper_bound(low, count, 3, 5, placed) + margin >= best - 1e-6
+                pair_lp = _lp_bound(low, count, 3, 5, placed)
+                assert pair_lp is None or pair_lp + margin >= best - 1e-6
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,6 +131,8 @@ def test_circle_bound_is_never_below_the_best_arrangement(group, data) -> None:
 def test_reported_circles_are_within_their_bound_and_the_bound_above_the_optimum(group) -> None:
     result = run_match(group, MatchConfig(mode="circles"), Constraints())
     score = score_matrix(group, Constraints())
-    best = best_arrangement(score, len(result.groups), 3, 5)
+    # The bound speaks of arrangements placing as many people as the result does.
+    placed = sum(len(g.members) for g in result.groups)
+    best = best_arrangement(score, len(result.groups), 3, 5, placed)
     assert result.metrics.total <= best + 1e-3
     assert result.metrics.upper_bound >= best - 1e-3

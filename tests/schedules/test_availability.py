@@ -170,3 +170,21 @@ def test_the_usual_slot_names_a_weekday_evening_and_how_many_weeks() -> None:
         for k in range(6)
     ]
     assert usual_slot(windows, "Europe/Berlin", start, 8) == ("Tuesday evenings", 6)
+
+
+@given(st.integers(-80, 80), st.sampled_from(["America/Los_Angeles", "Pacific/Kiritimati"]))
+def test_blocks_near_the_span_count_as_they_do_within_a_wider_span(hours: int, zone: str) -> None:
+    # Blocks far from a span are skipped before any zone arithmetic. A call (with its
+    # post-call day) or a whole-day night ending or starting within days of the span, in a
+    # zone far from UTC, must shape the span exactly as it does a span around it.
+    start = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
+    end = start + dt.timedelta(days=2)
+    moment = start + dt.timedelta(hours=hours) if hours < 0 else end + dt.timedelta(hours=hours)
+    blocks = (
+        Block(moment - dt.timedelta(hours=25), moment, "call"),
+        Block(moment, moment, "night", True),
+        Block(moment + dt.timedelta(days=1), moment + dt.timedelta(days=1), "day", True),
+    )
+    person = Person(zone=zone, blocks=blocks)
+    wide = free_time(person, start - dt.timedelta(days=10), end + dt.timedelta(days=10))
+    assert free_time(person, start, end) == merge(intersect(wide, [(start, end)]))

@@ -52,7 +52,7 @@ def cohort_runs(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResp
             "runs": runs,
             "ready": len(matching.participants),
             "left_out": matching.left_out,
-            "form": RunStartForm(),
+            "form": RunStartForm(mutual=cohort.mode == cohort.Mode.MUTUAL),
             "inline_limit": selectors.inline_limit(),
             "pool": selectors.rematch_pool(cohort),
         },
@@ -92,13 +92,19 @@ def match_settings(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpR
 @require_POST
 def run_start(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = access_cohort(request.user, slug, cohort_slug)
-    form = RunStartForm(request.POST)
+    form = RunStartForm(request.POST, mutual=cohort.mode == cohort.Mode.MUTUAL)
     if not form.is_valid():
-        messages.error(request, "Give a whole number from 0 as the seed.")
+        if "seed" in form.errors:
+            messages.error(request, "Give a whole number from 0 as the seed.")
+        else:
+            messages.error(request, "Choose what comes first when no stable matching exists.")
         return redirect("rounds:cohort_runs", slug, cohort_slug)
     try:
         run = services.match_run_start(
-            cohort=cohort, created_by=request.user, seed=form.cleaned_data["seed"] or 0
+            cohort=cohort,
+            created_by=request.user,
+            seed=form.cleaned_data["seed"] or 0,
+            mutual_objective=form.objective(),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
