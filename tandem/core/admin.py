@@ -69,7 +69,7 @@ class PrivateContentAdminMixin:
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(PrivateContentAdminMixin, admin.ModelAdmin):
+class OutgoingEmailAdmin(PrivateContentAdminMixin, admin.ModelAdmin[OutgoingEmail]):
     """E-mails waiting to be retried or failed for good: who, which template, what went wrong.
 
     Operators see no subject or text (they are private content); they may queue a failed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -96,10 +97,14 @@ class _Upload(forms.Form):
 
 
 def test_the_upload_field_gives_the_text_or_the_reason_it_cannot() -> None:
-    good = _Upload(files={"file": SimpleUploadedFile("r.csv", "id\r\nZoë\r\n".encode())})
+    good = _Upload(
+        files=MultiValueDict({"file": [SimpleUploadedFile("r.csv", "id\r\nZoë\r\n".encode())]})
+    )
     assert good.is_valid()
     assert good.cleaned_data["file"].text == "id\nZoë\n"
     assert good.cleaned_data["file"].name == "r.csv"
-    bad = _Upload(files={"file": SimpleUploadedFile("r.csv", "id\nZoë\n".encode("cp1252"))})
+    bad = _Upload(
+        files=MultiValueDict({"file": [SimpleUploadedFile("r.csv", "id\nZoë\n".encode("cp1252"))]})
+    )
     assert not bad.is_valid()
     assert "cp1252" in bad.errors["file"][0]
