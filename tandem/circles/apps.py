@@ -16,3 +16,9 @@ class CirclesConfig(AppConfig):
         core_next_steps.register("circles", next_steps.next_steps)
         cohort_hub.register("circles", hub.stages)
         hook_register("workspace.tabs", hub.workspace_tabs)
+
+        # A person's download of their own data includes what they did in circles and events.
+        # Imported here because models can be imported only once the app registry is ready.
+        from tandem.circles.personal_data import register_personal_data
+
+        register_personal_data()

@@ -4,6 +4,7 @@ members see and coordinators see only in suppressed counts, and reminders before
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
@@ -315,3 +316,17 @@ def test_a_member_moves_a_session_and_a_refused_move_keeps_the_typed_time(circle
     assert moved.status_code == 302
     first.refresh_from_db()
     assert timezone.localtime(first.starts_at).strftime("%Y-%m-%d %H:%M") == "2031-03-12 19:45"
+
+
+def test_a_persons_data_download_holds_their_own_attendance_only(circle, client_for):
+    plan(circle, first_at=timezone.now() - dt.timedelta(hours=1))
+    first = CircleSession.objects.filter(partnership=circle.circle).order_by("position").first()
+    me, other = circle.members[0], circle.members[1]
+    services.attendance_report(session=first, user=me, attended=True)
+    services.attendance_report(session=first, user=other, attended=False)
+    response = client_for(me).post(reverse("privacy:download"), {"format": "json"})
+    mine = json.loads(response.content)["sections"]["circles"]
+    assert [(row["session"], row["attended"]) for row in mine["attendance_reported"]] == [
+        (first.position, True)
+    ]
+    assert mine["speed_mentoring_rankings"] == []
