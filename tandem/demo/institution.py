@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.demo.circles import seed_circles
+from tandem.demo.engagement import seed_engagement
 from tandem.demo.outcomes import seed_outcomes
 from tandem.demo.research import seed_research
 from tandem.demo.rounds import seed_rounds
@@ -312,6 +314,16 @@ def load_demo(*, seed: int = 2026) -> Program:
         )
     _evaluator_lines(program, people, users, rng)
     seed_rounds(program, participant_email=PARTICIPANT_EMAIL)
+    seed_engagement(cohort)
+    # Four residents of one year (residents evaluate no one), other than the demo resident,
+    # whose home page stays about their pair.
+    resident = next(p for p in people if p.email == PARTICIPANT_EMAIL)
+    peers = [
+        users[p.email]
+        for p in people
+        if p.is_resident and p.stage == resident.stage and p is not resident
+    ]
+    seed_circles(program, peers)
     seed_surveys(cohort)
     seed_schedules(program, participant_email=PARTICIPANT_EMAIL)
     seed_research(cohort, list(users.values()))

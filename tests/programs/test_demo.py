@@ -9,7 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from tandem.circles.models import Attendance, CircleSession
 from tandem.demo import institution as demo
+from tandem.engagement.models import ContactCheck, Escalation
+from tandem.partnerships.models import Partnership
 from tandem.programs.models import Enrollment, Exclusion, Profile
 
 
@@ -90,3 +93,14 @@ def test_the_demo_operator_needs_the_published_second_factor(db):
     call_command("demo_code", stdout=code)
     client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_shows_first_contact_answers_an_at_risk_list_and_a_running_circle(db):
+    program = demo.load_demo()
+    assert ContactCheck.objects.filter(answer=ContactCheck.Answer.YES).exists()
+    assert Escalation.objects.filter(partnership__cohort__program=program).count() == 2
+    circle = Partnership.objects.get(cohort__slug="wellbeing-circle")
+    assert circle.members.count() == 4
+    past = CircleSession.objects.filter(partnership=circle, attendance__isnull=False).distinct()
+    assert past.count() == 2
+    assert Attendance.objects.filter(session__partnership=circle, attended=False).count() == 1
