@@ -32,7 +32,7 @@ from tandem.engine import (
     Participant,
     run_match,
 )
-from tandem.engine.explain import group_score, reasons
+from tandem.engine.explain import group_score, member_reasons, reasons
 from tandem.engine.feasibility import Feasibility
 from tandem.engine.scoring import Cohort as EngineCohort
 from tandem.partnerships.models import Partnership, PartnershipMember
@@ -195,6 +195,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
                     score=group.score,
                     components=group.components,
                     reasons=group.reasons,
+                    member_reasons=group.member_reasons,
                     warnings=group.warnings,
                     locked=group.locked,
                 )
@@ -324,6 +325,7 @@ class GroupScorer:
             "score": float(scored.score),
             "components": {k: round(float(v), 4) for k, v in scored.components.items()},
             "reasons": reasons(self.cohort, index, scored.components),
+            "member_reasons": member_reasons(self.cohort, index, scored.components),
             "violations": list(scored.violations),
         }
 
@@ -347,6 +349,7 @@ def _rescore(run: MatchRun, group: MatchGroup, scorer: GroupScorer, *, note: str
     group.score = scored["score"]
     group.components = scored["components"]
     group.reasons = scored["reasons"]
+    group.member_reasons = scored["member_reasons"]
     group.violations = scored["violations"]
     threshold = MatchConfig().low_score_warning
     group.warnings = [
@@ -605,12 +608,14 @@ def proposal_emails(
     *,
     partnership: Partnership,
     users: Sequence[User],
-    reasons_shown: Sequence[str] | None = None,
+    placement: Placement | None = None,
     recipients: Sequence[User] | None = None,
 ) -> None:
-    """Tell each member a match is proposed: partners' shared profile fields and the reasons."""
-    group = MatchGroup.objects.filter(partnership=partnership).first()
-    shown = list(reasons_shown if reasons_shown is not None else (group.reasons if group else []))
+    """Tell each member a match is proposed: partners' shared profile fields and the reasons,
+    written to that member ("You both …"); a placement's reasons replace the group's."""
+    explained: MatchGroup | Placement | None = (
+        placement or MatchGroup.objects.filter(partnership=partnership).first()
+    )
     profiles = {
         p.user_id: p
         for p in Profile.objects.filter(
@@ -631,7 +636,7 @@ def proposal_emails(
                 "recipient": user,
                 "cohort": partnership.cohort,
                 "partners": partners,
-                "reasons": shown,
+                "reasons": explained.reasons_for(user.pk) if explained else [],
                 "respond_by": partnership.respond_by,
                 "link": link,
             },
@@ -730,6 +735,7 @@ def late_joiner_place(
             newcomer=user,
             placed_by=by,
             reasons=list(option["reasons"]),
+            member_reasons=dict(option["member_reasons"]),
         )
         PlacementConsent.objects.bulk_create(
             PlacementConsent(placement=placement, member=member.user) for member in members
@@ -849,7 +855,7 @@ def _placement_complete(placement: Placement, now: dt.datetime) -> None:
     proposal_emails(
         partnership=partnership,
         users=members,
-        reasons_shown=placement.reasons,
+        placement=placement,
         recipients=[newcomer],
     )
     for member in members:
