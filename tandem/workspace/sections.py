@@ -79,8 +79,7 @@ SECTIONS = (
     Section(
         "Support",
         "Encouragement for the long run: kudos you send each other, the check-ins you chose to "
-        "share, and the Marathon, a month-by-month record of the ground you have covered "
-        "together, because a career is a marathon, not a sprint.",
+        "share, and the Marathon, the ground you have covered together month by month.",
         (
             Page("Kudos", "wellbeing:kudos"),
             Page("Shared", "wellbeing:shared"),
