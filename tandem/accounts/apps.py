@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "tandem.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "People"
