@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.accounts.selectors import unconfirmed_user_ids
+from tandem.audit.models import AuditEvent
+from tandem.audit.services import audit_record
 from tandem.engine.roster import RosterError, RosterRow, parse_roster
 from tandem.programs import services
 from tandem.programs.models import (
@@ -322,6 +324,14 @@ def roster_apply(*, roster_import: RosterImport, by: User | None) -> RosterPlan:
         locked.applied_at = timezone.now()
         locked.summary = plan.as_summary()
         locked.save(update_fields=["status", "applied_at", "summary"])
+        audit_record(
+            action=AuditEvent.Action.OTHER,
+            actor=by,
+            target=locked,
+            event="roster_imported",
+            cohort=cohort.pk,
+            **{action: plan.count(action) for action in ACTIONS},
+        )
     return plan
 
 
