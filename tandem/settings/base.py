@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.core.context_processors.navigation",
             ],
+            # One date style everywhere: {{ value|day }}, |moment, |weekday_moment, |month.
+            "builtins": ["tandem.core.templatetags.dates"],
         },
     },
 ]
