@@ -21,7 +21,7 @@ STAMP = "j M Y, H:i:s"
 
 
 def _format(value: dt.date | dt.datetime | None, pattern: str, *, local: bool = True) -> str:
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
     if local and isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)

@@ -330,7 +330,9 @@ def roster_apply(*, roster_import: RosterImport, by: User | None) -> RosterPlan:
             target=locked,
             event="roster_imported",
             cohort=cohort.pk,
-            **{action: plan.count(action) for action in ACTIONS},
+            invited=plan.count(INVITED),
+            updated=plan.count(UPDATED),
+            unchanged=plan.count(UNCHANGED),
         )
     return plan
 
