@@ -1,5 +1,8 @@
 """One way to write dates across Tandem, in templates (as filters) and in Python strings.
 
+Aware datetimes are shown in the current time zone; ``local=False`` keeps the zone they carry
+(a meeting in its own zone).
+
 A day reads "7 Dec 2026", a moment "7 Dec 2026, 14:30", an appointment adds the weekday
 ("Mon 7 Dec 2026, 14:30"), a month "December 2026"; the same words on every page and e-mail.
 """
@@ -39,36 +42,36 @@ PATTERNS = {
 }
 
 
-def day(value: dt.date | dt.datetime | None) -> str:
+def day(value: dt.date | dt.datetime | None, *, local: bool = True) -> str:
     """ "7 Dec 2026" """
-    return _format(value, DAY)
+    return _format(value, DAY, local=local)
 
 
-def day_month(value: dt.date | dt.datetime | None) -> str:
+def day_month(value: dt.date | dt.datetime | None, *, local: bool = True) -> str:
     """ "7 Dec", for lists within one year such as a timeline"""
-    return _format(value, DAY_MONTH)
+    return _format(value, DAY_MONTH, local=local)
 
 
-def moment(value: dt.datetime | None) -> str:
+def moment(value: dt.datetime | None, *, local: bool = True) -> str:
     """ "7 Dec 2026, 14:30" """
-    return _format(value, MOMENT)
+    return _format(value, MOMENT, local=local)
 
 
-def weekday(value: dt.date | dt.datetime | None) -> str:
+def weekday(value: dt.date | dt.datetime | None, *, local: bool = True) -> str:
     """ "Mon 7 Dec 2026" """
-    return _format(value, WEEKDAY)
+    return _format(value, WEEKDAY, local=local)
 
 
-def weekday_moment(value: dt.datetime | None) -> str:
+def weekday_moment(value: dt.datetime | None, *, local: bool = True) -> str:
     """ "Mon 7 Dec 2026, 14:30", for appointments"""
-    return _format(value, WEEKDAY_MOMENT)
+    return _format(value, WEEKDAY_MOMENT, local=local)
 
 
-def month(value: dt.date | dt.datetime | None) -> str:
+def month(value: dt.date | dt.datetime | None, *, local: bool = True) -> str:
     """ "December 2026" """
-    return _format(value, MONTH)
+    return _format(value, MONTH, local=local)
 
 
-def stamp(value: dt.datetime | None) -> str:
+def stamp(value: dt.datetime | None, *, local: bool = True) -> str:
     """ "7 Dec 2026, 14:30:05", where seconds matter (the audit log)"""
-    return _format(value, STAMP)
+    return _format(value, STAMP, local=local)
