@@ -25,6 +25,26 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("The audit log is append-only.")
 
 
+# What an "other" or placement event was, in words: the ``event`` its detail names.
+EVENT_WORDS = {
+    "match_run_started": "Match run started",
+    "match_run_retry": "Match run retried",
+    "match_reviewed": "Match run marked as reviewed",
+    "match_published": "Matches published and proposals e-mailed",
+    "match_move": "Person moved to another group in a match run",
+    "group_locked": "Group locked in a match run",
+    "late_joiner_asked": "Members asked to take in a late joiner",
+    "late_joiner_placed": "Late joiner placed into a partnership",
+    "activated": "Partnership began (everyone accepted)",
+    "not_taken_up": "Proposed partnership not taken up",
+    "exit": "Member left a partnership",
+    "closed": "Partnership closed",
+    "retention_purge": "Private content deleted under the retention policy",
+    "study_randomised": "Study randomised",
+    "roster_imported": "Roster imported",
+}
+
+
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
         SIGN_IN = "sign_in", "Signed in"
@@ -66,7 +86,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -75,3 +95,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The audit log is append-only.")
+
+    @property
+    def label(self) -> str:
+        """The action in words, naming the event where the action alone would say "Other"."""
+        event = self.detail.get("event") if isinstance(self.detail, dict) else None
+        if event in EVENT_WORDS:
+            return EVENT_WORDS[event]
+        if event:
+            return str(event).replace("_", " ").capitalize()
+        return str(self.get_action_display())
+
+    @property
+    def shown_detail(self) -> dict[str, Any]:
+        """The detail without the event name, which ``label`` already says."""
+        if not isinstance(self.detail, dict):
+            return {}
+        return {key: value for key, value in self.detail.items() if key != "event"}

@@ -177,6 +177,12 @@ def stacked_bar_chart(
     note: str = "",
 ) -> Chart:
     """Stacked bars per category; ``None`` values (suppressed) are left out, never guessed."""
+    hidden = sum(1 for _, values in series for value in values if value is None)
+    empty = (
+        "No bars: every count here is withheld\nbecause it covers 1 to 10 people"
+        if hidden
+        else "Nothing to count yet"
+    )
 
     def draw() -> Figure:
         figure = _figure(height=4.4)
@@ -202,8 +208,16 @@ def stacked_bar_chart(
             for label in axes.get_xticklabels():
                 label.set_horizontalalignment("right" if crowded else "center")
             axes.set_ylabel(y_label)
-            axes.set_ylim(bottom=0, top=max([1, *bottoms]) * 1.05)
-            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+            if not any(bottoms):
+                # An empty 0-to-1 axis would read as a broken chart: say why there are no bars.
+                axes.set_ylim(bottom=0, top=1)
+                axes.set_yticks([])
+                axes.text(
+                    0.5, 0.5, empty, transform=axes.transAxes, ha="center", va="center", wrap=True
+                )
+            else:
+                axes.set_ylim(bottom=0, top=max(bottoms) * 1.05)
+                axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             axes.grid(axis="y", color="#d5d9e0", linewidth=0.8)
             axes.set_axisbelow(True)
             axes.legend(
@@ -223,9 +237,10 @@ def stacked_bar_chart(
         (category, *(shown(values[k]) for _, values in series))
         for k, category in enumerate(categories)
     )
-    hidden = sum(1 for _, values in series for value in values if value is None)
     alt = f"{title}: stacked bars for {len(categories)} periods and {len(series)} groups"
     alt += f"; {hidden} suppressed values are left out." if hidden else "."
+    if not any(value for _, values in series for value in values):
+        alt += " " + empty.replace("\n", " ") + "."
     if note:
         alt += f" {note}"
     return Chart(title=title, alt=alt, header=header, rows=rows, draw=draw)

@@ -91,6 +91,16 @@ def _stage_label(cohort: Cohort, i: int) -> str:
 # Words after which a goal phrase starts with a verb: "to publish", "and win", "while I lead".
 _BEFORE_VERB = {"to", "i", "we", "and", "or", "while", "also", "then"}
 _THIRD_PERSON = {"my": "their", "i": "they", "me": "them", "mine": "theirs", "myself": "themselves"}
+_DETERMINERS = {"my", "our", "a", "an", "the", "this", "that", "these", "more", "better"}
+# Words that end a goal phrase: its verb's subject, linking words and prepositions.
+_BOUNDARY = {
+    *_BEFORE_VERB,
+    *("want", "wants", "hope", "hoping", "would", "like", "love", "need", "plan", "aim"),
+    *("am", "is", "are", "be", "will", "can", "could", "should", "must", "so", "but"),
+    *("on", "in", "for", "with", "by", "at", "of", "from", "about", "into", "this", "that"),
+    *("as", "before", "after", "during", "within", "over", "next", "year", "years", "by"),
+}
+_REACH = 4
 _PRONOUNS = {"my": "your", "i": "you", "me": "you", "mine": "yours", "myself": "yourselves"}
 
 
@@ -99,23 +109,32 @@ def _words(sentence: str) -> list[str]:
     return re.findall(r"\w+(?:['-]\w+)*", sentence)
 
 
+def _has(word: str, part: str) -> bool:
+    """Whether a written word carries a term: "co-author" carries "author", "women's" "women"."""
+    return word == part or part in re.split(r"[-']", word)
+
+
+def _sentence_case(word: str, *, first: bool) -> str:
+    # The first word of a goal is capitalised only because it began the sentence: "Publish".
+    if first and word[:1].isupper() and word[1:] == word[1:].lower() and word != "I":
+        return word.lower()
+    return word
+
+
 def _span(sentence: str, phrase: str, *, you: bool = True) -> tuple[str, bool] | None:
-    """The words of ``sentence`` that carry ``phrase`` (stop words between kept), and whether
-    the span follows "to", i.e. starts with a verb; pronouns are turned to the second person."""
+    """The whole words of ``sentence`` that carry ``phrase`` (stop words between kept), and
+    whether the span follows "to", i.e. starts with a verb; pronouns are turned to the second
+    person (or the third, for coordinators), and a sentence's opening capital is dropped."""
     words = _words(sentence)
     low = [w.lower() for w in words]
     parts = phrase.split(" ")
     for start, word in enumerate(low):
-        if word != parts[0] and not word.startswith(parts[0] + "-"):
+        if not _has(word, parts[0]):
             continue
         end, ok = start, True
         for part in parts[1:]:
             nxt = next(
-                (
-                    k
-                    for k in range(end + 1, min(end + 5, len(low)))
-                    if low[k] == part or part in re.split(r"[-']", low[k])
-                ),
+                (k for k in range(end + 1, min(end + 5, len(low))) if _has(low[k], part)),
                 None,
             )
             if nxt is None:
@@ -123,10 +142,35 @@ def _span(sentence: str, phrase: str, *, you: bool = True) -> tuple[str, bool] |
                 break
             end = nxt
         if ok:
-            swap = _PRONOUNS if you else _THIRD_PERSON
-            text = " ".join(swap.get(w.lower(), w) for w in words[start : end + 1])
-            return text, start > 0 and low[start - 1] in _BEFORE_VERB
+            return _widen(words, low, start, end, you=you)
     return None
+
+
+def _widen(
+    words: Sequence[str], low: Sequence[str], start: int, end: int, *, you: bool
+) -> tuple[str, bool]:
+    """Grow a matched span to the whole phrase around it, between linking words: "lead a
+    quality improvement project", never "lead a quality"; the verb before it comes along."""
+    matched = start
+    while start > 0 and low[start - 1] not in _BOUNDARY and matched - start < _REACH:
+        start -= 1
+    while end + 1 < len(low) and low[end + 1] not in _BOUNDARY and end - matched < 2 * _REACH:
+        end += 1
+    if start > 0:
+        verb_first = low[start - 1] in _BEFORE_VERB
+    else:
+        # A goal may open with its verb ("Strengthen my …") or its subject ("Grants are …").
+        first = low[0]
+        verb_first = start < matched and first not in _DETERMINERS and not first.endswith("ing")
+    return _say(words, start, end, you=you), verb_first
+
+
+def _say(words: Sequence[str], start: int, end: int, *, you: bool) -> str:
+    swap = _PRONOUNS if you else _THIRD_PERSON
+    return " ".join(
+        swap.get(w.lower(), _sentence_case(w, first=k == 0))
+        for k, w in enumerate(words[start : end + 1], start=start)
+    )
 
 
 def _topics(cohort: Cohort, giver: int, taker: int) -> list[str]:
@@ -134,11 +178,60 @@ def _topics(cohort: Cohort, giver: int, taker: int) -> list[str]:
     return sorted(p.offers & q.seeks)
 
 
-def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]) -> list[str]:
-    """Two or three sentences on why these people fit, strongest component first."""
+class _Voice:
+    """Who a reason speaks to: a coordinator reads about everyone in the third person ("Both
+    want to …", "Ana offers …"); a member reads about themself in the second ("You both …")."""
+
+    def __init__(self, names: Sequence[str], reader: int | None) -> None:
+        self.names = list(names)
+        self.reader = reader
+        self.size = len(names)
+
+    @property
+    def you(self) -> bool:
+        return self.reader is not None
+
+    def name(self, k: int) -> str:
+        return "you" if k == self.reader else self.names[k]
+
+    def subject(self, k: int) -> str:
+        return "You" if k == self.reader else self.names[k]
+
+    def verb(self, k: int, third: str, second: str) -> str:
+        return second if k == self.reader else third
+
+    def together(self, who: Sequence[int]) -> str:
+        """The subject for some or all members doing a thing together, with its verb form
+        left to the caller (always plural): "Both", "You both", "Ana and you both"."""
+        who = sorted(who)
+        many = "both" if len(who) == 2 else "all"
+        if len(who) == self.size:
+            return f"You {many}" if self.you else many.capitalize()
+        if self.reader in who:
+            others = [self.names[k] for k in who if k != self.reader]
+            return f"You and {_join(others)} {many}"
+        return f"{_join([self.names[k] for k in who])} {many}"
+
+
+def reasons(
+    cohort: Cohort,
+    members: Sequence[int],
+    components: dict[str, float],
+    *,
+    reader: int | None = None,
+) -> list[str]:
+    """Two or three sentences on why these people fit, strongest component first.
+
+    ``reader`` is the cohort index of the member who reads them, in the second person; without
+    one they are written for a coordinator, in the third. Goals are quoted in whole words, and
+    no phrase is said twice in one list.
+    """
     members = list(members)
     people = [cohort.participants[m] for m in members]
-    names = [p.display_name for p in people]
+    voice = _Voice(
+        [p.display_name for p in people],
+        members.index(reader) if reader is not None and reader in members else None,
+    )
     found: dict[str, str] = {}
 
     themes: dict[str, set[int]] = {}
@@ -149,79 +242,109 @@ def reasons(cohort: Cohort, members: Sequence[int], components: dict[str, float]
     if themes:
         top = sorted(themes, key=lambda t: (-len(themes[t]), -(" " in t), t))[0]
         sharing = sorted(themes[top])
-        if len(sharing) == len(members):
-            who = "You both" if len(members) == 2 else "You all"
+        who = voice.together(sharing)
+        # The reader's own words first, so "your" refers to what they wrote.
+        order = sorted(sharing, key=lambda k: k != voice.reader)
+        hit = next(
+            (h for k in order if (h := _span(people[k].main_thing, top, you=voice.you))), None
+        )
+        if hit is not None:
+            span, verb_first = hit
+            found["goals"] = (
+                f"{who} want to {span}" if verb_first else f"{who} want to work on {span}"
+            )
         else:
-            who = f"{_join([names[k] for k in sharing])} {'both' if len(sharing) == 2 else 'all'}"
-        span, verb_first = top, False
-        for k in sharing:
-            hit = _span(people[k].main_thing, top, you=who.startswith("You"))
-            if hit:
-                span, verb_first = hit
-                break
-        found["goals"] = f"{who} want to {span}" if verb_first else f"{who} want to work on {span}"
+            found["goals"] = f"{who} name “{top}” in their main thing"
 
-    links: list[str] = []
+    links: list[tuple[int, int, list[str]]] = []
     for x, giver in enumerate(members):
         for y, taker in enumerate(members):
-            if x != y:
-                given = _topics(cohort, giver, taker)
-                if given:
-                    links.append(
-                        f"{names[x]} offers the {_join(given[:2])} mentoring {names[y]} seeks"
-                    )
+            if x != y and (given := _topics(cohort, giver, taker)):
+                links.append((x, y, given))
     # Name different givers first, so a circle's reasons show several people contributing.
-    seen_givers: set[str] = set()
-    by_giver: list[str] = []
+    seen_givers: set[int] = set()
+    by_giver = []
     for link in links:
-        giver_name = link.split(" offers ", 1)[0]
-        if giver_name not in seen_givers:
-            seen_givers.add(giver_name)
+        if link[0] not in seen_givers:
+            seen_givers.add(link[0])
             by_giver.append(link)
     links = by_giver + [link for link in links if link not in by_giver]
     if links:
-        if len(members) == 2 and len(links) == 2:
-            first = _topics(cohort, members[1], members[0])
-            found["reciprocity"] = f"{links[0]}, and {names[1]} offers {_join(first[:2])} in return"
+        x, y, given = links[0]
+        first = (
+            f"{voice.subject(x)} {voice.verb(x, 'offers', 'offer')} the "
+            f"{_join(given[:2])} mentoring {voice.name(y)} {voice.verb(y, 'seeks', 'seek')}"
+        )
+        back = next((g for gx, gy, g in links[1:] if gx == y and gy == x), None)
+        if len(members) == 2 and back is not None:
+            found["reciprocity"] = (
+                f"{first}, and {voice.name(y)} {voice.verb(y, 'offers', 'offer')} "
+                f"{_join(back[:2])} in return"
+            )
+        elif len(links) > 1:
+            x2, y2, given2 = links[1]
+            found["reciprocity"] = (
+                f"{first}; {voice.name(x2)} can help {voice.name(y2)} with {_join(given2[:2])}"
+            )
         else:
-            found["reciprocity"] = "; ".join(links[:2])
+            found["reciprocity"] = first
 
     labels = sorted(
         {_stage_label(cohort, m) for m in members},
         key=lambda lab: cohort.config.ladder.index(lab) if lab in cohort.config.ladder else 0,
     )
+    # Without a subject: "both"/"all" belongs to the goal sentence alone, never said twice.
     if len(labels) == 1:
-        found["stage"] = f"{'Both' if len(members) == 2 else 'All'} at the same stage ({labels[0]})"
+        found["stage"] = f"Same career stage ({labels[0]})"
     else:
         found["stage"] = f"Close in career stage ({_join(labels)})"
 
     specialties = [p.specialty for p in people]
-    wanted_diff = [names[k] for k, p in enumerate(people) if p.specialty_preference == "different"]
-    wanted_same = [names[k] for k, p in enumerate(people) if p.specialty_preference == "same"]
+    wanted_diff = [k for k, p in enumerate(people) if p.specialty_preference == "different"]
+    wanted_same = [k for k, p in enumerate(people) if p.specialty_preference == "same"]
     distinct = {s.strip().lower() for s in specialties if s.strip()}
     if wanted_diff and len(distinct) == len(members):
         found["specialty"] = (
             f"Different specialties ({_join(sorted(set(specialties)))}) for a "
-            f"fresh perspective, as {_join(wanted_diff)} asked"
+            f"fresh perspective, as {_asked(voice, wanted_diff)} asked"
         )
     elif wanted_same and len(distinct) == 1:
-        found["specialty"] = f"Same specialty ({specialties[0]}), as {_join(wanted_same)} asked"
+        found["specialty"] = (
+            f"One specialty ({specialties[0]}), as {_asked(voice, wanted_same)} asked"
+        )
 
     slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
     shared_time = functools.reduce(operator.and_, (p.free_mask or 0 for p in people), -1)
     usual = mask_words(max(shared_time, 0), cohort.config.slot_minutes)
+    free = "Free together"
     if usual is not None:
-        who = "All" if len(members) > 2 else "Both"
         weeks = cohort.config.free_weeks
-        found["availability"] = f"{who} free on {usual[0]} in {usual[1]} of the next {weeks} weeks"
+        found["availability"] = f"{free} on {usual[0]} in {usual[1]} of the next {weeks} weeks"
     elif slots and all(p.free_mask is None for p in people):
         when = _join([slot_words(slot) for slot in slots_in_order(slots)[:3]])
-        found["availability"] = f"{'All' if len(members) > 2 else 'Both'} free on {when}"
+        found["availability"] = f"{free} on {when}"
 
     weights = cohort.weight
     ranked = sorted(found, key=lambda c: -weights[c] * components.get(c, 0.0))
     chosen = [found[c] for c in ranked if components.get(c, 0.0) > 0 or c == "stage"][:3]
     return chosen
+
+
+def member_reasons(
+    cohort: Cohort, members: Sequence[int], components: dict[str, float]
+) -> dict[str, list[str]]:
+    """The reasons as each member reads them, by member id."""
+    return {cohort.ids[m]: reasons(cohort, members, components, reader=m) for m in members}
+
+
+def _asked(voice: _Voice, who: Sequence[int]) -> str:
+    """Who asked for something: "Ana", "you", "you both", "you and Ben"."""
+    who = list(who)
+    if voice.reader in who:
+        if len(who) == voice.size and len(who) > 1:
+            return "you both" if len(who) == 2 else "you all"
+        return _join(["you", *[voice.names[k] for k in who if k != voice.reader]])
+    return _join([voice.names[k] for k in who])
 
 
 def warnings(

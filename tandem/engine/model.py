@@ -196,6 +196,8 @@ class Group:
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     locked: bool = False
+    # The same reasons as each member reads them ("You both …"), by member id.
+    member_reasons: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,6 +240,7 @@ class MatchResult:
                     "score": _round(g.score),
                     "components": {k: _round(v) for k, v in g.components.items()},
                     "reasons": list(g.reasons),
+                    "member_reasons": {k: list(v) for k, v in g.member_reasons.items()},
                     "warnings": list(g.warnings),
                     "locked": g.locked,
                 }

@@ -14,7 +14,14 @@ from threadpoolctl import threadpool_limits
 
 from tandem.engine.candidates import CandidateGraph, build_candidates
 from tandem.engine.circles import form_circles
-from tandem.engine.explain import group_score, reasons, score_groups, unmatched_reason, warnings
+from tandem.engine.explain import (
+    group_score,
+    member_reasons,
+    reasons,
+    score_groups,
+    unmatched_reason,
+    warnings,
+)
 from tandem.engine.feasibility import Feasibility, check_locks
 from tandem.engine.matching import _fractional_lp, augment_exposed, max_weight_matching
 from tandem.engine.model import (
@@ -470,6 +477,7 @@ class _Run:
                     score=gs.score,
                     components=gs.components,
                     reasons=reasons(cohort, members, gs.components),
+                    member_reasons=member_reasons(cohort, members, gs.components),
                     warnings=warnings(
                         cohort,
                         members,

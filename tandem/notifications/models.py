@@ -84,6 +84,8 @@ class ReminderSent(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user} at {self.sent_at:%Y-%m-%d %H:%M}"

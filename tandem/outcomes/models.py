@@ -110,6 +110,8 @@ class FellowshipMatch(OutcomeBase):
 
     class Meta:
         ordering = ["year"]
+        verbose_name = "fellowship match"
+        verbose_name_plural = "fellowship matches"
         constraints = [
             models.UniqueConstraint(fields=["profile", "year"], name="fellowship_match_once_a_year")
         ]

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils.formats import date_format
-
+from tandem.core import dates
 from tandem.outcomes.models import Departure
 from tandem.programs.models import Program
 
@@ -18,7 +17,7 @@ def departures(program: Program, user_ids: Iterable[int], today: dt.date) -> dic
     ).values_list("profile__user_id", "scope", "reason", "left_on")
     reasons = {}
     for user_id, scope, reason, left_on in rows:
-        when = date_format(left_on, "j F Y")
+        when = dates.day(left_on)
         if reason == Departure.Reason.COMPLETED:
             reasons[user_id] = f"completed training on {when}"
         elif scope == Departure.Scope.PROGRAM:

@@ -125,6 +125,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
                     score=group.score,
                     components=group.components,
                     reasons=group.reasons,
+                    member_reasons=group.member_reasons,
                     warnings=group.warnings,
                     locked=group.locked,
                 )

@@ -103,7 +103,10 @@ class MatchGroup(models.Model):
     member_ids: Any = models.JSONField(default=list)
     score = models.FloatField(default=0.0)
     components: Any = models.JSONField(default=dict)
+    # For coordinators, in the third person ("Both want to …").
     reasons: Any = models.JSONField(default=list)
+    # The same reasons as each member reads them ("You both want to …"), by user id.
+    member_reasons: Any = models.JSONField(default=dict, blank=True)
     warnings: Any = models.JSONField(default=list)
     violations: Any = models.JSONField(default=list, blank=True)
     locked = models.BooleanField(default=False)
@@ -120,6 +123,10 @@ class MatchGroup(models.Model):
 
     def __str__(self) -> str:
         return f"Group {self.position + 1} of run #{self.run_id}"
+
+    def reasons_for(self, user_id: int) -> list[str]:
+        """The reasons as this member reads them; older runs kept only the coordinator's."""
+        return list(self.member_reasons.get(str(user_id)) or self.reasons)
 
 
 class Placement(models.Model):
@@ -147,6 +154,7 @@ class Placement(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ASKING)
     reasons: Any = models.JSONField(default=list, blank=True)
+    member_reasons: Any = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -171,6 +179,10 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"Placement #{self.pk} into partnership #{self.partnership_id}"
+
+    def reasons_for(self, user_id: int) -> list[str]:
+        """The reasons as this member reads them; older placements kept only one list."""
+        return list(self.member_reasons.get(str(user_id)) or self.reasons)
 
 
 class PlacementConsent(models.Model):

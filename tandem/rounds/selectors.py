@@ -333,7 +333,7 @@ def proposal_details(partnership: Partnership, user: User) -> dict[str, Any]:
     return {
         "partnership": partnership,
         "partners": partners,
-        "reasons": list(group.reasons) if group else [],
+        "reasons": group.reasons_for(user.pk) if group else [],
         "me": me,
         "can_answer": bool(me and me.response == PartnershipMember.Response.PENDING and not expired)
         and partnership.is_live,
@@ -470,6 +470,6 @@ def placement_details(consent: PlacementConsent) -> dict[str, Any]:
         "placement": placement,
         "newcomer": placement.newcomer,
         "profile": profile,
-        "reasons": list(placement.reasons),
+        "reasons": placement.reasons_for(consent.member_id),
         "can_answer": consent.answer == PlacementConsent.Answer.PENDING,
     }

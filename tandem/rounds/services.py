@@ -28,7 +28,7 @@ from tandem.engine import (
     MatchConfig,
     Weights,
 )
-from tandem.engine.explain import group_score, reasons
+from tandem.engine.explain import group_score, member_reasons, reasons
 from tandem.engine.feasibility import Feasibility
 from tandem.engine.scoring import Cohort as EngineCohort
 from tandem.partnerships.models import Partnership, PartnershipMember
@@ -175,6 +175,7 @@ class GroupScorer:
             "score": float(scored.score),
             "components": {k: round(float(v), 4) for k, v in scored.components.items()},
             "reasons": reasons(self.cohort, index, scored.components),
+            "member_reasons": member_reasons(self.cohort, index, scored.components),
             "violations": list(scored.violations),
         }
 
@@ -198,6 +199,7 @@ def _rescore(run: MatchRun, group: MatchGroup, scorer: GroupScorer, *, note: str
     group.score = scored["score"]
     group.components = scored["components"]
     group.reasons = scored["reasons"]
+    group.member_reasons = scored["member_reasons"]
     group.violations = scored["violations"]
     threshold = MatchConfig().low_score_warning
     group.warnings = [
@@ -441,7 +443,7 @@ def match_run_proposal_emails(*, run_id: int) -> int:
             proposal_emails(
                 partnership=group.partnership,
                 users=[users[m] for m in group.member_ids],
-                reasons_shown=group.reasons,
+                group=group,
                 profiles=profiles,
             )
     return sum(len(group.member_ids) for group in groups)
@@ -483,19 +485,20 @@ def proposal_emails(
     *,
     partnership: Partnership,
     users: Sequence[User],
-    reasons_shown: Sequence[str] | None = None,
+    placement: Placement | None = None,
+    group: MatchGroup | None = None,
     recipients: Sequence[User] | None = None,
     profiles: dict[int, Profile] | None = None,
 ) -> None:
-    """Tell each member a match is proposed: partners' shared profile fields and the reasons.
+    """Tell each member a match is proposed: partners' shared profile fields and the reasons,
+    written to that member ("You both …"); a placement's reasons replace the group's.
 
-    ``reasons_shown`` and ``profiles`` (by user id) may be given by a caller that has them
-    already, as publishing does for every group at once.
+    ``group`` and ``profiles`` (by user id) may be given by a caller that has them already, as
+    publishing does for every group at once.
     """
-    if reasons_shown is None:
-        group = MatchGroup.objects.filter(partnership=partnership).first()
-        reasons_shown = group.reasons if group else []
-    shown = list(reasons_shown)
+    explained: MatchGroup | Placement | None = (
+        placement or group or MatchGroup.objects.filter(partnership=partnership).first()
+    )
     if profiles is None:
         profiles = {
             p.user_id: p
@@ -517,7 +520,7 @@ def proposal_emails(
                 "recipient": user,
                 "cohort": partnership.cohort,
                 "partners": partners,
-                "reasons": shown,
+                "reasons": explained.reasons_for(user.pk) if explained else [],
                 "respond_by": partnership.respond_by,
                 "link": link,
             },
@@ -616,6 +619,7 @@ def late_joiner_place(
             newcomer=user,
             placed_by=by,
             reasons=list(option["reasons"]),
+            member_reasons=dict(option["member_reasons"]),
         )
         PlacementConsent.objects.bulk_create(
             PlacementConsent(placement=placement, member=member.user) for member in members
@@ -735,7 +739,7 @@ def _placement_complete(placement: Placement, now: dt.datetime) -> None:
     proposal_emails(
         partnership=partnership,
         users=members,
-        reasons_shown=placement.reasons,
+        placement=placement,
         recipients=[newcomer],
     )
     for member in members:

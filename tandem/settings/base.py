@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.context_processors.navigation",
             ],
+            # One date style everywhere: {{ value|day }}, |moment, |weekday_moment, |month.
+            "builtins": ["tandem.core.templatetags.dates"],
         },
     },
 ]

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.core import dates
 from tandem.core.cohort_hub import Stage
 from tandem.core.suppression import K
 from tandem.programs.models import Cohort, Enrollment
@@ -22,7 +23,7 @@ def stages(cohort: Cohort) -> Iterator[Stage]:
         facts = []
         for wave in waves:
             if wave.opens_on > today:
-                facts.append(f"{wave.label}: opens {wave.opens_on:%d %b %Y}")
+                facts.append(f"{wave.label}: opens {dates.day(wave.opens_on)}")
             else:
                 state = "open" if wave.closes_on >= today else "closed"
                 facts.append(f"{wave.label} ({state}): {wave.answered} of {invited} answered")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.core import dates
 from tandem.core.next_steps import NextStep
 from tandem.surveys import selectors
 
@@ -20,7 +21,7 @@ def next_steps(user: User, today: dt.date) -> Iterator[NextStep]:
         yield NextStep(
             role="participant",
             title=f"Answer the survey “{wave.survey.title}”",
-            detail=f"{wave.label}, open until {wave.closes_on:%d %b %Y}.",
+            detail=f"{wave.label}, open until {dates.day(wave.closes_on)}.",
             url=reverse("surveys:answer", args=[wave.pk]),
             due=wave.closes_on,
             urgent=wave.closes_on <= today + dt.timedelta(days=2),

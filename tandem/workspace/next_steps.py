@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils.formats import date_format
 
 from tandem.accounts.models import User
+from tandem.core import dates
 from tandem.core.next_steps import NextStep
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.workspace import selectors
@@ -77,10 +77,7 @@ def next_steps(user: User, today: dt.date) -> Iterator[NextStep]:
                 yield NextStep(
                     role="participant",
                     title=f"Meet {partners}",
-                    detail=(
-                        f"{date_format(starts, 'l j F')} at {date_format(starts, 'H:i')} "
-                        f"({meeting.timezone})"
-                    ),
+                    detail=f"{dates.weekday_moment(starts, local=False)} ({meeting.timezone})",
                     url=reverse("workspace:meeting", args=[partnership.pk, meeting.pk]),
                     due=starts.date(),
                     due_word="on",

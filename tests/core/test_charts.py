@@ -85,3 +85,25 @@ def test_the_trend_image_is_served_as_svg_of_ones_own_check_ins(cast, client_for
     assert 'alt="Your check-ins: 1 point from' in page
     other = client_for(cast.bob).get(reverse("wellbeing:trend_svg")).content
     assert b"No check-ins yet." in other
+
+
+def test_a_chart_whose_every_count_is_withheld_says_so_instead_of_an_empty_axis():
+    chart = stacked_bar_chart(
+        title="Meetings",
+        categories=["Jan", "Feb"],
+        series=[("Kept", [None, None]), ("Missed", [None, 0])],
+        y_label="Meetings",
+    )
+    svg = chart.svg.decode()
+    assert "every count here is withheld" in svg
+    assert 'id="ytick_1"' not in svg  # no bare 0-to-1 axis
+    assert "every count here is withheld because it covers 1 to 10 people." in chart.alt
+
+
+def test_a_chart_with_counts_has_whole_number_ticks_up_to_its_tallest_bar():
+    chart = stacked_bar_chart(
+        title="Meetings", categories=["Jan"], series=[("Kept", [14])], y_label="Meetings"
+    )
+    svg = chart.svg.decode()
+    assert "withheld" not in svg
+    assert 'id="ytick_1"' in svg

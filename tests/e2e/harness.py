@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 from django.test.testcases import LiveServerThread
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from tandem.workspace.sections import SECTIONS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -138,6 +140,18 @@ class Journey:
         assert not self.csp_violations, f"{label}: CSP violations {self.csp_violations}"
         layout = page.evaluate(LAYOUT_CHECK)
         assert not layout, f"{label} at {self.viewport}: layout problems\n" + "\n".join(layout)
+
+    def open_workspace_page(self, label: str) -> None:
+        """Click a workspace page open as a person would: its tab, then the page under it."""
+        page = self.page
+        section = next(s for s in SECTIONS if any(p.label == label for p in s.pages))
+        tabs = page.get_by_role("navigation", name="Workspace sections")
+        tabs.get_by_role("link", name=section.label, exact=True).click()
+        pages = page.get_by_role("navigation", name=f"{section.label} pages")
+        pages.get_by_role("link", name=label, exact=True).click()
+        expect(pages.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
 
     def sign_in(self, email: str, password: str) -> None:
         self.goto("/accounts/login/")

@@ -29,15 +29,7 @@ def lived_in_pair():
 
 
 def open_tab(journey, name):
-    page = journey.page
-    page.get_by_role("navigation", name="Workspace sections").get_by_role(
-        "link", name=name, exact=True
-    ).click()
-    expect(
-        page.get_by_role("navigation", name="Workspace sections").get_by_role(
-            "link", name=name, exact=True
-        )
-    ).to_have_attribute("aria-current", "page")
+    journey.open_workspace_page(name)
 
 
 def test_the_workspace_tabs_lead_through_kudos_shared_and_the_marathon(journey):

@@ -46,9 +46,7 @@ CHECKIN_WORD = "hopeful"
 
 
 def open_tab(journey, name):
-    journey.page.get_by_role("navigation", name="Workspace sections").get_by_role(
-        "link", name=name, exact=True
-    ).click()
+    journey.open_workspace_page(name)
 
 
 def sign_agreement(journey, partnership, email):

@@ -52,7 +52,7 @@ def test_people_free_at_the_same_times_are_paired() -> None:
 def test_the_reason_says_when_both_are_free_in_words() -> None:
     mask = evenings(1, weeks=6)
     result = run_match([person("a", mask), person("b", mask)], MatchConfig(mode="pairs"))
-    assert "Both free on Tuesday evenings in 6 of the next 8 weeks" in result.groups[0].reasons
+    assert "Free together on Tuesday evenings in 6 of the next 8 weeks" in result.groups[0].reasons
 
 
 def test_a_cohort_minimum_of_mutual_time_keeps_apart_who_cannot_meet() -> None:

@@ -78,3 +78,13 @@ def test_csv_downloads_are_recorded_in_the_audit_log(cast, client_for):
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.actor == cast.coord
     assert event.detail["format"] == "csv"
+
+
+def test_a_withheld_count_is_a_plain_dash_explained_beside_its_table(cast, client_for):
+    page = client_for(cast.coord).get(
+        reverse("insights:cohort", args=[cast.program.slug, cast.cohort.slug])
+    )
+    text = page.content.decode()
+    assert 'class="withheld"' in text  # the cast's cohort is small: its counts are withheld
+    assert "<abbr" not in text
+    assert "“—” means withheld: a count of 1 to 10 people" in text

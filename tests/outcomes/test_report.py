@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -165,7 +166,8 @@ def test_the_survey_section_shows_no_survey_data_without_a_provider(evaluated, c
     cohort, _, _ = evaluated
     url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
     body = client_for(cast.coord).get(url).content.decode()
-    assert "No survey data" in body
+    assert "No before-and-after survey data yet." in body
+    assert "at least two waves" in body
     assert "<svg" in body
     assert "Log-rank test" in body
 
@@ -522,3 +524,24 @@ def test_an_observational_report_adds_a_time_varying_hazard_ratio(evaluated, cas
     url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
     body = client_for(cast.coord).get(url).content.decode()
     assert "Hazard ratio of leaving with exposure changing over time" in body
+
+
+def _breadcrumb_links(body: str) -> list[str]:
+    crumb = re.search(r'<p class="breadcrumbs">(.*?)</p>', body, re.S)
+    assert crumb, "the report has no breadcrumb"
+    return re.findall(r'href="([^"]+)"', crumb.group(1))
+
+
+def test_the_reports_breadcrumb_leads_each_reader_to_pages_they_can_open(
+    evaluated, cast, client_for
+):
+    cohort, _, _ = evaluated
+    url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
+    for reader, first in ((cast.coord, "programs:list"), (cast.rhea, "research:studies")):
+        client = client_for(reader)
+        links = _breadcrumb_links(client.get(url).content.decode())
+        assert links[0] == reverse(first)
+        for link in links:
+            page = client.get(link)
+            assert page.status_code == 200, link
+            assert "You do not coordinate a program yet" not in page.content.decode()

@@ -96,7 +96,7 @@ def test_the_reason_names_the_evenings_both_are_free(cast) -> None:
     _whole_weeks(second, monday, "day")
     run = match_run_start(cohort=cohort, created_by=cast.coord, inline=True)
     reasons = " ".join(run.groups.get().reasons)
-    assert "Both free on" in reasons
+    assert "Free together on" in reasons
     assert "evenings in 8 of the next 8 weeks" in reasons
 
 

@@ -7,6 +7,7 @@ import re
 from django.urls import reverse
 
 from tests import factories
+from tests.workspace.factories import goal as make_goal
 from tests.workspace.factories import sign_agreement
 
 
@@ -32,14 +33,22 @@ def test_the_breadcrumb_of_a_triad_lists_both_partners(cast, client_for):
     assert _breadcrumb(page) == "Partnerships › With Carol, Erin › Notes"
 
 
-def _tabs(page) -> list[tuple[str, str, bool]]:
+def _links(page, nav_class: str) -> list[tuple[str, str, bool]]:
     html = page.content.decode()
-    nav = re.search(r'<nav class="workspace-tabs"[^>]*>(.*?)</nav>', html, re.S)
-    assert nav, "the page has no workspace tabs"
+    nav = re.search(rf'<nav class="{nav_class}"[^>]*>(.*?)</nav>', html, re.S)
+    assert nav, f"the page has no {nav_class}"
     return [
         (href, label, "aria-current" in attrs)
         for href, attrs, label in re.findall(r'<a href="([^"]+)"([^>]*)>([^<]+)</a>', nav.group(1))
     ]
+
+
+def _tabs(page) -> list[tuple[str, str, bool]]:
+    return _links(page, "workspace-tabs")
+
+
+def _section_pages(page) -> list[tuple[str, str, bool]]:
+    return _links(page, "section-pages")
 
 
 WELLBEING_TABS = (
@@ -49,25 +58,62 @@ WELLBEING_TABS = (
 )
 
 
+def test_the_workspace_has_four_tabs_each_described_with_its_pages_under_it(signed, client_for):
+    pair = signed.partnership.pk
+    client = client_for(signed.alice)
+    home = client.get(reverse("workspace:home", args=[pair]))
+    assert [label for _href, label, _current in _tabs(home)] == [
+        "Overview",
+        "Meet",
+        "Goals",
+        "Support",
+    ]
+    expected = {
+        "Overview": ["Overview", "Agreement"],
+        "Meet": ["Meetings", "When can we meet?", "Notes"],
+        "Goals": ["Goals", "Action items", "Accountability"],
+        "Support": ["Kudos", "Shared", "Marathon"],
+    }
+    for href, label, _current in _tabs(home):
+        page = client.get(href)
+        assert page.status_code == 200
+        assert [current for _h, tab, current in _tabs(page) if tab == label] == [True]
+        assert [label for _h, label, _c in _section_pages(page)] == expected[label]
+        assert '<p class="section-about">' in page.content.decode()
+
+
+def test_marathon_and_accountability_are_explained_in_words(signed, client_for):
+    client = client_for(signed.alice)
+    pair = signed.partnership.pk
+    support = client.get(reverse("wellbeing:marathon", args=[pair])).content.decode()
+    assert "a career is a marathon, not a sprint" in support
+    assert "the ground you have covered together month by month" in support
+    goals = client.get(reverse("workspace:accountability", args=[pair])).content.decode()
+    assert "Accountability sets side by side how each of you keeps your word" in goals
+
+
+def test_a_detail_page_marks_its_tab_and_page(signed, client_for):
+    goal = make_goal(signed.partnership, signed.alice)
+    page = client_for(signed.alice).get(
+        reverse("workspace:goal", args=[signed.partnership.pk, goal.pk])
+    )
+    assert [label for _h, label, current in _tabs(page) if current] == ["Goals"]
+    assert [label for _h, label, current in _section_pages(page) if current] == ["Goals"]
+
+
+def test_an_ended_partnership_offers_no_time_finder(signed, client_for):
+    from tandem.partnerships.services import partnership_close
+
+    partnership_close(partnership=signed.partnership)
+    page = client_for(signed.alice).get(reverse("workspace:meetings", args=[signed.partnership.pk]))
+    assert [label for _h, label, _c in _section_pages(page)] == ["Meetings", "Notes"]
+
+
 def test_the_tabs_lead_to_kudos_shared_and_the_marathon(signed, client_for):
     pair = signed.partnership.pk
-    tabs = _tabs(client_for(signed.alice).get(reverse("workspace:home", args=[pair])))
-    labels = [label for _href, label, _current in tabs]
-    assert labels == [
-        "Overview",
-        "Notes",
-        "Goals",
-        "Meetings",
-        "When can we meet?",
-        "Action items",
-        "Kudos",
-        "Shared",
-        "Marathon",
-        "Accountability",
-        "Agreement",
-    ]
+    page = client_for(signed.alice).get(reverse("wellbeing:kudos", args=[pair]))
     for name, label in WELLBEING_TABS:
-        assert (reverse(name, args=[pair]), label, False) in tabs
+        assert (reverse(name, args=[pair]), label, label == "Kudos") in _section_pages(page)
 
 
 def test_the_wellbeing_pages_sit_in_the_workspace_frame_with_their_tab_marked(signed, client_for):
@@ -76,7 +122,8 @@ def test_the_wellbeing_pages_sit_in_the_workspace_frame_with_their_tab_marked(si
     for name, label in WELLBEING_TABS:
         page = client.get(reverse(name, args=[pair]))
         assert page.status_code == 200
-        current = [tab_label for _href, tab_label, is_current in _tabs(page) if is_current]
+        assert [tab for _href, tab, is_current in _tabs(page) if is_current] == ["Support"]
+        current = [tab for _href, tab, is_current in _section_pages(page) if is_current]
         assert current == [label]
         title = {"Shared": "Shared with each other", "Marathon": "The marathon"}.get(label, label)
         assert _breadcrumb(page) == f"Partnerships › With Alice › {title}"

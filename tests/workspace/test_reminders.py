@@ -138,7 +138,7 @@ def test_the_weekly_digest_goes_out_on_the_chosen_day_once_a_week(signed, meetin
     assert run(reminders.weekly_digests_send, monday) == 1
     [message] = mail.outbox
     assert message.to == ["alice@example.org"]
-    assert "Mon 10 Mar, 15:00" in message.body
+    assert "Mon 10 Mar 2031, 15:00" in message.body
     assert "Secret room" not in message.body
     assert run(reminders.weekly_digests_send, monday + dt.timedelta(hours=5)) == 0
     assert run(reminders.weekly_digests_send, monday + dt.timedelta(days=7)) == 1

@@ -25,6 +25,8 @@ def report(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpResponse:
     cohort = policies.access_report_cohort(request.user, slug, cohort_slug)
     context = report_context(evaluation_report(cohort))
     context["saved_versions"] = list(selectors.report_versions(cohort))
+    # A researcher's way back is their studies, not the coordinators' program pages.
+    context["manages"] = policies.can_manage_program(request.user, cohort.program)
     return render(request, "outcomes/report_page.html", context)
 
 
