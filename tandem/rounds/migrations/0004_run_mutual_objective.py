@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rounds', '0002_late_joiner_consent'),
+        ('rounds', '0003_member_reasons'),
     ]
 
     operations = [
