@@ -3,6 +3,8 @@ from django.urls import path
 from tandem.wellbeing.views import coordinator, participant, partnership
 
 app_name = "wellbeing"
+PROGRAM = "programs/<slug:slug>/"
+COHORT = PROGRAM + "cohorts/<slug:cohort_slug>/"
 urlpatterns = [
     path("wellbeing/", participant.checkin, name="checkin"),
     path("wellbeing/check-in/", participant.checkin_save, name="checkin_save"),
@@ -27,30 +29,30 @@ urlpatterns = [
     path("partnerships/<int:partnership_id>/kudos/", partnership.kudos, name="kudos"),
     path("partnerships/<int:partnership_id>/marathon/", partnership.marathon, name="marathon"),
     path("partnerships/<int:partnership_id>/shared/", partnership.shared, name="shared"),
-    path("programs/<slug:slug>/support/", coordinator.program_support, name="program_support"),
-    path("programs/<slug:slug>/support/new/", coordinator.resource_create, name="resource_create"),
+    path(PROGRAM + "support/", coordinator.program_support, name="program_support"),
+    path(PROGRAM + "support/new/", coordinator.resource_create, name="resource_create"),
     path(
-        "programs/<slug:slug>/support/<int:resource_id>/edit/",
+        PROGRAM + "support/<int:resource_id>/edit/",
         coordinator.resource_edit,
         name="resource_edit",
     ),
     path(
-        "programs/<slug:slug>/support/<int:resource_id>/delete/",
+        PROGRAM + "support/<int:resource_id>/delete/",
         coordinator.resource_delete,
         name="resource_delete",
     ),
     path(
-        "programs/<slug:slug>/cohorts/<slug:cohort_slug>/wellbeing/",
+        COHORT + "wellbeing/",
         coordinator.cohort_wellbeing,
         name="cohort",
     ),
     path(
-        "programs/<slug:slug>/cohorts/<slug:cohort_slug>/wellbeing/chart.svg",
+        COHORT + "wellbeing/chart.svg",
         coordinator.cohort_wellbeing_svg,
         name="cohort_svg",
     ),
     path(
-        "programs/<slug:slug>/cohorts/<slug:cohort_slug>/wellbeing.csv",
+        COHORT + "wellbeing.csv",
         coordinator.cohort_wellbeing_csv,
         name="cohort_csv",
     ),
