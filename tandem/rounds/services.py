@@ -47,6 +47,7 @@ from tandem.rounds.tasks import execute_match_run
 # Rows per INSERT/UPDATE when a cohort is published: a few statements for thousands of people.
 PUBLISH_BATCH = 1000
 
+
 # ---------------------------------------------------------------------- start and execute
 def match_run_start(
     *,
