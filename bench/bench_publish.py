@@ -11,7 +11,7 @@ then publishes it as the coordinator's request does and reports:
 - the time the worker then takes to write and send them all, one task each (the locmem
   outbox stands for the mail server).
 
-    python bench/bench_publish.py [--quick]
+    python bench/bench_publish.py [--quick | --people N]
 
 The machine may be shared: the load average is printed with the numbers. Exits non-zero
 when a target is missed.
@@ -117,12 +117,13 @@ def publish(run: object, *, notify: bool) -> tuple[float, int, list[object]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="500 people, a smoke check")
+    parser.add_argument("--people", type=int, default=5_000, help="the cohort's size")
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0)
     try:
-        return run(500 if args.quick else 5_000)
+        return run(500 if args.quick else args.people)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -109,6 +109,22 @@ def send_email_on_commit(
     """Queue an e-mail to each address in ``to``; each goes out by its own task once the
     current transaction has committed, and nothing goes out if it rolls back."""
     subject, body = render_email(template, context)
+    queue_rendered_email_on_commit(
+        to=to, template=template, subject=subject, body=body, attachments=attachments
+    )
+
+
+def queue_rendered_email_on_commit(
+    *,
+    to: list[str],
+    template: str,
+    subject: str,
+    body: str,
+    attachments: Sequence[Attachment] = (),
+) -> None:
+    """Queue a message already rendered (by a library with its own templates, such as the
+    account e-mails) exactly as ``send_email_on_commit`` queues its own: plain text, one
+    e-mail per address, sent by the worker once the current transaction commits."""
     emails = [
         OutgoingEmail(
             to=address,

@@ -14,14 +14,35 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm
 from allauth.core import context as allauth_context
 from django import forms
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.core.mail import queue_rendered_email_on_commit
 from tandem.programs import invitations
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Account e-mails (address confirmation, password reset, security notices) are
+        rendered as allauth renders them, then queued: the worker sends them after the commit.
+        """
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, full_context)
+        queue_rendered_email_on_commit(
+            to=list(message.to),
+            template=template_prefix,
+            subject=str(message.subject),
+            body=str(message.body),
+        )
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return invitations.pending_from_session(request) is not None
 

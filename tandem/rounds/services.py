@@ -44,6 +44,9 @@ from tandem.rounds.execution import (
 from tandem.rounds.models import MatchGroup, MatchRun, Placement, PlacementConsent
 from tandem.rounds.tasks import execute_match_run
 
+# Rows per INSERT/UPDATE when a cohort is published: a few statements for thousands of people.
+PUBLISH_BATCH = 1000
+
 
 # ---------------------------------------------------------------------- start and execute
 def match_run_start(
@@ -399,10 +402,8 @@ def match_run_publish(*, run: MatchRun, by: User | None, notify: bool = True) ->
         cohort = locked.cohort
         now = timezone.now()
         respond_by = now + dt.timedelta(days=cohort.response_days)
-        created = []
         try:
-            for group in groups:
-                created.append(_propose(cohort, group, now, respond_by))
+            created = _propose_all(cohort, groups, now, respond_by)
         except IntegrityError:
             raise ValidationError(
                 "Someone in this run is already in a live partnership of the cohort; "
@@ -457,28 +458,43 @@ def write_proposal_emails(run_id: int) -> int:
     return match_run_proposal_emails(run_id=run_id)
 
 
-def _propose(
-    cohort: Cohort, group: MatchGroup, now: dt.datetime, respond_by: dt.datetime
-) -> Partnership:
-    size = len(group.member_ids)
-    kind = (
-        Partnership.Kind.PAIR
-        if size == 2
-        else Partnership.Kind.TRIAD
-        if size == 3
-        else Partnership.Kind.CIRCLE
-    )
+def _kind_for(size: int) -> str:
+    if size == 2:
+        return Partnership.Kind.PAIR
+    return Partnership.Kind.TRIAD if size == 3 else Partnership.Kind.CIRCLE
+
+
+def _propose_all(
+    cohort: Cohort, groups: Sequence[MatchGroup], now: dt.datetime, respond_by: dt.datetime
+) -> list[Partnership]:
+    """One proposed partnership per group, in the groups' order, with a handful of queries
+    whatever the cohort's size: the partnerships, their members and the groups' links are each
+    written together (``bulk_create`` returns the new ids)."""
     with transaction.atomic():
-        partnership = Partnership.objects.create(
-            cohort=cohort, kind=kind, status=Partnership.Status.PROPOSED, respond_by=respond_by
+        partnerships = Partnership.objects.bulk_create(
+            [
+                Partnership(
+                    cohort=cohort,
+                    kind=_kind_for(len(group.member_ids)),
+                    status=Partnership.Status.PROPOSED,
+                    respond_by=respond_by,
+                )
+                for group in groups
+            ],
+            batch_size=PUBLISH_BATCH,
         )
         PartnershipMember.objects.bulk_create(
-            PartnershipMember(partnership=partnership, user_id=m, cohort=cohort, joined_at=now)
-            for m in group.member_ids
+            [
+                PartnershipMember(partnership=partnership, user_id=m, cohort=cohort, joined_at=now)
+                for group, partnership in zip(groups, partnerships, strict=True)
+                for m in group.member_ids
+            ],
+            batch_size=PUBLISH_BATCH,
         )
-    group.partnership = partnership
-    group.save(update_fields=["partnership"])
-    return partnership
+    for group, partnership in zip(groups, partnerships, strict=True):
+        group.partnership = partnership
+    MatchGroup.objects.bulk_update(groups, ["partnership"], batch_size=PUBLISH_BATCH)
+    return partnerships
 
 
 def proposal_emails(

@@ -25,19 +25,20 @@ SQUATTER_PASSWORD = "the squatter's passphrase"
 
 
 @pytest.fixture
-def squatter(cast, mailoutbox) -> Client:
+def squatter(cast, mailoutbox, django_capture_on_commit_callbacks) -> Client:
     """A stranger who used the cohort's join link to sign up with the victim's address."""
     client = Client()
     client.get(reverse("participant:join", args=[cast.cohort.join_token]))
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "full_name": "Vic Tim",
-            "email": VICTIM,
-            "password1": SQUATTER_PASSWORD,
-            "password2": SQUATTER_PASSWORD,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the queued confirmation goes out
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "full_name": "Vic Tim",
+                "email": VICTIM,
+                "password1": SQUATTER_PASSWORD,
+                "password2": SQUATTER_PASSWORD,
+            },
+        )
     assert response.status_code == 302
     return client
 
@@ -116,7 +117,8 @@ def test_the_real_owner_takes_the_account_back_through_their_mailbox_and_joins(
     invite = re.search(r"http://testserver(/invite/\S+/)", mailoutbox[-1].body).group(1)
     owner = Client()
     assert owner.get(invite)["Location"].startswith(reverse("account_login"))
-    owner.post(reverse("account_reset_password"), {"email": VICTIM})
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(reverse("account_reset_password"), {"email": VICTIM})
     reset = re.search(
         r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body
     ).group(1)

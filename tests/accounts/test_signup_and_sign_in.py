@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.core.models import OutgoingEmail
 from tandem.programs import services
 from tandem.programs.models import Enrollment, Invitation, ProgramRole
 from tests.factories import PASSWORD
@@ -150,20 +151,21 @@ def test_an_unknown_invitation_token_is_not_found(db):
 
 
 def test_join_link_signs_up_a_new_person_who_joins_once_their_address_is_confirmed(
-    cast, mailoutbox
+    cast, mailoutbox, django_capture_on_commit_callbacks
 ):
     client = Client()
     page = client.get(reverse("participant:join", args=[cast.cohort.join_token]))
     assert b"Create an account and join" in page.content
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "full_name": "Jo Iner",
-            "email": "joiner@example.org",
-            "password1": "a long passphrase of mine",
-            "password2": "a long passphrase of mine",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "full_name": "Jo Iner",
+                "email": "joiner@example.org",
+                "password1": "a long passphrase of mine",
+                "password2": "a long passphrase of mine",
+            },
+        )
     assert response.status_code == 302
     joiner = User.objects.get(email="joiner@example.org")
     assert not Enrollment.objects.filter(user=joiner).exists()
@@ -196,10 +198,23 @@ def test_a_closed_cohorts_join_link_says_so(cast, client_for):
     assert b"Enrolment is closed" in response.content
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(cast, mailoutbox):
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
     client = Client()
-    client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+    # The request only queues the e-mail; the worker sends it once the request has committed.
+    assert mailoutbox == []
+    (queued,) = OutgoingEmail.objects.all()
+    assert queued.to == "alice@example.org"
+    assert queued.template == "account/email/password_reset_key"
+    assert queued.subject.startswith("[Tandem] ")
+    for callback in callbacks:
+        callback()
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == queued.subject
+    assert not OutgoingEmail.objects.exists()
     link = re.search(
         r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body
     ).group(1)

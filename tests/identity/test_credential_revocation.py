@@ -80,9 +80,12 @@ def sign_in_with(email: str, password: str) -> Client:
     return client
 
 
-def test_resetting_the_password_ends_every_token_and_session(cast, thief, mailoutbox):
+def test_resetting_the_password_ends_every_token_and_session(
+    cast, thief, mailoutbox, django_capture_on_commit_callbacks
+):
     owner = Client()
-    owner.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)
     assert link is not None
     form_url = owner.get(link.group(1))["Location"]

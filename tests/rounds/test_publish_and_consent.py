@@ -15,7 +15,7 @@ from tandem.accounts.models import User
 from tandem.partnerships import services as partnership_services
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.rounds import selectors, services
-from tandem.rounds.models import MatchRun
+from tandem.rounds.models import MatchGroup, MatchRun
 from tests import factories
 
 
@@ -78,19 +78,24 @@ def test_a_failure_halfway_through_publishing_leaves_no_partnership_and_no_email
 def test_an_exception_inside_publishing_rolls_everything_back(
     run, cast, monkeypatch, django_capture_on_commit_callbacks
 ):
-    calls = []
+    # Publishing writes every partnership and member first, then links the groups: fail there.
+    written = []
     real = PartnershipMember.objects.bulk_create
 
-    def failing_second_time(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("database went away")
-        return real(*args, **kwargs)
+    def recording(*args, **kwargs):
+        written.extend(real(*args, **kwargs))
+        return written
 
-    monkeypatch.setattr(PartnershipMember.objects, "bulk_create", failing_second_time)
+    def failing(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(PartnershipMember.objects, "bulk_create", recording)
+    monkeypatch.setattr(MatchGroup.objects, "bulk_update", failing)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         services.match_run_publish(run=run, by=cast.coord)
+    assert written, "the members were written before the failure"
     assert not Partnership.objects.filter(cohort=run.cohort).exists()
+    assert not PartnershipMember.objects.filter(cohort=run.cohort).exists()
     assert mail.outbox == []
     run.refresh_from_db()
     assert run.status == MatchRun.Status.DRAFT
