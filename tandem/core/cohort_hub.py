@@ -24,6 +24,12 @@ class Stage:
     facts: tuple[str, ...] = field(default_factory=tuple)
     # The one thing the coordinator should do next in this cohort.
     is_next: bool = False
+    # Who may open ``url``: a check on the viewer, named by the app that owns the page (its
+    # policy). None when everyone who sees the cohort page may open it.
+    can_open: Callable[[Any], bool] | None = None
+
+    def opens_for(self, user: Any) -> bool:
+        return self.can_open is None or self.can_open(user)
 
 
 Provider = Callable[[Any], Iterable[Stage]]
@@ -35,6 +41,9 @@ def register(name: str, provider: Provider) -> None:
     _providers.register(name, provider)
 
 
-def stages_for(cohort: Any) -> list[Stage]:
+def stages_for(cohort: Any, viewer: Any = None) -> list[Stage]:
+    """The cohort's stages in order; with ``viewer``, only those whose page the viewer may open."""
     stages = [stage for provider in _providers.providers() for stage in provider(cohort)]
+    if viewer is not None:
+        stages = [stage for stage in stages if stage.opens_for(viewer)]
     return sorted(stages, key=lambda stage: (stage.order, stage.title))

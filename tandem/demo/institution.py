@@ -192,6 +192,29 @@ MAIN_THINGS = (
     "Speak at a national conference about my medical education work.",
     "Write and publish a case series from our clinic.",
 )
+# When each person means to reach their main thing: with the goal, it makes every demo
+# person's main thing their own (15 goals × 6 horizons for about 80 people).
+HORIZONS = (
+    "this year",
+    "before my next evaluation",
+    "by next spring",
+    "within two years",
+    "before I finish training",
+    "by the end of this rotation",
+)
+
+
+def own_main_thing(goal_index: int, taken: set[str]) -> str:
+    """The first goal-and-horizon not yet taken, starting from the chosen goal."""
+    for offset in range(len(MAIN_THINGS) * len(HORIZONS)):
+        goal = MAIN_THINGS[(goal_index + offset // len(HORIZONS)) % len(MAIN_THINGS)]
+        text = f"{goal.rstrip('.')} {HORIZONS[offset % len(HORIZONS)]}."
+        if text not in taken:
+            taken.add(text)
+            return text
+    raise ValueError("more demo people than main things")
+
+
 TOPIC_GROUPS = {
     "resident": (
         "board preparation",
@@ -291,13 +314,15 @@ def load_demo(*, seed: int = 2026) -> Program:
     )
     people = _people(rng)
     users: dict[str, User] = {}
+    taken = {RESIDENT_MAIN_THING}
     for index, person in enumerate(people):
         user = _user(person.email, person.full_name)
         users[person.email] = user
         services.enrollment_create(cohort=cohort, user=user, source=Enrollment.Source.ROSTER)
         pool = TOPIC_GROUPS["resident" if person.is_resident else "senior"]
         other = TOPIC_GROUPS["senior" if person.is_resident else "resident"]
-        main_thing = rng.choice(MAIN_THINGS)
+        # The same draw as ever, so the rest of the demo stays as it was; then a horizon.
+        main_thing = own_main_thing(MAIN_THINGS.index(rng.choice(MAIN_THINGS)), taken)
         profile = services.profile_ensure(program=program, user=user)
         profile.roster_id = f"RUH{1000 + index}"
         profile.save(update_fields=["roster_id"])

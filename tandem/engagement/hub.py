@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from django.urls import reverse
 
 from tandem.core.cohort_hub import Stage
 from tandem.engagement.models import Escalation
+from tandem.engagement.policies import can_open_program_engagement
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Cohort
 
@@ -33,4 +35,6 @@ def stages(cohort: Cohort) -> Iterator[Stage]:
         url=reverse("engagement:at_risk", args=[cohort.program.slug]) + f"?cohort={cohort.slug}",
         link_text="At-risk partnerships: days, first contact, last meeting",
         is_next=bool(at_risk),
+        # The operator sees the cohort page but not this list: no link that ends in a 404.
+        can_open=partial(can_open_program_engagement, program=cohort.program),
     )

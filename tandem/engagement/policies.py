@@ -39,9 +39,14 @@ def access_partnership_engagement(user: User, partnership_id: int) -> Partnershi
 def access_program_engagement(user: User, slug: str) -> Program:
     """The program if ``user`` coordinates it, else 404 (the operator too: not their list)."""
     program = Program.objects.filter(slug=slug).first()
-    if program is None or not has_role(user, program, ProgramRole.Role.COORDINATOR):
+    if program is None or not can_open_program_engagement(user, program):
         raise Http404
     return program
+
+
+def can_open_program_engagement(user: User, program: Program) -> bool:
+    """Whether the at-risk list and rules of ``program`` open for ``user`` (its coordinators)."""
+    return has_role(user, program, ProgramRole.Role.COORDINATOR)
 
 
 def check_token(check: ContactCheck) -> str:

@@ -160,8 +160,15 @@ def _widen(
         verb_first = low[start - 1] in _BEFORE_VERB
     else:
         # A goal may open with its verb ("Strengthen my …") or its subject ("Grants are …").
+        # A theme that is the goal's first word is its verb when an object or a second verb
+        # follows ("Publish my …", "Write and publish …"), not when a verb does ("Grants are").
         first = low[0]
-        verb_first = start < matched and first not in _DETERMINERS and not first.endswith("ing")
+        opens_object = len(low) > 1 and low[1] in {*_DETERMINERS, "and", "or"}
+        verb_first = (
+            (start < matched or opens_object)
+            and first not in _DETERMINERS
+            and not first.endswith("ing")
+        )
     return _say(words, start, end, you=you), verb_first
 
 

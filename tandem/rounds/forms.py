@@ -6,6 +6,7 @@ from django import forms
 
 from tandem.engine.defaults import COMPONENTS
 from tandem.rounds.models import MatchRun
+from tandem.rounds.wording import COMPONENT_PHRASES
 
 
 class MatchSettingsForm(forms.Form):
@@ -24,7 +25,10 @@ class MatchSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in COMPONENTS:
             self.fields[f"weight_{name}"] = forms.FloatField(
-                label=f"Weight: {name}", min_value=0, max_value=100
+                # What the part of the score means, not the engine's name for it.
+                label=f"Weight of “{COMPONENT_PHRASES.get(name, name)}”",
+                min_value=0,
+                max_value=100,
             )
 
     def weights(self) -> dict[str, float]:

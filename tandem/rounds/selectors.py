@@ -6,7 +6,7 @@ which pairs it must keep apart; every run, re-run, pool run and placement goes t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -183,6 +183,13 @@ def people_of_run(run: MatchRun) -> dict[int, dict[str, Any]]:
             "stage": ladder[stage] if 0 <= stage < len(ladder) else str(stage),
             "specialty": row.get("specialty", ""),
         }
+    # Two people with the same name: each also shows their e-mail, so the coordinator can tell
+    # them apart when reviewing, moving or forbidding.
+    seen = Counter(person["name"] for person in people.values())
+    for user_id, person in people.items():
+        user = users.get(user_id)
+        if user is not None and seen[person["name"]] > 1:
+            person["name"] = f"{person['name']} ({user.email})"
     return people
 
 

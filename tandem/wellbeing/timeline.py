@@ -107,8 +107,11 @@ def kudos_events(partnership: Partnership, viewer: User) -> list[TimelineEvent]:
         if since is not None and kudos.created_at < since:
             continue
         sender = "You" if kudos.sender_id == viewer.pk else names.get(kudos.sender_id, "A partner")
-        if kudos.recipient_id is None:
-            to = "everyone"
+        if kudos.recipient_id is None and partnership.kind == "pair":
+            # In a pair, kudos to "everyone else" went to the one partner.
+            to = "your partner" if kudos.sender_id == viewer.pk else "you"
+        elif kudos.recipient_id is None:
+            to = "the whole group"
         elif kudos.recipient_id == viewer.pk:
             to = "you"
         else:

@@ -78,6 +78,16 @@ def test_the_cohort_hub_and_the_program_page_link_the_list(cast, client_for, at_
     assert f"#{at_risk.pk}" not in filtered
 
 
+def test_the_operator_sees_the_cohort_hub_without_a_link_to_the_list(cast, client_for, at_risk):
+    cohort = reverse("programs:cohort", args=["riverside", "fall"])
+    response = client_for(cast.olga).get(cohort)
+    assert response.status_code == 200
+    # The list answers the operator with a 404, so the hub offers no link to it.
+    assert client_for(cast.olga).get(url()).status_code == 404
+    assert url() not in response.content.decode()
+    assert "partnership at risk" not in response.content.decode()
+
+
 def test_both_members_see_the_status_on_the_workspace_and_home(cast, client_for, at_risk):
     for member in (cast.alice, cast.bob):
         workspace = client_for(member).get(reverse("workspace:home", args=[at_risk.pk]))

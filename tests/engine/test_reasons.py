@@ -80,6 +80,17 @@ def test_a_goal_is_quoted_in_whole_words_without_a_capital_mid_sentence() -> Non
         assert after == after.lower()
 
 
+def test_a_goal_that_opens_with_its_verb_is_not_worked_on() -> None:
+    # "want to work on publish …" was the reason when the shared word opened the goal.
+    cohort = pair(
+        "Publish my first paper on sepsis outcomes this year.",
+        "Publish my first paper on sepsis outcomes by next spring.",
+    )
+    text = " | ".join(reasons(cohort, [0, 1], ALL))
+    assert "Both want to publish their first paper" in text
+    assert "work on publish" not in text
+
+
 def test_a_circle_names_the_members_who_share_a_goal() -> None:
     people = [
         Participant("a", 3, name="Ana", main_thing="I want to lead a quality improvement project"),

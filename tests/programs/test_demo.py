@@ -69,6 +69,18 @@ def test_the_demo_residents_partner_has_a_main_thing_of_their_own(db):
         assert partner.main_thing != resident.main_thing
 
 
+def test_every_demo_person_has_a_main_thing_of_their_own(db):
+    program = demo.load_demo()
+    things = [
+        thing
+        for thing in Profile.objects.filter(program=program).values_list("main_thing", flat=True)
+        if thing
+    ]
+    assert len(things) > 70
+    duplicated = {thing for thing in things if things.count(thing) > 1}
+    assert not duplicated
+
+
 def test_the_demo_links_in_emails_point_where_it_serves(db, settings, monkeypatch):
     monkeypatch.delenv("TANDEM_BASE_URL", raising=False)
     settings.BASE_URL = (

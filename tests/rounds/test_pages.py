@@ -174,3 +174,20 @@ def test_declining_asks_no_reason_and_the_proposal_shows_only_shared_fields(
     assert profile.main_thing in text
     assert "Hidden Valley Hospital" not in text
     assert partner.email not in text
+
+
+def test_namesakes_are_told_apart_on_the_review_and_move_pages(round_, cast, client_for):
+    first, second = round_.people[:2]
+    for user in (first, second):
+        user.full_name = "Alex Garcia"
+        user.save()
+    run = services.match_run_start(cohort=round_.cohort, created_by=cast.coord)
+    coord = client_for(cast.coord)
+    review = coord.get(reverse("rounds:run", args=[run.pk])).content.decode()
+    assert f"Alex Garcia ({first.email})" in review
+    assert f"Alex Garcia ({second.email})" in review
+    move = coord.get(reverse("rounds:move", args=[run.pk, first.pk])).content.decode()
+    assert f"Alex Garcia ({first.email})" in move
+    # Someone whose name nobody else has is shown by name alone.
+    third = round_.people[2]
+    assert f"{third.full_name} ({third.email})" not in review

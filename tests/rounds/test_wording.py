@@ -54,3 +54,13 @@ def test_the_review_page_leads_with_words_and_keeps_numbers_in_details(round_, c
     assert not re.search(r"\d+\.\d", summary)  # no raw scores before the details toggle
     assert "seed" not in page.lower().split("<details>", 1)[0]
     assert "Variation number" in page
+
+
+def test_the_match_settings_name_each_weight_in_words(cast, round_, client_for):
+    url = reverse("rounds:settings", args=[round_.cohort.program.slug, round_.cohort.slug])
+    page = client_for(cast.coord).get(url).content.decode()
+    assert "Weight of “each can help the other with what they seek”" in page
+    assert "free at the same times" in page
+    labels = " ".join(re.findall(r"<label[^>]*>(.*?)</label>", page, re.S))
+    for internal in ("reciprocity", "Weight: goals", "Weight: availability"):
+        assert internal not in labels

@@ -91,7 +91,10 @@ def test_the_marathon_groups_kudos_and_check_ins_by_month(cast, client_for):
     assert first.month == timezone.localtime(start).date().replace(day=1)
     titles = [event.title for month in months for event in month.events]
     assert "Started together" in titles
-    assert "Bob sent kudos to everyone" in titles
+    # In a pair, kudos to "everyone else" read as to the partner, not "to everyone".
+    assert "Bob sent kudos to you" in titles
+    bob_titles = [e.title for m in timeline_by_month(cast.partnership, cast.bob) for e in m.events]
+    assert "You sent kudos to your partner" in bob_titles
     assert "Bob checked in" in titles
     assert "You checked in" in titles
 

@@ -194,7 +194,7 @@ def cohort_detail(request: AuthedRequest, slug: str, cohort_slug: str) -> HttpRe
             "enrolled": cohort.enrollments.count() if terms else page.paginator.count,
             "invitations": cohort.invitations.filter(accepted_at__isnull=True),
             "invite_form": InviteParticipantsForm(),
-            "stages": stages_for(cohort),
+            "stages": stages_for(cohort, request.user),
             "join_url": request.build_absolute_uri(
                 reverse("participant:join", args=[cohort.join_token])
             ),
