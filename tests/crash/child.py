@@ -5,6 +5,10 @@ python tests/crash/child.py seed PEOPLE       a program with cohorts "worker" an
 python tests/crash/child.py start-run SEED     queue a run of cohort "worker"; prints its id
 python tests/crash/child.py retry RUN_ID       retry a failed run (as the coordinator would)
 python tests/crash/child.py publish RUN_ID     publish a run (as the coordinator would)
+python tests/crash/child.py publish-stalled RUN_ID
+                                               publish a run that stops once its partnerships
+                                               and members are written, inside the transaction,
+                                               and prints "written" (the test then kills it)
 python tests/crash/child.py deliver 0          run the queued tasks (e-mails) until none is left
 """
 
@@ -99,6 +103,23 @@ def publish(run_id: int) -> None:
     print(len(created))
 
 
+def publish_stalled(run_id: int) -> None:
+    import time
+    from unittest import mock
+
+    from tandem.rounds import services
+    from tandem.rounds.models import MatchGroup, MatchRun
+
+    def stall(*args: object, **kwargs: object) -> None:
+        print("written", flush=True)
+        time.sleep(600)
+
+    # The last write of a publish links the groups to their partnerships; stopping there leaves
+    # every partnership and member written inside the open transaction when the process dies.
+    with mock.patch.object(MatchGroup.objects, "bulk_update", stall):
+        services.match_run_publish(run=MatchRun.objects.get(pk=run_id), by=None)
+
+
 def deliver(_: int) -> None:
     """Run the queued tasks (the e-mails a publish wrote) until none is left, as a worker."""
     from django.core.management import call_command
@@ -115,6 +136,7 @@ def main() -> None:
         "start-run": start_run,
         "retry": retry,
         "publish": publish,
+        "publish-stalled": publish_stalled,
         "deliver": deliver,
     }
     steps[step](value)

@@ -300,19 +300,25 @@ def test_a_publish_killed_mid_transaction_leaves_nothing_and_can_be_published_ag
     mail = tmp_path / "mail"
     env = {**children.env, "EMAIL_URL": f"filemail:///{mail}"}
     cohort_id = db.value("select id from programs_cohort where slug = 'publish'")
-    command = [str(TANDEM), "match", "--cohort", "publish", "--program", "crash", "--publish"]
-    publishing = children.spawn("publish", command, env=env)
+    # The match is computed by the command a coordinator would use; the publish then runs in a
+    # process that stops inside its transaction, once everything is written, and is killed.
+    command = [str(TANDEM), "match", "--cohort", "publish", "--program", "crash"]
+    matching = children.spawn("match", command, env=env)
     try:
-        run_id = publishing.wait_for(
+        run_id = matching.wait_for(
             "the match to be computed",
             lambda: db.value(
                 "select id from rounds_matchrun where cohort_id = %s and status = 'draft'",
                 cohort_id,
             ),
         )
-        # Kill at the first sign of a write: the transaction has hundreds of proposals to go,
-        # and any wait here lets a fast machine commit before the kill.
-        publishing.wait_for("publishing to write", db.publishing_has_written)
+    finally:
+        matching.stop()
+    stalled = [sys.executable, str(CHILD), "publish-stalled", str(run_id)]
+    publishing = children.spawn("publish", stalled, env=env)
+    try:
+        publishing.wait_for("publishing to write", lambda: "written" in publishing.output())
+        assert db.publishing_has_written()
     finally:
         publishing.kill()
     if db.sqlite_path is not None:
