@@ -113,5 +113,5 @@ def test_the_cohort_dashboard_shows_the_figures_suppressed(cast, client_for):
     page = client_for(cast.coord).get(reverse("insights:cohort", args=["riverside", "fall"]))
     text = page.content.decode()
     assert "How partnerships started" in text
-    assert 'title="suppressed"' in text
+    assert 'class="withheld"' in text
     assert "First contact by day 14: —" in text
