@@ -86,7 +86,7 @@ def test_marathon_and_accountability_are_explained_in_words(signed, client_for):
     client = client_for(signed.alice)
     pair = signed.partnership.pk
     support = client.get(reverse("wellbeing:marathon", args=[pair])).content.decode()
-    assert "a career is a marathon, not a sprint" in support
+    assert "A career is a marathon, not a sprint" in support
     assert "the ground you have covered together month by month" in support
     goals = client.get(reverse("workspace:accountability", args=[pair])).content.decode()
     assert "Accountability sets side by side how each of you keeps your word" in goals
