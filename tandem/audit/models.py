@@ -42,6 +42,11 @@ EVENT_WORDS = {
     "retention_purge": "Private content deleted under the retention policy",
     "study_randomised": "Study randomised",
     "roster_imported": "Roster imported",
+    "outcomes_imported": "Outcomes imported",
+    "block_schedule_imported": "Block schedule imported",
+    "own_schedule_imported": "A person's own schedule imported",
+    "file_imported": "File imported",
+    "report_version_saved": "Evaluation report version saved",
 }
 
 

@@ -128,4 +128,20 @@ def record_import(
     sender: Any, kind: str, record: Any, by: Any, detail: dict[str, Any], **kwargs: Any
 ) -> None:
     """Every applied upload, whatever it imports: which kind, which file row, the counts."""
-    audit_record(action=AuditEvent.Action.IMPORT, actor=by, target=record, kind=kind, **detail)
+    audit_record(
+        action=AuditEvent.Action.IMPORT,
+        actor=by,
+        target=record,
+        kind=kind,
+        event=IMPORT_EVENTS.get(kind, "file_imported"),
+        **detail,
+    )
+
+
+# The audit log's event of each kind of upload (its words are in audit.models.EVENT_WORDS).
+IMPORT_EVENTS = {
+    "roster": "roster_imported",
+    "outcomes": "outcomes_imported",
+    "block schedule": "block_schedule_imported",
+    "own schedule": "own_schedule_imported",
+}

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from tandem.core.csvio import csv_text
+from tandem.core.suppression import K
 
 # Colour-blind-safe (Okabe–Ito), dark enough on white for WCAG non-text contrast (3:1).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#56B4E9", "#000000")
@@ -179,7 +180,7 @@ def stacked_bar_chart(
     """Stacked bars per category; ``None`` values (suppressed) are left out, never guessed."""
     hidden = sum(1 for _, values in series for value in values if value is None)
     empty = (
-        "No bars: every count here is withheld\nbecause it covers 1 to 10 people"
+        f"No bars: every count here is withheld\nbecause it covers 1 to {K - 1} people"
         if hidden
         else "Nothing to count yet"
     )

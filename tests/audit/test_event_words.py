@@ -45,7 +45,7 @@ def test_an_applied_roster_import_is_in_the_audit_log_with_its_counts(cast, clie
     client.post(preview["Location"], {"action": "apply"})
     event = AuditEvent.objects.get(detail__event="roster_imported")
     assert event.actor == cast.coord
-    assert event.detail["invited"] == 2
+    assert event.detail["counts"]["invited"] == 2
     assert event.label == "Roster imported"
     assert "ana@example.org" not in str(event.detail)
 

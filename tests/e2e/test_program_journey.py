@@ -549,7 +549,7 @@ def test_a_cohort_goes_from_roster_to_research_export(journey, tmp_path):
     # On a phone the table stacks, and each figure is named by its cell's data-label.
     expect(funnel.locator("tbody td[data-label='Invited or joined']")).to_have_text("24")
     expect(funnel.locator("tbody td[data-label='Profile complete']")).to_have_text("24")
-    expect(funnel.get_by_title("suppressed").first).to_be_visible()
+    expect(funnel.get_by_title("Withheld").first).to_be_visible()
     journey.check("cohort dashboard")
     shown = page.locator("body").inner_text()
     for private in (NOTE, GOAL, KUDOS, CHECKIN_WORD):

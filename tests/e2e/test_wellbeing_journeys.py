@@ -51,7 +51,7 @@ def test_a_hard_week_check_in_shows_support_at_once(journey):
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_text("Thanks for listening today.")).to_be_visible()
     journey.goto(f"/partnerships/{partnership.pk}/marathon/")
-    expect(page.get_by_text("You sent kudos to everyone")).to_be_visible()
+    expect(page.get_by_text("You sent kudos to your partner")).to_be_visible()
     journey.check("marathon")
 
 
