@@ -7,7 +7,7 @@ rhea researches the program, and olga is the operator.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -42,6 +42,17 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _base_url_restored() -> Iterator[None]:
+    """The demo command points links at the address it serves (it sets settings.BASE_URL);
+    no test leaves that change to the tests after it."""
+    from django.conf import settings
+
+    base_url = settings.BASE_URL
+    yield
+    settings.BASE_URL = base_url
 
 
 @pytest.fixture
