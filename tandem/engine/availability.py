@@ -288,16 +288,26 @@ def free_mask(
     return mask
 
 
+def mask_bits(masks: Sequence[int], words: int) -> Any:
+    """Masks as rows of ``words`` 64-bit words (bit k of a mask is bit k % 64 of word k // 64),
+    read from each integer's bytes at once rather than word by word."""
+    raw = b"".join(mask.to_bytes(8 * words, "little") for mask in masks)
+    rows = np.frombuffer(raw, dtype="<u8").reshape(len(masks), words)
+    return rows.astype(np.uint64)
+
+
+def word_bits(words: Any, slots: int) -> Any:
+    """Rows of 64-bit words as rows of 0/1 bytes, one per slot: the inverse of ``mask_bits``."""
+    raw = np.ascontiguousarray(words, dtype="<u8").view(np.uint8)
+    return np.unpackbits(raw, axis=1, bitorder="little")[:, :slots]
+
+
 def free_mask_words(participants: Sequence[Any]) -> tuple[Any, list[str], Any]:
     """Everyone's ``free_mask`` as rows of 64-bit words, a name per slot, and who has one."""
     masks = [p.free_mask or 0 for p in participants]
     width = max((mask.bit_length() for mask in masks), default=0)
     words = max(1, (width + 63) // 64)
-    avail = np.zeros((len(participants), words), dtype=np.uint64)
-    full = (1 << 64) - 1
-    for i, mask in enumerate(masks):
-        for w in range(words):
-            avail[i, w] = (mask >> (64 * w)) & full
+    avail = mask_bits(masks, words)
     has_mask = np.array([p.free_mask is not None for p in participants], dtype=bool)
     return avail, [f"slot-{k}" for k in range(width)], has_mask
 
@@ -308,24 +318,45 @@ def mutual_minutes_per_month(shared_slots: Any, slot_minutes: int, weeks: float)
     return shared_slots * slot_minutes / months
 
 
+@functools.lru_cache(maxsize=8)
+def _parts_of_week(slot_minutes: int) -> tuple[Any, tuple[int, ...], tuple[str, ...]]:
+    """A week of slots cut into runs of one weekday's part of day: where each run starts, its
+    weekday and its words ("Tuesday evenings"). Parts of a day are contiguous hours, so each
+    (weekday, part) is exactly one run, and runs come in the order of their first slot."""
+    per_day = 24 * 60 // slot_minutes
+    starts: list[int] = []
+    weekdays: list[int] = []
+    names: list[str] = []
+    previous: tuple[int, str] | None = None
+    for slot in range(7 * per_day):
+        weekday, within = divmod(slot, per_day)
+        hour = within * slot_minutes // 60
+        part = next((name for name, lo, hi in PARTS_OF_DAY if lo <= hour < hi), "night")
+        if (weekday, part) != previous:
+            starts.append(slot)
+            weekdays.append(weekday)
+            names.append(f"{WEEKDAYS[weekday]} {part}s")
+            previous = (weekday, part)
+    return np.array(starts, dtype=np.intp), tuple(weekdays), tuple(names)
+
+
+@functools.lru_cache(maxsize=4096)
 def mask_words(shared: int, slot_minutes: int) -> tuple[str, int] | None:
     """The weekday and part of day most often free in a shared mask, and in how many weeks:
-    ("Tuesday evenings", 6)."""
-    if not shared:
+    ("Tuesday evenings", 6). Ties go to the earlier weekday, then to the part seen first.
+
+    Reasons ask this for every group and again for each member, so answers are kept."""
+    if shared <= 0:
         return None
-    per_day = 24 * 60 // slot_minutes
-    per_week = 7 * per_day
-    seen: dict[tuple[int, str], set[int]] = {}
-    slot = 0
-    bits = shared
-    while bits:
-        if bits & 1:
-            week, rest = divmod(slot, per_week)
-            weekday, within = divmod(rest, per_day)
-            hour = within * slot_minutes // 60
-            part = next((name for name, lo, hi in PARTS_OF_DAY if lo <= hour < hi), "night")
-            seen.setdefault((weekday, part), set()).add(week)
-        bits >>= 1
-        slot += 1
-    (weekday, part), found = max(seen.items(), key=lambda kv: (len(kv[1]), -kv[0][0]))
-    return f"{WEEKDAYS[weekday]} {part}s", len(found)
+    starts, weekdays, names = _parts_of_week(slot_minutes)
+    per_week = 7 * (24 * 60 // slot_minutes)
+    weeks = -(-shared.bit_length() // per_week)
+    bits = word_bits(mask_bits([shared], -(-weeks * per_week // 64)), weeks * per_week)
+    # Which weeks have a free slot in each run.
+    seen = np.maximum.reduceat(bits.reshape(weeks, per_week), starts, axis=1).astype(bool)
+    counts = seen.sum(axis=0)
+    first_week = np.where(counts > 0, seen.argmax(axis=0), weeks)
+    # Most weeks first; then the earlier weekday; then the run whose first free slot came first.
+    order = np.lexsort((np.arange(len(starts)), first_week, np.array(weekdays), -counts))
+    best = int(order[0])
+    return names[best], int(counts[best])

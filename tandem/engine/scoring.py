@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from tandem.engine.availability import free_mask_words
+from tandem.engine.availability import free_mask_words, word_bits
 from tandem.engine.defaults import COMPONENTS
 from tandem.engine.model import MatchConfig, Participant
 
@@ -314,10 +314,7 @@ def _distinct_slots(avail: np.ndarray, slots: int) -> tuple[np.ndarray, np.ndarr
     has free (the night hours of free-time masks) and with identical slots kept once and
     counted: the products give the same shared counts with far fewer columns."""
     n = avail.shape[0]
-    bits = np.zeros((n, slots), dtype=np.uint8)
-    for k in range(slots):
-        word, bit = divmod(k, 64)
-        bits[:, k] = (avail[:, word] >> np.uint64(bit)) & np.uint64(1)
+    bits = word_bits(avail, slots)
     used = bits.any(axis=0)
     if not used.any():
         return np.zeros((n, 1), dtype=np.float32), np.zeros(1, dtype=np.float32)
