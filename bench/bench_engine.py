@@ -369,7 +369,7 @@ def pipeline_child(roster: Path, excl: Path, out: Path, with_schedules: bool) ->
     import datetime as dt
     import resource
 
-    from tandem.engine.availability import Person, free_mask, free_time
+    from tandem.engine.availability import Person, free_time_mask
 
     wall, cpu = time.perf_counter(), time.process_time()
     people, cons = cohort_from_files(roster, excl)
@@ -393,8 +393,7 @@ def pipeline_child(roster: Path, excl: Path, out: Path, with_schedules: bool) ->
         generate_cpu = time.process_time() - g_cpu
         s_wall, s_cpu = time.perf_counter(), time.process_time()
         masks = [
-            free_mask(free_time(person, start, end), SCHEDULE_ZONE, monday, 8)
-            for person in schedules
+            free_time_mask(person, start, end, SCHEDULE_ZONE, monday, 8) for person in schedules
         ]
         schedule_wall = time.perf_counter() - s_wall
         schedule_cpu = time.process_time() - s_cpu

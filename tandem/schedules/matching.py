@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.timezone import now
 
 from tandem.accounts.models import User
-from tandem.engine.availability import free_mask, free_time
+from tandem.engine.availability import free_time_mask
 from tandem.programs.models import Cohort
 from tandem.schedules.models import CohortScheduleRules, ScheduleBlock
 from tandem.schedules.selectors import people_for
@@ -41,9 +41,7 @@ def free_masks(
     end = start + dt.timedelta(weeks=weeks, days=2)
     people = people_for(scheduled, start, end, program=cohort.program)
     return {
-        user.pk: free_mask(
-            free_time(person, start, end), zone, monday, weeks, slot_minutes=slot_minutes
-        )
+        user.pk: free_time_mask(person, start, end, zone, monday, weeks, slot_minutes=slot_minutes)
         for user, person in zip(scheduled, people, strict=True)
     }
 

@@ -1,7 +1,9 @@
-"""Free-time masks read in bulk: packed words, bits and the words of reasons agree with the plain
-bit-by-bit reading they replaced, on random masks."""
+"""Free-time masks made and read in bulk: masks straight from schedules, packed words, bits and
+the words of reasons agree with the plain computations they replaced, on random inputs."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 from hypothesis import given, settings
@@ -9,9 +11,15 @@ from hypothesis import strategies as st
 
 from tandem.engine import MatchConfig, Participant
 from tandem.engine.availability import (
+    DEFAULT_RULES,
     PARTS_OF_DAY,
     WEEKDAYS,
+    Block,
+    Person,
+    free_mask,
     free_mask_words,
+    free_time,
+    free_time_mask,
     mask_bits,
     mask_words,
     word_bits,
@@ -107,8 +115,69 @@ def test_shared_slot_columns_count_what_both_have_free(found: list[int | None]) 
             assert shared[i, j] == ((a or 0) & (b or 0)).bit_count()
     cohort = Cohort(people, MatchConfig())
     i, j = np.triu_indices(len(people), 1)
-    expected = [
-        ((found[x] or 0) & (found[y] or 0)).bit_count() for x, y in zip(i, j, strict=True)
-    ]
+    expected = [((found[x] or 0) & (found[y] or 0)).bit_count() for x, y in zip(i, j, strict=True)]
     counted = np.bitwise_count(cohort.avail[i] & cohort.avail[j]).sum(axis=1)
     assert counted.tolist() == expected
+
+
+ZONES = ["UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata"]
+KIND_NAMES = ["day", "night", "call", "post-call", "vacation", "clinic", "off"]
+SPRING = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)  # the weeks around March's clock changes
+
+
+def times() -> st.SearchStrategy[dt.time]:
+    return st.builds(dt.time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> Block:
+    first = SPRING + dt.timedelta(minutes=draw(st.integers(-4 * 1440, 40 * 1440)))
+    whole_days = draw(st.booleans())
+    if whole_days:
+        first = first.replace(hour=0, minute=0)
+        last = first + dt.timedelta(days=draw(st.integers(0, 30)))
+    else:
+        last = first + dt.timedelta(minutes=draw(st.integers(15, 5 * 1440)))
+    return Block(first, last, draw(st.sampled_from(KIND_NAMES)), whole_days)
+
+
+@st.composite
+def people(draw: st.DrawFn) -> Person:
+    booked = [
+        (SPRING + dt.timedelta(minutes=m), SPRING + dt.timedelta(minutes=m + 60))
+        for m in draw(st.lists(st.integers(0, 30 * 1440), max_size=3))
+    ]
+    rules = dict(DEFAULT_RULES)
+    for kind in draw(st.lists(st.sampled_from(KIND_NAMES), max_size=3)):
+        rules[kind] = draw(st.sampled_from(["busy", "daytime", "free"]))
+    return Person(
+        zone=draw(st.sampled_from(ZONES)),
+        wake=draw(times()),
+        sleep=draw(times()),
+        blocks=tuple(draw(st.lists(blocks(), max_size=8))),
+        booked=tuple(booked),
+        rules=rules,
+        day_start=draw(times()),
+        day_end=draw(times()),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    people(),
+    st.sampled_from(ZONES),
+    st.sampled_from([60, 30, 90]),
+    st.integers(0, 3),
+    st.integers(0, 10),
+)
+def test_free_time_masks_agree_with_masks_of_the_free_windows(
+    person: Person, zone: str, slot_minutes: int, weeks_after: int, days_after: int
+) -> None:
+    monday = SPRING.date() + dt.timedelta(weeks=weeks_after)
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    end = start + dt.timedelta(weeks=3, days=days_after)
+    windows = free_time(person, start, end)
+    expected = free_mask(windows, zone, monday, 3, slot_minutes=slot_minutes)
+    assert free_time_mask(person, start, end, zone, monday, 3, slot_minutes=slot_minutes) == (
+        expected
+    )
