@@ -315,11 +315,23 @@ def _distinct_slots(avail: np.ndarray, slots: int) -> tuple[np.ndarray, np.ndarr
     counted: the products give the same shared counts with far fewer columns."""
     n = avail.shape[0]
     bits = word_bits(avail, slots)
-    used = bits.any(axis=0)
-    if not used.any():
+    used = np.flatnonzero(bits.any(axis=0))
+    if not len(used):
         return np.zeros((n, 1), dtype=np.float32), np.zeros(1, dtype=np.float32)
-    columns, repeats = np.unique(bits[:, used].T, axis=0, return_counts=True)
-    return np.ascontiguousarray(columns.T, dtype=np.float32), repeats.astype(np.float32)
+    # Slots told apart by their packed column (who is free then), in order of first slot:
+    # a dictionary of bytes, where sorting whole columns took seconds at national scale.
+    packed = np.ascontiguousarray(np.packbits(bits[:, used], axis=0).T)
+    position: dict[bytes, int] = {}
+    kept: list[int] = []
+    repeats: list[int] = []
+    for k, column in enumerate(packed):
+        at = position.setdefault(column.tobytes(), len(kept))
+        if at == len(kept):
+            kept.append(int(used[k]))
+            repeats.append(0)
+        repeats[at] += 1
+    columns = np.ascontiguousarray(bits[:, kept], dtype=np.float32)
+    return columns, np.array(repeats, dtype=np.float32)
 
 
 def _phrases(weights: dict[str, float]) -> list[str]:
