@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, CharField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -47,6 +47,13 @@ def settings_of(user: User) -> ScheduleSettings:
 
 
 def rules_of(program: Program) -> ProgramScheduleRules:
+    """The program's stored rules, or the defaults (unsaved); rules fetched along with the
+    program (``select_related``) are used without asking the database again."""
+    if Program.schedule_rules.is_cached(program):
+        try:
+            return program.schedule_rules
+        except ProgramScheduleRules.DoesNotExist:
+            return ProgramScheduleRules(program=program)
     found = ProgramScheduleRules.objects.filter(program=program).first()
     return found or ProgramScheduleRules(program=program)
 
@@ -64,16 +71,30 @@ def own_blocks(user: User) -> QuerySet[ScheduleBlock]:
     return ScheduleBlock.objects.filter(user=user).order_by("starts_at", "pk")
 
 
+def _current(partnership: Partnership) -> QuerySet[PartnershipMember]:
+    return PartnershipMember.objects.filter(
+        partnership=partnership,
+        is_current=True,
+        response=PartnershipMember.Response.ACCEPTED,
+    )
+
+
 def current_members(partnership: Partnership) -> list[User]:
     """Accepted, current members, with their schedule settings fetched in the same query."""
-    return [
-        member.user
-        for member in PartnershipMember.objects.filter(
-            partnership=partnership,
-            is_current=True,
-            response=PartnershipMember.Response.ACCEPTED,
-        ).select_related("user", "user__schedule_settings")
-    ]
+    found = _current(partnership).select_related("user", "user__schedule_settings")
+    return [member.user for member in found]
+
+
+def _members_and_program(partnership: Partnership) -> tuple[list[User], Program | None]:
+    """``current_members`` and the partnership's program with its schedule rules, in one
+    query: windows are asked for on every visit to a workspace, so each round trip counts."""
+    found = list(
+        _current(partnership).select_related(
+            "user", "user__schedule_settings", "partnership__cohort__program__schedule_rules"
+        )
+    )
+    program = found[0].partnership.cohort.program if found else None
+    return [member.user for member in found], program
 
 
 def _stored_settings(user: User) -> ScheduleSettings | None:
@@ -98,30 +119,12 @@ def people_for(
     kind_rules, day_start, day_end = _rules_for(program)
     ids = [user.pk for user in users]
     blocks: dict[int, list[Block]] = {pk: [] for pk in ids}
-    margin = dt.timedelta(days=2)
-    rows = (
-        ScheduleBlock.objects.filter(
-            user_id__in=ids, starts_at__lt=end + margin, ends_at__gt=start - margin
-        )
-        .order_by()
-        .values_list("user_id", "starts_at", "ends_at", "kind", "whole_days")
-    )
-    for user_id, starts_at, ends_at, kind, whole_days in rows:
-        blocks[user_id].append(Block(starts_at, ends_at, kind, whole_days))
     booked: dict[int, list[Interval]] = {pk: [] for pk in ids}
-    meetings = (
-        Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED,
-            partnership__members__user_id__in=ids,
-            partnership__members__is_current=True,
-            starts_at__lt=end,
-            starts_at__gt=start - dt.timedelta(hours=8),
-        )
-        .order_by()
-        .values_list("partnership__members__user_id", "starts_at", "duration_minutes")
-    )
-    for user_id, starts_at, minutes in meetings:
-        booked[user_id].append((starts_at, starts_at + dt.timedelta(minutes=minutes)))
+    for user_id, starts_at, ends_at, kind, whole_days, minutes in _busy_rows(ids, start, end):
+        if kind is None:
+            booked[user_id].append((starts_at, starts_at + dt.timedelta(minutes=minutes)))
+        else:
+            blocks[user_id].append(Block(starts_at, ends_at, kind, whole_days))
     people = []
     for user in users:
         mine = _stored_settings(user) or ScheduleSettings(user=user)
@@ -138,6 +141,43 @@ def people_for(
             )
         )
     return people
+
+
+def _busy_rows(
+    ids: Sequence[int], start: dt.datetime, end: dt.datetime
+) -> QuerySet[ScheduleBlock, tuple[int, dt.datetime, dt.datetime, str | None, bool, int]]:
+    """The blocks near [start, end) and the meetings booked within it, in one query: rows of
+    (user, start, end, kind, whole days, minutes); a meeting has no kind and its length in
+    minutes, a block a kind and 0 minutes."""
+    margin = dt.timedelta(days=2)
+    blocks = (
+        ScheduleBlock.objects.filter(
+            user_id__in=ids, starts_at__lt=end + margin, ends_at__gt=start - margin
+        )
+        .order_by()
+        .values_list(
+            "user_id", "starts_at", "ends_at", "kind", "whole_days", Value(0, IntegerField())
+        )
+    )
+    meetings = (
+        Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED,
+            partnership__members__user_id__in=ids,
+            partnership__members__is_current=True,
+            starts_at__lt=end,
+            starts_at__gt=start - dt.timedelta(hours=8),
+        )
+        .order_by()
+        .values_list(
+            "partnership__members__user_id",
+            "starts_at",
+            F("starts_at"),
+            Value(None, CharField()),
+            Value(False, BooleanField()),
+            "duration_minutes",
+        )
+    )
+    return blocks.union(meetings, all=True)
 
 
 def meeting_minutes_for(users: Sequence[User]) -> int:
@@ -160,12 +200,12 @@ def partnership_windows(
     """The current members' mutual free windows over the next ``weeks`` weeks, soonest first,
     each long enough for the meeting every member can give."""
     weeks = max(1, min(weeks, MAX_WEEKS))
-    members = current_members(partnership)
+    members, program = _members_and_program(partnership)
     if len(members) < 2:
         return []
     start = next_start(now)
     end = start + dt.timedelta(weeks=weeks)
-    people = people_for(members, start, end, program=partnership.cohort.program)
+    people = people_for(members, start, end, program=program)
     minutes = meeting_minutes_for(members)
     return [Window(a, b) for a, b in mutual_windows(people, start, end, min_minutes=minutes)]
 

@@ -114,9 +114,12 @@ def test_shared_slot_columns_count_what_both_have_free(found: list[int | None]) 
         for j, b in enumerate(found):
             assert shared[i, j] == ((a or 0) & (b or 0)).bit_count()
     cohort = Cohort(people, MatchConfig())
-    i, j = np.triu_indices(len(people), 1)
-    expected = [((found[x] or 0) & (found[y] or 0)).bit_count() for x, y in zip(i, j, strict=True)]
-    counted = np.bitwise_count(cohort.avail[i] & cohort.avail[j]).sum(axis=1)
+    first, second = np.triu_indices(len(people), 1)
+    expected = [
+        ((found[x] or 0) & (found[y] or 0)).bit_count()
+        for x, y in zip(first.tolist(), second.tolist(), strict=True)
+    ]
+    counted = np.bitwise_count(cohort.avail[first] & cohort.avail[second]).sum(axis=1)
     assert counted.tolist() == expected
 
 

@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from tandem.partnerships.models import PartnershipMember
+from tandem.engine.availability import DEFAULT_RULES
+from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.schedules.models import ScheduleBlock
 from tandem.schedules.selectors import partnership_windows
+from tandem.schedules.services import program_rules_update
 from tandem.workspace.models import Meeting
 from tests import factories
-from tests.workspace.factories import sign_agreement
+from tests.workspace.factories import meeting, sign_agreement
 
 UTC_MIDNIGHT = dt.time(0)
 
@@ -83,6 +85,32 @@ def test_a_day_rotation_still_leaves_evening_windows(cast) -> None:
     assert all(
         w.start.astimezone(dt.UTC).time() >= dt.time(18) for w in found if w.start.date() > today
     )
+
+
+def test_the_programs_rules_decide_how_a_kind_counts(nights) -> None:
+    program_rules_update(
+        program=nights.program,
+        kind_rules={**DEFAULT_RULES, "night": "free"},
+        day_starts_at=dt.time(7),
+        day_ends_at=dt.time(18),
+        drought_weeks=4,
+    )
+    pair = Partnership.objects.select_related("cohort__program").get(pk=nights.partnership.pk)
+    today = timezone.localdate()
+    assert min(_local_days(partnership_windows(pair, weeks=2))) < today + dt.timedelta(days=7)
+
+
+def test_windows_take_two_queries_whatever_the_schedules_hold(
+    nights, django_assert_num_queries
+) -> None:
+    sign_agreement(nights.partnership)
+    window = partnership_windows(nights.partnership, weeks=2)[0]
+    booked = meeting(nights.partnership, nights.alice, starts_at=window.start)
+    pair = Partnership.objects.select_related("cohort__program").get(pk=nights.partnership.pk)
+    # Members with their settings and the program's rules; then blocks and meetings at once.
+    with django_assert_num_queries(2):
+        found = partnership_windows(pair, weeks=2)
+    assert found[0].start >= booked.ends_at
 
 
 def test_the_api_lists_start_and_end_only(nights, client_for) -> None:
