@@ -47,13 +47,6 @@ def settings_of(user: User) -> ScheduleSettings:
 
 
 def rules_of(program: Program) -> ProgramScheduleRules:
-    """The program's stored rules, or the defaults (unsaved); rules fetched along with the
-    program (``select_related``) are used without asking the database again."""
-    if Program.schedule_rules.is_cached(program):
-        try:
-            return program.schedule_rules
-        except ProgramScheduleRules.DoesNotExist:
-            return ProgramScheduleRules(program=program)
     found = ProgramScheduleRules.objects.filter(program=program).first()
     return found or ProgramScheduleRules(program=program)
 
@@ -85,16 +78,56 @@ def current_members(partnership: Partnership) -> list[User]:
     return [member.user for member in found]
 
 
-def _members_and_program(partnership: Partnership) -> tuple[list[User], Program | None]:
-    """``current_members`` and the partnership's program with its schedule rules, in one
-    query: windows are asked for on every visit to a workspace, so each round trip counts."""
-    found = list(
-        _current(partnership).select_related(
-            "user", "user__schedule_settings", "partnership__cohort__program__schedule_rules"
-        )
+@dataclass(frozen=True)
+class _Hours:
+    """What a member's settings say about their time: zone, waking hours, and the meeting
+    length they can give (None when they never saved settings)."""
+
+    zone: str
+    wake: dt.time
+    sleep: dt.time
+    minutes: int | None
+
+
+def _hours_of(user: User) -> _Hours:
+    mine = _stored_settings(user)
+    if mine is None:
+        unsaved = ScheduleSettings(user=user)
+        return _Hours(unsaved.timezone, unsaved.wakes_at, unsaved.sleeps_at, None)
+    return _Hours(mine.timezone, mine.wakes_at, mine.sleeps_at, mine.meeting_minutes)
+
+
+def _members_and_rules(
+    partnership: Partnership,
+) -> tuple[dict[int, _Hours], tuple[dict[str, str], dt.time, dt.time]]:
+    """The current members' settings and the program's rules in one query of plain values:
+    windows are asked for on every visit to a workspace, so each round trip and each model
+    built counts."""
+    mine = "user__schedule_settings__"
+    rules = "partnership__cohort__program__schedule_rules__"
+    rows = _current(partnership).values_list(
+        "user_id",
+        f"{mine}id",
+        f"{mine}timezone",
+        f"{mine}wakes_at",
+        f"{mine}sleeps_at",
+        f"{mine}meeting_minutes",
+        f"{rules}id",
+        f"{rules}kind_rules",
+        f"{rules}day_starts_at",
+        f"{rules}day_ends_at",
     )
-    program = found[0].partnership.cohort.program if found else None
-    return [member.user for member in found], program
+    unsaved = ScheduleSettings()
+    members: dict[int, _Hours] = {}
+    program_rules = (dict(DEFAULT_RULES), dt.time(7), dt.time(18))
+    for user_id, saved, zone, wake, sleep, minutes, rules_id, kinds, day_start, day_end in rows:
+        if saved is None:
+            members[user_id] = _Hours(unsaved.timezone, unsaved.wakes_at, unsaved.sleeps_at, None)
+        else:
+            members[user_id] = _Hours(zone, wake, sleep, minutes)
+        if rules_id is not None:
+            program_rules = ({**DEFAULT_RULES, **(kinds or {})}, day_start, day_end)
+    return members, program_rules
 
 
 def _stored_settings(user: User) -> ScheduleSettings | None:
@@ -116,8 +149,18 @@ def people_for(
     users: Sequence[User], start: dt.datetime, end: dt.datetime, *, program: Program | None
 ) -> list[Person]:
     """Each user's free-time inputs within [start, end): blocks, settings, booked meetings."""
-    kind_rules, day_start, day_end = _rules_for(program)
-    ids = [user.pk for user in users]
+    hours = {user.pk: _hours_of(user) for user in users}
+    return _people(hours, _rules_for(program), start, end)
+
+
+def _people(
+    members: dict[int, _Hours],
+    rules: tuple[dict[str, str], dt.time, dt.time],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> list[Person]:
+    kind_rules, day_start, day_end = rules
+    ids = list(members)
     blocks: dict[int, list[Block]] = {pk: [] for pk in ids}
     booked: dict[int, list[Interval]] = {pk: [] for pk in ids}
     for user_id, starts_at, ends_at, kind, whole_days, minutes in _busy_rows(ids, start, end):
@@ -125,22 +168,19 @@ def people_for(
             booked[user_id].append((starts_at, starts_at + dt.timedelta(minutes=minutes)))
         else:
             blocks[user_id].append(Block(starts_at, ends_at, kind, whole_days))
-    people = []
-    for user in users:
-        mine = _stored_settings(user) or ScheduleSettings(user=user)
-        people.append(
-            Person(
-                zone=mine.timezone,
-                wake=mine.wakes_at,
-                sleep=mine.sleeps_at,
-                blocks=tuple(blocks[user.pk]),
-                booked=tuple(booked[user.pk]),
-                rules=kind_rules,
-                day_start=day_start,
-                day_end=day_end,
-            )
+    return [
+        Person(
+            zone=hours.zone,
+            wake=hours.wake,
+            sleep=hours.sleep,
+            blocks=tuple(blocks[pk]),
+            booked=tuple(booked[pk]),
+            rules=kind_rules,
+            day_start=day_start,
+            day_end=day_end,
         )
-    return people
+        for pk, hours in members.items()
+    ]
 
 
 def _busy_rows(
@@ -182,9 +222,13 @@ def _busy_rows(
 
 def meeting_minutes_for(users: Sequence[User]) -> int:
     """The longest meeting every member can give."""
+    return _least_minutes([_hours_of(user).minutes for user in users])
+
+
+def _least_minutes(given: Sequence[int | None]) -> int:
+    """The least of the members' meeting lengths; someone who never said gives the default."""
     default = int(ScheduleSettings._meta.get_field("meeting_minutes").default)
-    given = [mine.meeting_minutes for user in users if (mine := _stored_settings(user))]
-    return min([*given, default]) if len(given) < len(users) else min(given, default=default)
+    return min([default if minutes is None else minutes for minutes in given], default=default)
 
 
 def next_start(now: dt.datetime | None = None) -> dt.datetime:
@@ -200,13 +244,13 @@ def partnership_windows(
     """The current members' mutual free windows over the next ``weeks`` weeks, soonest first,
     each long enough for the meeting every member can give."""
     weeks = max(1, min(weeks, MAX_WEEKS))
-    members, program = _members_and_program(partnership)
+    members, rules = _members_and_rules(partnership)
     if len(members) < 2:
         return []
     start = next_start(now)
     end = start + dt.timedelta(weeks=weeks)
-    people = people_for(members, start, end, program=program)
-    minutes = meeting_minutes_for(members)
+    people = _people(members, rules, start, end)
+    minutes = _least_minutes([hours.minutes for hours in members.values()])
     return [Window(a, b) for a, b in mutual_windows(people, start, end, min_minutes=minutes)]
 
 
