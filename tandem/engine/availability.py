@@ -323,8 +323,8 @@ def free_time_mask(
 ) -> int:
     """``free_mask(free_time(person, start, end), zone, monday, weeks)``, computed on the
     slots themselves: a slot is wholly free when it lies inside the waking time and no busy
-    piece touches it. No window is built, merged or subtracted, which makes a cohort's
-    masks several times cheaper; waking hours are shared by everyone with the same ones."""
+    piece touches it. No window is built, merged or subtracted, which halves the cost of a
+    cohort's masks; waking hours are shared by everyone with the same ones."""
     starts = _slot_starts(zone, monday, weeks, slot_minutes)
     length = slot_minutes * 60
     lo, hi = start.timestamp(), end.timestamp()
