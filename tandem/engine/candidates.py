@@ -24,6 +24,8 @@ Progress = Callable[[str, float], None]
 _BLOCK_CELLS = 2_000_000
 # float32 block scores differ from the exact float64 ones by far less than this.
 _FLOAT32_MARGIN = 1e-3
+# Pools from this many people are ranked by the compiled loop, where numba is installed.
+COMPILED_FROM = 20_000
 # Threads scoring candidate blocks side by side.
 WORKERS = 2
 # Finest integer steps per score point given to the solver; coarser only where the sums of
@@ -412,7 +414,10 @@ def build_candidates(
     total_rows = max(len(pool), 1)
     done_rows = 0
     workers = max(1, min(WORKERS, os.cpu_count() or 1))
-    kernel = _kernel() if keep_k is not None else None
+    # Small cohorts keep the numpy path: loading the compiled code costs about a second,
+    # more than it saves below national scale.
+    large = keep_k is not None and len(pool) >= COMPILED_FROM
+    kernel = _kernel() if large else None
     if kernel is not None:
         compiled = _CompiledRanking(kernel, cohort, feas, keep_k or 0)
         tasks = compiled.tasks(pool, pool_stage)

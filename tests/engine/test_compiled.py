@@ -53,16 +53,22 @@ def test_compiled_lists_have_the_numpy_best_and_kth_scores(
     cohort = Cohort(people, cfg)
     feas = Feasibility(people, cfg, cons, cohort.index)
     pool = np.arange(len(people))
-    fast = build_candidates(cohort, feas, pool, k)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(candidates, "_kernel", lambda: None)
-        plain = build_candidates(cohort, feas, pool, k)
+        patch.setattr(candidates, "COMPILED_FROM", 0)
+        fast = build_candidates(cohort, feas, pool, k)
+    plain = build_candidates(cohort, feas, pool, k)
     assert np.array_equal(np.isfinite(fast.best), np.isfinite(plain.best))
     assert np.array_equal(np.isfinite(fast.kth), np.isfinite(plain.kth))
     finite = np.isfinite(fast.best)
     assert np.allclose(fast.best[finite], plain.best[finite], atol=1e-3)
     finite = np.isfinite(fast.kth)
     assert np.allclose(fast.kth[finite], plain.kth[finite], atol=1e-3)
+    # Every feasible pair left off the compiled lists scores at most the lower k-th score.
+    full = build_candidates(cohort, feas, pool, None)
+    kept = set(zip(fast.a.tolist(), fast.b.tolist(), strict=True))
+    for x, y, score in zip(full.a.tolist(), full.b.tolist(), full.score.tolist(), strict=True):
+        if (x, y) not in kept:
+            assert score <= min(fast.kth[x], fast.kth[y]) + 1e-9
     # Every listed pair is allowed and carries its exact score.
     assert feas.feasible(fast.a, fast.b).all()
     assert np.allclose(fast.score, cohort.scores(fast.a, fast.b))
