@@ -213,7 +213,8 @@ def _assignment_duals(matrix: sp.csr_matrix, size: int) -> np.ndarray:
     hit = indices == sigma[row_of]
     assigned[row_of[hit]] = dense_vals[hit]
     # Potentials are shortest distances over arcs sigma(i) -> j of length w(i,sigma(i)) - w(i,j).
-    shortest = compiled(_shortest_from_all, _relax)
+    # Small graphs need few rounds; loading compiled code would cost more than it saves.
+    shortest = compiled(_shortest_from_all, _relax) if size >= AUCTION_FROM else None
     if shortest is not None:
         owner = np.empty(size, dtype=np.int64)
         owner[sigma] = np.arange(size)

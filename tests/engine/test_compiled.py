@@ -127,3 +127,19 @@ def test_matching_stays_exact_on_auction_duals(
     assert (int(matched.sum()), int(w[matched].sum())) == best_matching(n, a, b, w)
     assert out.upper_bound is not None
     assert out.upper_bound >= out.weight
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_compiled_potentials_give_the_exact_duals(
+    graph: tuple[int, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    n, a, b, w = graph
+    plain = matching._fractional_lp(n, a, b, w)
+    with pytest.MonkeyPatch.context() as patch:
+        # Large graphs whose auction runs out of bids fall back to the exact assignment, with
+        # its potentials found by the compiled queue.
+        patch.setattr(matching, "AUCTION_FROM", 0)
+        patch.setattr(matching, "AUCTION_BIDS", 0)
+        fallback = matching._fractional_lp(n, a, b, w)
+    assert np.array_equal(fallback.dual2, plain.dual2)
