@@ -30,14 +30,24 @@ def compiled(fn: Callable[..., Any], *helpers: Callable[..., Any]) -> Any:
         except ImportError:
             _cache[key] = None
             return None
-        jit = numba.njit(nogil=True, cache=True)
-        names = {helper.__name__: jit(helper) for helper in helpers}
-        scope = {**fn.__globals__, **names}
-        copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
-        copy.__qualname__ = fn.__qualname__
-        copy.__module__ = fn.__module__
-        _cache[key] = jit(copy)
+        try:
+            _cache[key] = _jit(numba, fn, helpers, cache=True)
+        except RuntimeError:
+            # No writable place for the disk cache (a read-only install): compile each run.
+            _cache[key] = _jit(numba, fn, helpers, cache=False)
     return _cache[key]
+
+
+def _jit(
+    numba: Any, fn: Callable[..., Any], helpers: tuple[Callable[..., Any], ...], *, cache: bool
+) -> Any:
+    jit = numba.njit(nogil=True, cache=cache)
+    names = {helper.__name__: jit(helper) for helper in helpers}
+    scope = {**fn.__globals__, **names}
+    copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
+    copy.__qualname__ = fn.__qualname__
+    copy.__module__ = fn.__module__
+    return jit(copy)
 
 
 def popcount(x: np.uint64) -> int:
