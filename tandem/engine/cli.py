@@ -160,9 +160,20 @@ def match_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None
 
 def _write_result(result: MatchResult, path: str) -> None:
     if path.lower().endswith(".json"):
+        data = result.to_json_dict()
+        # One group or unmatched person per line: still easy to read, and written by the C
+        # encoder, which json.dump's indent would turn off (seconds at national scale).
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         with open(path, "w", encoding="utf-8") as fh:
-            json.dump(result.to_json_dict(), fh, indent=1, ensure_ascii=False)
-            fh.write("\n")
+            fh.write("{")
+            for k, (key, value) in enumerate(data.items()):
+                fh.write(",\n " if k else "")
+                fh.write(f"{encode(key)}: ")
+                if isinstance(value, list) and value:
+                    fh.write("[\n  " + ",\n  ".join(encode(item) for item in value) + "\n ]")
+                else:
+                    fh.write(encode(value))
+            fh.write("}\n")
         return
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv_writer(fh)

@@ -121,6 +121,9 @@ def _sentence_case(word: str, *, first: bool) -> str:
     return word
 
 
+# Goals repeat across a cohort and each group says its theme three times (for a coordinator
+# and for each member), so the same span is often asked for again.
+@functools.lru_cache(maxsize=65536)
 def _span(sentence: str, phrase: str, *, you: bool = True) -> tuple[str, bool] | None:
     """The whole words of ``sentence`` that carry ``phrase`` (stop words between kept), and
     whether the span follows "to", i.e. starts with a verb; pronouns are turned to the second
@@ -233,115 +236,156 @@ def reasons(
     one they are written for a coordinator, in the third. Goals are quoted in whole words, and
     no phrase is said twice in one list.
     """
-    members = list(members)
-    people = [cohort.participants[m] for m in members]
-    voice = _Voice(
-        [p.display_name for p in people],
-        members.index(reader) if reader is not None and reader in members else None,
-    )
-    found: dict[str, str] = {}
-
-    themes: dict[str, set[int]] = {}
-    for x in range(len(members)):
-        for y in range(x + 1, len(members)):
-            for theme in cohort.shared_themes(members[x], members[y]):
-                themes.setdefault(theme, set()).update((x, y))
-    if themes:
-        top = sorted(themes, key=lambda t: (-len(themes[t]), -(" " in t), t))[0]
-        sharing = sorted(themes[top])
-        who = voice.together(sharing)
-        # The reader's own words first, so "your" refers to what they wrote.
-        order = sorted(sharing, key=lambda k: k != voice.reader)
-        hit = next(
-            (h for k in order if (h := _span(people[k].main_thing, top, you=voice.you))), None
-        )
-        if hit is not None:
-            span, verb_first = hit
-            found["goals"] = (
-                f"{who} want to {span}" if verb_first else f"{who} want to work on {span}"
-            )
-        else:
-            found["goals"] = f"{who} name “{top}” in their main thing"
-
-    links: list[tuple[int, int, list[str]]] = []
-    for x, giver in enumerate(members):
-        for y, taker in enumerate(members):
-            if x != y and (given := _topics(cohort, giver, taker)):
-                links.append((x, y, given))
-    # Name different givers first, so a circle's reasons show several people contributing.
-    seen_givers: set[int] = set()
-    by_giver = []
-    for link in links:
-        if link[0] not in seen_givers:
-            seen_givers.add(link[0])
-            by_giver.append(link)
-    links = by_giver + [link for link in links if link not in by_giver]
-    if links:
-        x, y, given = links[0]
-        first = (
-            f"{voice.subject(x)} {voice.verb(x, 'offers', 'offer')} the "
-            f"{_join(given[:2])} mentoring {voice.name(y)} {voice.verb(y, 'seeks', 'seek')}"
-        )
-        back = next((g for gx, gy, g in links[1:] if gx == y and gy == x), None)
-        if len(members) == 2 and back is not None:
-            found["reciprocity"] = (
-                f"{first}, and {voice.name(y)} {voice.verb(y, 'offers', 'offer')} "
-                f"{_join(back[:2])} in return"
-            )
-        elif len(links) > 1:
-            x2, y2, given2 = links[1]
-            found["reciprocity"] = (
-                f"{first}; {voice.name(x2)} can help {voice.name(y2)} with {_join(given2[:2])}"
-            )
-        else:
-            found["reciprocity"] = first
-
-    labels = sorted(
-        {_stage_label(cohort, m) for m in members},
-        key=lambda lab: cohort.config.ladder.index(lab) if lab in cohort.config.ladder else 0,
-    )
-    # Without a subject: "both"/"all" belongs to the goal sentence alone, never said twice.
-    if len(labels) == 1:
-        found["stage"] = f"Same career stage ({labels[0]})"
-    else:
-        found["stage"] = f"Close in career stage ({_join(labels)})"
-
-    specialties = [p.specialty for p in people]
-    wanted_diff = [k for k, p in enumerate(people) if p.specialty_preference == "different"]
-    wanted_same = [k for k, p in enumerate(people) if p.specialty_preference == "same"]
-    distinct = {s.strip().lower() for s in specialties if s.strip()}
-    if wanted_diff and len(distinct) == len(members):
-        found["specialty"] = (
-            f"Different specialties ({_join(sorted(set(specialties)))}) for a "
-            f"fresh perspective, as {_asked(voice, wanted_diff)} asked"
-        )
-    elif wanted_same and len(distinct) == 1:
-        found["specialty"] = (
-            f"One specialty ({specialties[0]}), as {_asked(voice, wanted_same)} asked"
-        )
-
-    slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
-    shared_time = functools.reduce(operator.and_, (p.free_mask or 0 for p in people), -1)
-    usual = mask_words(max(shared_time, 0), cohort.config.slot_minutes)
-    free = "Free together"
-    if usual is not None:
-        weeks = cohort.config.free_weeks
-        found["availability"] = f"{free} on {usual[0]} in {usual[1]} of the next {weeks} weeks"
-    elif slots and all(p.free_mask is None for p in people):
-        when = _join([slot_words(slot) for slot in slots_in_order(slots)[:3]])
-        found["availability"] = f"{free} on {when}"
-
-    weights = cohort.weight
-    ranked = sorted(found, key=lambda c: -weights[c] * components.get(c, 0.0))
-    chosen = [found[c] for c in ranked if components.get(c, 0.0) > 0 or c == "stage"][:3]
-    return chosen
+    return _Facts(cohort, members, components).say(reader)
 
 
 def member_reasons(
     cohort: Cohort, members: Sequence[int], components: dict[str, float]
 ) -> dict[str, list[str]]:
     """The reasons as each member reads them, by member id."""
-    return {cohort.ids[m]: reasons(cohort, members, components, reader=m) for m in members}
+    facts = _Facts(cohort, members, components)
+    return {cohort.ids[m]: facts.say(m) for m in members}
+
+
+def group_reasons(
+    cohort: Cohort, members: Sequence[int], components: dict[str, float]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """``reasons`` and ``member_reasons`` together, finding what the group shares only once."""
+    facts = _Facts(cohort, members, components)
+    return facts.say(None), {cohort.ids[m]: facts.say(m) for m in members}
+
+
+class _Facts:
+    """What a group shares (goal themes, help given, stages, specialties, free time), found
+    once and then put into words for a coordinator and for each member."""
+
+    def __init__(
+        self, cohort: Cohort, members: Sequence[int], components: dict[str, float]
+    ) -> None:
+        self.members = members = list(members)
+        self.people = people = [cohort.participants[m] for m in members]
+        self.components = components
+
+        themes: dict[str, set[int]] = {}
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                for theme in cohort.shared_themes(members[x], members[y]):
+                    themes.setdefault(theme, set()).update((x, y))
+        self.top = ""
+        self.sharing: list[int] = []
+        if themes:
+            self.top = sorted(themes, key=lambda t: (-len(themes[t]), -(" " in t), t))[0]
+            self.sharing = sorted(themes[self.top])
+
+        links: list[tuple[int, int, list[str]]] = []
+        for x, giver in enumerate(members):
+            for y, taker in enumerate(members):
+                if x != y and (given := _topics(cohort, giver, taker)):
+                    links.append((x, y, given))
+        # Name different givers first, so a circle's reasons show several people contributing.
+        seen_givers: set[int] = set()
+        by_giver = []
+        for link in links:
+            if link[0] not in seen_givers:
+                seen_givers.add(link[0])
+                by_giver.append(link)
+        self.links = by_giver + [link for link in links if link not in by_giver]
+
+        labels = sorted(
+            {_stage_label(cohort, m) for m in members},
+            key=lambda lab: cohort.config.ladder.index(lab) if lab in cohort.config.ladder else 0,
+        )
+        # Without a subject: "both"/"all" belongs to the goal sentence alone, never said twice.
+        if len(labels) == 1:
+            self.stage = f"Same career stage ({labels[0]})"
+        else:
+            self.stage = f"Close in career stage ({_join(labels)})"
+
+        self.specialties = [p.specialty for p in people]
+        self.wanted_diff = [
+            k for k, p in enumerate(people) if p.specialty_preference == "different"
+        ]
+        self.wanted_same = [k for k, p in enumerate(people) if p.specialty_preference == "same"]
+        self.distinct = {s.strip().lower() for s in self.specialties if s.strip()}
+
+        self.availability = ""
+        slots = set.intersection(*(set(p.availability) for p in people)) if people else set()
+        shared_time = functools.reduce(operator.and_, (p.free_mask or 0 for p in people), -1)
+        usual = mask_words(max(shared_time, 0), cohort.config.slot_minutes)
+        free = "Free together"
+        if usual is not None:
+            weeks = cohort.config.free_weeks
+            self.availability = f"{free} on {usual[0]} in {usual[1]} of the next {weeks} weeks"
+        elif slots and all(p.free_mask is None for p in people):
+            when = _join([slot_words(slot) for slot in slots_in_order(slots)[:3]])
+            self.availability = f"{free} on {when}"
+        self.weights = cohort.weight
+
+    def say(self, reader: int | None) -> list[str]:
+        """The sentences for ``reader`` (a member's cohort index) or, with None, a coordinator."""
+        members, people, components = self.members, self.people, self.components
+        voice = _Voice(
+            [p.display_name for p in people],
+            members.index(reader) if reader is not None and reader in members else None,
+        )
+        found: dict[str, str] = {}
+        if self.top:
+            who = voice.together(self.sharing)
+            # The reader's own words first, so "your" refers to what they wrote.
+            order = sorted(self.sharing, key=lambda k: k != voice.reader)
+            hit = next(
+                (h for k in order if (h := _span(people[k].main_thing, self.top, you=voice.you))),
+                None,
+            )
+            if hit is not None:
+                span, verb_first = hit
+                found["goals"] = (
+                    f"{who} want to {span}" if verb_first else f"{who} want to work on {span}"
+                )
+            else:
+                found["goals"] = f"{who} name “{self.top}” in their main thing"
+
+        links = self.links
+        if links:
+            x, y, given = links[0]
+            first = (
+                f"{voice.subject(x)} {voice.verb(x, 'offers', 'offer')} the "
+                f"{_join(given[:2])} mentoring {voice.name(y)} {voice.verb(y, 'seeks', 'seek')}"
+            )
+            back = next((g for gx, gy, g in links[1:] if gx == y and gy == x), None)
+            if len(members) == 2 and back is not None:
+                found["reciprocity"] = (
+                    f"{first}, and {voice.name(y)} {voice.verb(y, 'offers', 'offer')} "
+                    f"{_join(back[:2])} in return"
+                )
+            elif len(links) > 1:
+                x2, y2, given2 = links[1]
+                found["reciprocity"] = (
+                    f"{first}; {voice.name(x2)} can help {voice.name(y2)} with {_join(given2[:2])}"
+                )
+            else:
+                found["reciprocity"] = first
+
+        found["stage"] = self.stage
+
+        specialties = self.specialties
+        if self.wanted_diff and len(self.distinct) == len(members):
+            found["specialty"] = (
+                f"Different specialties ({_join(sorted(set(specialties)))}) for a "
+                f"fresh perspective, as {_asked(voice, self.wanted_diff)} asked"
+            )
+        elif self.wanted_same and len(self.distinct) == 1:
+            found["specialty"] = (
+                f"One specialty ({specialties[0]}), as {_asked(voice, self.wanted_same)} asked"
+            )
+
+        if self.availability:
+            found["availability"] = self.availability
+
+        weights = self.weights
+        ranked = sorted(found, key=lambda c: -weights[c] * components.get(c, 0.0))
+        chosen = [found[c] for c in ranked if components.get(c, 0.0) > 0 or c == "stage"][:3]
+        return chosen
 
 
 def _asked(voice: _Voice, who: Sequence[int]) -> str:

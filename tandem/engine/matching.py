@@ -16,6 +16,8 @@ import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
+from tandem.engine.compiled import compiled
+
 Progress = Callable[[str, float], None]
 
 # Components up to this many nodes are solved exactly without further ado.
@@ -30,6 +32,11 @@ CERTIFY_EDGE_LIMIT = 60_000
 WINDOW_NODES = 1500
 # Nodes per pair of exposed nodes explored while repairing; keeps each window small.
 WINDOW_LIMIT = 3000
+# Graphs from this many nodes get the LP's duals from the compiled auction, when numba is
+# installed; smaller ones from the exact assignment, which is quick at that size.
+AUCTION_FROM = 20_000
+# Bids per node the auction may spend before the exact assignment takes over.
+AUCTION_BIDS = 400
 # Weights beyond this make the LP's float arithmetic inexact; such graphs skip the LP.
 _EXACT_FLOAT = 2**52
 
@@ -188,6 +195,14 @@ def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP:
     cols = np.concatenate((eb, ea, diag))
     vals = np.concatenate((ew + big + 1, ew + big + 1, np.ones(size, dtype=np.int64)))
     matrix = sp.csr_matrix((vals.astype(np.float64), (rows, cols)), shape=(size, size))
+    dual2 = _auction_duals(matrix, size) if size >= AUCTION_FROM else None
+    if dual2 is None:
+        dual2 = _assignment_duals(matrix, size)
+    return _LP(dual2=dual2, ub2=int(dual2.sum()), big=int(big), odd=odd)
+
+
+def _assignment_duals(matrix: sp.csr_matrix, size: int) -> np.ndarray:
+    """Twice the node duals from an exact assignment (LAPJVsp) and shortest-path potentials."""
     r, c = min_weight_full_bipartite_matching(matrix, maximize=True)
     sigma = np.empty(size, dtype=np.int64)
     sigma[r] = c
@@ -198,9 +213,127 @@ def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP:
     hit = indices == sigma[row_of]
     assigned[row_of[hit]] = dense_vals[hit]
     # Potentials are shortest distances over arcs sigma(i) -> j of length w(i,sigma(i)) - w(i,j).
+    # Small graphs need few rounds; loading compiled code would cost more than it saves.
+    shortest = compiled(_shortest_from_all, _relax) if size >= AUCTION_FROM else None
+    if shortest is not None:
+        owner = np.empty(size, dtype=np.int64)
+        owner[sigma] = np.arange(size)
+        pot: np.ndarray = shortest(
+            indptr.astype(np.int64), indices.astype(np.int64), dense_vals, assigned, owner
+        )
+    else:
+        pot = _potentials(size, sigma, row_of, indices, dense_vals, assigned)
+    dual2: np.ndarray = assigned - 1 + pot[sigma] - pot
+    return dual2
+
+
+def auction_available() -> bool:
+    """Whether large LPs get their duals from the compiled auction (numba is installed)."""
+    return compiled(_auction, _bid) is not None
+
+
+def _auction_duals(matrix: sp.csr_matrix, size: int) -> np.ndarray | None:
+    """Twice the node duals from a compiled auction with epsilon scaling (Bertsekas), or None
+    where numba is missing or the auction ran past its budget.
+
+    Values are multiplied by size + 1, so the last round (epsilon 1) ends at an optimal
+    assignment and its prices at most one unit per node above optimal duals. Row profits
+    max_j(a_ij - p_j) and prices p_j cover every entry by construction, and rounding both up
+    to whole units keeps that, so the bound stays proven whatever the auction's precision.
+    """
+    auction = compiled(_auction, _bid)
+    if auction is None:
+        return None
+    factor = size + 1
+    # Entries hold value + 1 (no stored zeros); the auction wants the values themselves.
+    values = (np.rint(matrix.data).astype(np.int64) - 1) * factor
+    indptr = matrix.indptr.astype(np.int64)
+    indices = matrix.indices.astype(np.int64)
+    start = max(1, int(values.max()) // 4)
+    price, done = auction(indptr, indices, values, start, AUCTION_BIDS * size)
+    if not done:
+        return None
+    gain = values - price[indices]
+    profit = np.maximum.reduceat(gain, indptr[:-1]) if len(gain) else np.zeros(size, np.int64)
+    dual2: np.ndarray = -(-profit // factor) - (-price // factor)
+    return dual2
+
+
+def _auction(
+    indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, start: int, budget: int
+) -> tuple[np.ndarray, bool]:
+    """Forward auction for a maximum assignment, epsilon divided by 8 each round down to 1.
+    Returns the prices and whether it finished within ``budget`` bids."""
+    size = len(indptr) - 1
+    price = np.zeros(size, dtype=np.int64)
+    owner = np.full(size, -1, dtype=np.int64)
+    queue = np.empty(size, dtype=np.int64)
+    eps = start
+    bids = 0
+    while True:
+        owner[:] = -1
+        for i in range(size):
+            queue[i] = i
+        head = 0
+        waiting = size
+        while waiting > 0:
+            row = queue[head]
+            head = head + 1 if head + 1 < size else 0
+            waiting -= 1
+            loser = _bid(row, indptr, indices, values, price, owner, eps)
+            if loser >= 0:
+                tail = head + waiting
+                queue[tail if tail < size else tail - size] = loser
+                waiting += 1
+            bids += 1
+            if bids > budget:
+                return price, False
+        if eps == 1:
+            return price, True
+        eps = max(1, eps // 8)
+
+
+def _bid(
+    row: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    price: np.ndarray,
+    owner: np.ndarray,
+    eps: int,
+) -> int:
+    """``row`` bids for its best column; returns the row it displaces, or -1."""
+    best = -(2**62)
+    second = -(2**62)
+    chosen = -1
+    for e in range(indptr[row], indptr[row + 1]):
+        gain = values[e] - price[indices[e]]
+        if gain > best:
+            second = best
+            best = gain
+            chosen = indices[e]
+        elif gain > second:
+            second = gain
+    if second == -(2**62):
+        second = best
+    price[chosen] += best - second + eps
+    loser = owner[chosen]
+    owner[chosen] = row
+    return int(loser)
+
+
+def _potentials(
+    size: int,
+    sigma: np.ndarray,
+    row_of: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    assigned: np.ndarray,
+) -> np.ndarray:
+    """Bellman-Ford from every node at once, one numpy pass over all arcs per round."""
     order = np.argsort(indices, kind="stable")
     tail = sigma[row_of[order]]
-    length = assigned[row_of[order]] - dense_vals[order]
+    length = assigned[row_of[order]] - values[order]
     head = indices[order]
     starts = np.flatnonzero(np.concatenate(([True], head[1:] != head[:-1])))
     targets = head[starts]
@@ -212,8 +345,59 @@ def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP:
         if np.array_equal(new, pot):
             break
         pot = new
-    dual2 = assigned - 1 + pot[sigma] - pot
-    return _LP(dual2=dual2, ub2=int(dual2.sum()), big=int(big), odd=odd)
+    return pot
+
+
+def _shortest_from_all(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    assigned: np.ndarray,
+    owner: np.ndarray,
+) -> np.ndarray:
+    """The same distances by a queue of changed nodes (compiled): node t's arcs are the row
+    assigned to it, t -> j of length assigned[row] - w(row, j); only nodes whose distance fell
+    are scanned again, so a round costs what changed rather than every arc."""
+    size = len(owner)
+    pot = np.zeros(size, dtype=np.int64)
+    queue = np.arange(size + 1, dtype=np.int64)
+    waiting = np.ones(size, dtype=np.bool_)
+    head = 0
+    tail = size
+    while head != tail:
+        t = queue[head]
+        head = head + 1 if head < size else 0
+        waiting[t] = False
+        row = owner[t]
+        tail = _relax(pot, queue, waiting, tail, size, t, row, indptr, indices, values, assigned)
+    return pot
+
+
+def _relax(
+    pot: np.ndarray,
+    queue: np.ndarray,
+    waiting: np.ndarray,
+    tail: int,
+    size: int,
+    t: int,
+    row: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    assigned: np.ndarray,
+) -> int:
+    """Lower the distances that node t's arcs improve and queue those nodes; new queue tail."""
+    base = pot[t] + assigned[row]
+    for e in range(indptr[row], indptr[row + 1]):
+        j = indices[e]
+        reach = base - values[e]
+        if reach < pot[j]:
+            pot[j] = reach
+            if not waiting[j]:
+                waiting[j] = True
+                queue[tail] = j
+                tail = tail + 1 if tail < size else 0
+    return tail
 
 
 def _solve_tight(

@@ -15,15 +15,19 @@ from threadpoolctl import threadpool_limits
 from tandem.engine.candidates import CandidateGraph, build_candidates
 from tandem.engine.circles import form_circles
 from tandem.engine.explain import (
+    group_reasons,
     group_score,
-    member_reasons,
-    reasons,
     score_groups,
     unmatched_reason,
     warnings,
 )
 from tandem.engine.feasibility import Feasibility, check_locks
-from tandem.engine.matching import _fractional_lp, augment_exposed, max_weight_matching
+from tandem.engine.matching import (
+    _fractional_lp,
+    auction_available,
+    augment_exposed,
+    max_weight_matching,
+)
 from tandem.engine.model import (
     SPECIALTY_PREFERENCES,
     Constraints,
@@ -48,7 +52,8 @@ Progress = Callable[[str, float], None]
 
 # Partners per person kept for the pairs bound, beyond the solver's own lists.
 BOUND_K = 30
-# Largest pool whose bound re-solves the matching LP over those longer lists.
+# Largest pool whose bound re-solves the matching LP over those longer lists with the exact
+# assignment; the compiled auction has no such limit.
 BOUND_LP_LIMIT = 100_000
 
 
@@ -252,7 +257,7 @@ class _Run:
         """
         pool = self.pool
         fallback = float(np.maximum(graph.best[pool], 0.0).sum() / 2) + 0.01 * len(pool)
-        if len(graph.extra_a) and len(pool) <= BOUND_LP_LIMIT:
+        if len(graph.extra_a) and (len(pool) <= BOUND_LP_LIMIT or auction_available()):
             # Prices of the LP over the longer lists: a few seconds more, a tighter bound.
             a = np.concatenate((graph.a, graph.extra_a))
             b = np.concatenate((graph.b, graph.extra_b))
@@ -471,13 +476,14 @@ class _Run:
             gs = scored[k]
             attached = self.attached.get(k)
             locked = flags[k] if flags is not None else k < self.locked_count
+            said, said_to = group_reasons(cohort, members, gs.components)
             groups.append(
                 Group(
                     members=tuple(cohort.ids[m] for m in members),
                     score=gs.score,
                     components=gs.components,
-                    reasons=reasons(cohort, members, gs.components),
-                    member_reasons=member_reasons(cohort, members, gs.components),
+                    reasons=said,
+                    member_reasons=said_to,
                     warnings=warnings(
                         cohort,
                         members,

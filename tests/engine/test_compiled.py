@@ -1,0 +1,145 @@
+"""The compiled routes (numba) agree with the numpy ones: candidate lists with the same best and
+k-th scores, and auction duals that still bound every matching from above."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tandem.engine import candidates, matching
+from tandem.engine.candidates import build_candidates
+from tandem.engine.feasibility import Feasibility
+from tandem.engine.model import Constraints, ForbiddenPair, MatchConfig, Participant
+from tandem.engine.scoring import Cohort
+
+pytest.importorskip("numba")
+
+TOPICS = ("research", "grants", "teaching", "leadership", "wellbeing", "finances")
+
+
+@st.composite
+def cohorts(draw: st.DrawFn) -> tuple[list[Participant], Constraints]:
+    n = draw(st.integers(2, 30))
+    people = [
+        Participant(
+            id=f"p{k}",
+            stage=draw(st.integers(0, 3)),
+            specialty=draw(st.sampled_from(["", "a", "b"])),
+            offers=frozenset(draw(st.sets(st.sampled_from(TOPICS), max_size=4))),
+            seeks=frozenset(draw(st.sets(st.sampled_from(TOPICS), max_size=4))),
+            main_thing=draw(
+                st.sampled_from(["grow research skills", "lead research teams", "", "teach"])
+            ),
+            specialty_preference=draw(st.sampled_from(["any", "same", "different"])),
+            availability=frozenset(draw(st.sets(st.sampled_from(["mon-am", "tue-pm", "fri-am"])))),
+        )
+        for k in range(n)
+    ]
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    banned = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=n))
+    return people, Constraints(forbidden=tuple(ForbiddenPair(f"p{a}", f"p{b}") for a, b in banned))
+
+
+@settings(max_examples=120, deadline=None)
+@given(cohorts(), st.integers(1, 6))
+def test_compiled_lists_have_the_numpy_best_and_kth_scores(
+    data: tuple[list[Participant], Constraints], k: int
+) -> None:
+    people, cons = data
+    cfg = MatchConfig(max_stage_gap=1)
+    cohort = Cohort(people, cfg)
+    feas = Feasibility(people, cfg, cons, cohort.index)
+    pool = np.arange(len(people))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "COMPILED_FROM", 0)
+        fast = build_candidates(cohort, feas, pool, k)
+    plain = build_candidates(cohort, feas, pool, k)
+    assert np.array_equal(np.isfinite(fast.best), np.isfinite(plain.best))
+    assert np.array_equal(np.isfinite(fast.kth), np.isfinite(plain.kth))
+    finite = np.isfinite(fast.best)
+    assert np.allclose(fast.best[finite], plain.best[finite], atol=1e-3)
+    finite = np.isfinite(fast.kth)
+    assert np.allclose(fast.kth[finite], plain.kth[finite], atol=1e-3)
+    # Every feasible pair left off the compiled lists scores at most the lower k-th score.
+    full = build_candidates(cohort, feas, pool, None)
+    kept = set(zip(fast.a.tolist(), fast.b.tolist(), strict=True))
+    for x, y, score in zip(full.a.tolist(), full.b.tolist(), full.score.tolist(), strict=True):
+        if (x, y) not in kept:
+            assert score <= min(fast.kth[x], fast.kth[y]) + 1e-9
+    # Every listed pair is allowed and carries its exact score.
+    assert feas.feasible(fast.a, fast.b).all()
+    assert np.allclose(fast.score, cohort.scores(fast.a, fast.b))
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    n = draw(st.integers(2, 14))
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, min_size=1, max_size=40))
+    weights = draw(st.lists(st.integers(-20, 50), min_size=len(chosen), max_size=len(chosen)))
+    a = np.array([x for x, _ in chosen], dtype=np.int64)
+    b = np.array([y for _, y in chosen], dtype=np.int64)
+    return n, a, b, np.array(weights, dtype=np.int64)
+
+
+def best_matching(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> tuple[int, int]:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), w.tolist(), strict=True))
+    best = nx.max_weight_matching(graph, maxcardinality=True)
+    return len(best), sum(graph[x][y]["weight"] for x, y in best)
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_auction_duals_bound_the_best_matching(
+    graph: tuple[int, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    n, a, b, w = graph
+    exact = matching._fractional_lp(n, a, b, w)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matching, "AUCTION_FROM", 0)
+        lp = matching._fractional_lp(n, a, b, w)
+    # Dual feasible: every edge and every node (y >= 0) is covered.
+    assert (lp.dual2 >= 0).all()
+    assert (lp.dual2[a] + lp.dual2[b] >= 2 * (w + lp.big)).all()
+    if lp.odd:
+        assert (lp.dual2[:n] + lp.dual2[n] >= 2 * lp.big).all()
+    # Hence a bound on the best matching with the most pairs, and within rounding of the LP's.
+    pairs, weight = best_matching(n, a, b, w)
+    assert lp.ub2 / 2 - lp.big * (pairs + (1 if lp.odd else 0)) >= weight
+    assert exact.ub2 <= lp.ub2 <= exact.ub2 + len(lp.dual2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_matching_stays_exact_on_auction_duals(
+    graph: tuple[int, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    n, a, b, w = graph
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matching, "AUCTION_FROM", 0)
+        out = matching.max_weight_matching(n, a, b, w, exact=True, guided=True)
+    matched = out.mate[a] == b
+    assert (int(matched.sum()), int(w[matched].sum())) == best_matching(n, a, b, w)
+    assert out.upper_bound is not None
+    assert out.upper_bound >= out.weight
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_compiled_potentials_give_the_exact_duals(
+    graph: tuple[int, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    n, a, b, w = graph
+    plain = matching._fractional_lp(n, a, b, w)
+    with pytest.MonkeyPatch.context() as patch:
+        # Large graphs whose auction runs out of bids fall back to the exact assignment, with
+        # its potentials found by the compiled queue.
+        patch.setattr(matching, "AUCTION_FROM", 0)
+        patch.setattr(matching, "AUCTION_BIDS", 0)
+        fallback = matching._fractional_lp(n, a, b, w)
+    assert np.array_equal(fallback.dual2, plain.dual2)
