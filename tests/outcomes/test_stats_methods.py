@@ -166,7 +166,7 @@ def _exact_rerandomisation_p(
         per_stratum.append(list(itertools.combinations(members.tolist(), chosen)))
     extreme = total = 0
     for picks in itertools.product(*per_stratum):
-        arm = np.zeros(len(spans), dtype=bool)
+        arm: np.ndarray = np.zeros(len(spans), dtype=bool)
         arm[[person for pick in picks for person in pick]] = True
         statistic = stats.log_rank(spans[arm], events[arm], spans[~arm], events[~arm]).statistic
         extreme += statistic >= observed - 1e-9
