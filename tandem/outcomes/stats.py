@@ -152,9 +152,14 @@ def log_rank_rerandomised(
     departures: under the null hypothesis of no effect on anyone the observed allocation is
     one draw from the randomisation. Only valid for groups as randomised (not per protocol,
     not observational)."""
+    labels = np.asarray(strata if strata is not None else [""] * len(durations), dtype=str)
     spans = np.asarray(durations, dtype=float)
     happened = np.asarray(events, dtype=bool)
     arm = np.asarray(exposed, dtype=bool)
+    # People in a canonical order, so the same people listed in another order draw the same
+    # reallocations (a saved report regenerates to the same p-value).
+    order = np.lexsort((arm, happened, spans, labels))
+    labels, spans, happened, arm = labels[order], spans[order], happened[order], arm[order]
     event_times = np.unique(spans[happened])
     # Person × event time: still followed just before it, and leaving at it.
     followed = (spans[:, None] >= event_times[None, :]).astype(float)
@@ -176,7 +181,6 @@ def log_rank_rerandomised(
     observed_statistic = float(statistics(arm[None, :].astype(float))[0])
     rng = np.random.default_rng(RESAMPLING_SEED)
     allocations = np.zeros((resamples, len(spans)))
-    labels = np.asarray(strata if strata is not None else [""] * len(spans))
     rows = np.arange(resamples)[:, None]
     for stratum in np.unique(labels):
         members = np.flatnonzero(labels == stratum)

@@ -189,6 +189,17 @@ def test_the_rerandomised_log_rank_test_agrees_with_full_enumeration_within_stra
     assert result.p_value == pytest.approx(exact, abs=0.02)
 
 
+def test_the_rerandomised_p_value_does_not_depend_on_the_order_people_are_listed_in():
+    spans, events, exposed = _cox_data(7, size=40)
+    strata = np.array(["PGY1", "PGY2"] * 20)
+    listed = stats.log_rank_rerandomised(spans, events, exposed, strata)
+    shuffled = np.random.default_rng(1).permutation(40)
+    again = stats.log_rank_rerandomised(
+        spans[shuffled], events[shuffled], exposed[shuffled], strata[shuffled]
+    )
+    assert again == listed
+
+
 def test_rerandomising_keeps_each_stratum_s_numbers_per_arm():
     # Everyone exposed is in one stratum, where everyone is exposed: no other allocation
     # within strata exists, so every resample gives the observed statistic and p = 1.
