@@ -165,6 +165,9 @@ class Analysis:
     participants: Group
     comparison: Group
     randomised: bool = False
+    # The groups are the arms as randomised (intention to treat), not per-protocol subsets of
+    # them: only then is re-randomising them a valid test.
+    as_allocated: bool = True
     warnings: list[str] = field(default_factory=list)
     retention_counts: SuppressedTable | None = None
     curves: dict[str, stats.SurvivalCurve] = field(default_factory=dict)
@@ -309,6 +312,7 @@ def evaluation_report(
             participants=Group("Participants", _people(matched, design, as_of)),
             comparison=Group("Comparison", _people(waiting, design, as_of)),
             randomised=True,
+            as_allocated=False,
         )
         if per_protocol.analysable:
             analyse(per_protocol, adjust=False)
@@ -439,12 +443,17 @@ def _retention(analysis: Analysis, *, adjust: bool, check: bool) -> None:
             )
     durations, events, exposed = _columns(analysis, "left")
     a, b = groups
-    analysis.log_rank = stats.log_rank(
-        [p.months for p in a.people],
-        [p.left for p in a.people],
-        [p.months for p in b.people],
-        [p.left for p in b.people],
-    )
+    if analysis.randomised and analysis.as_allocated:
+        analysis.log_rank = stats.log_rank_rerandomised(
+            durations, events, exposed, [p.stratum for p in (*a.people, *b.people)]
+        )
+    else:
+        analysis.log_rank = stats.log_rank(
+            [p.months for p in a.people],
+            [p.left for p in a.people],
+            [p.months for p in b.people],
+            [p.left for p in b.people],
+        )
     analysis.hazard_ratio = stats.hazard_ratio(durations, events, exposed, check=check)
     # The restricted mean runs to the last time point both groups reach, at most 24 months.
     horizon = max(

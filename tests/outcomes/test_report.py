@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.outcomes import report as report_module
-from tandem.outcomes import services
+from tandem.outcomes import services, stats
 from tandem.outcomes.followup import add_months, year_share
 from tandem.outcomes.groups import NON_PARTICIPANTS, evaluation_design
 from tandem.outcomes.report import evaluation_report, pre_post_scores, register_survey_provider
@@ -112,6 +112,7 @@ def test_the_report_estimates_retention_promotion_and_productivity(evaluated):
     assert curve.steps[-1].survival == pytest.approx(23 / 26, abs=1e-9)
     assert report.log_rank is not None
     assert 0 < report.log_rank.p_value < 1
+    assert report.log_rank.resamples is None  # not randomised: the χ² p-value
     # 5 of 21 promoted in the comparison is a count of 1 to 10: the share (which with a known
     # group size would reveal it), its complement and the difference are all withheld.
     assert report.promotion_counts.cells[1] == (None, None)
@@ -434,12 +435,17 @@ def test_a_randomised_report_analyses_everyone_randomised_with_a_flow_diagram(
     assert flow["Withdrew research consent later"] == (None, None)  # 1 each: suppressed
     assert flow["Analysed (intention to treat)"] == (24, 24)
     assert report.per_protocol is not None
+    # As randomised, the log-rank p-value is counted over re-randomisations; per protocol (who
+    # took up a match was not randomised) it is the χ² one.
+    assert report.log_rank.resamples == stats.RESAMPLES
+    assert report.per_protocol.log_rank.resamples is None
     assert report.study.protocol_sha256 == protocol_sha256(protocol)
     url = reverse("outcomes:report", args=[cast.program.slug, cohort.slug])
     body = client_for(cast.rhea).get(url).content.decode()
     assert "Flow of people through the randomised study" in body
     assert protocol_sha256(protocol) in body
     assert "Per protocol (secondary)" in body
+    assert f"counted over {stats.RESAMPLES} re-randomisations of the arms" in body
 
 
 def test_the_report_page_lists_saved_versions(evaluated, cast, client_for):
@@ -466,8 +472,6 @@ def _promote_the_comparison(cast, others):
 def test_promotion_incidence_with_leaving_as_competing_shows_beside_the_share(
     evaluated, cast, client_for
 ):
-    from tandem.outcomes import stats
-
     cohort, _, others = evaluated
     _promote_the_comparison(cast, others)
     report = evaluation_report(cohort)
@@ -500,8 +504,6 @@ def test_promotion_incidence_is_withheld_where_a_promotion_count_is_hidden(
 
 
 def test_an_observational_report_adds_a_time_varying_hazard_ratio(evaluated, cast, client_for):
-    from tandem.outcomes import stats
-
     cohort, _, _ = evaluated
     report = evaluation_report(cohort)
     assert report.landmark_months == 3

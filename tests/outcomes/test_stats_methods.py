@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import warnings
 from fractions import Fraction
@@ -148,6 +149,67 @@ def test_the_log_rank_test_matches_lifelines():
     theirs = logrank_test(spans[exposed], spans[~exposed], events[exposed], events[~exposed])
     assert ours.statistic == pytest.approx(float(theirs.test_statistic), rel=1e-10)
     assert ours.p_value == pytest.approx(float(theirs.p_value), rel=1e-10)
+
+
+def _exact_rerandomisation_p(
+    spans: np.ndarray, events: np.ndarray, exposed: np.ndarray, strata: np.ndarray
+) -> float:
+    """The p-value over every allocation that keeps each stratum's numbers per arm, counted
+    with the asymptotic test's statistic."""
+    observed = stats.log_rank(
+        spans[exposed], events[exposed], spans[~exposed], events[~exposed]
+    ).statistic
+    per_stratum = []
+    for stratum in np.unique(strata):
+        members = np.flatnonzero(strata == stratum)
+        chosen = int(exposed[members].sum())
+        per_stratum.append(list(itertools.combinations(members.tolist(), chosen)))
+    extreme = total = 0
+    for picks in itertools.product(*per_stratum):
+        arm: np.ndarray = np.zeros(len(spans), dtype=bool)
+        arm[[person for pick in picks for person in pick]] = True
+        statistic = stats.log_rank(spans[arm], events[arm], spans[~arm], events[~arm]).statistic
+        extreme += statistic >= observed - 1e-9
+        total += 1
+    return extreme / total
+
+
+@pytest.mark.parametrize("seed", [4, 6])
+def test_the_rerandomised_log_rank_test_agrees_with_full_enumeration_within_strata(seed):
+    # 12 people in two strata of 6: 20 × 20 = 400 allocations keep 3 per arm in each.
+    spans, events, exposed = _cox_data(seed, size=12)
+    strata = np.array(["PGY1"] * 6 + ["PGY2"] * 6)
+    exposed = np.array([True, False, True, False, True, False] * 2)
+    exact = _exact_rerandomisation_p(spans, events, exposed, strata)
+    result = stats.log_rank_rerandomised(spans, events, exposed, strata)
+    asymptotic = stats.log_rank(spans[exposed], events[exposed], spans[~exposed], events[~exposed])
+    assert result.statistic == pytest.approx(asymptotic.statistic, rel=1e-12)
+    assert result.resamples == stats.RESAMPLES
+    # 10,000 resamples: a Monte Carlo standard error of at most 0.005.
+    assert result.p_value == pytest.approx(exact, abs=0.02)
+
+
+def test_the_rerandomised_p_value_does_not_depend_on_the_order_people_are_listed_in():
+    spans, events, exposed = _cox_data(7, size=40)
+    strata = np.array(["PGY1", "PGY2"] * 20)
+    listed = stats.log_rank_rerandomised(spans, events, exposed, strata)
+    shuffled = np.random.default_rng(1).permutation(40)
+    again = stats.log_rank_rerandomised(
+        spans[shuffled], events[shuffled], exposed[shuffled], strata[shuffled]
+    )
+    assert again == listed
+
+
+def test_rerandomising_keeps_each_stratum_s_numbers_per_arm():
+    # Everyone exposed is in one stratum, where everyone is exposed: no other allocation
+    # within strata exists, so every resample gives the observed statistic and p = 1.
+    spans = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    events = np.ones(8, dtype=bool)
+    exposed = np.array([True] * 4 + [False] * 4)
+    strata = np.array(["a"] * 4 + ["b"] * 4)
+    assert stats.log_rank_rerandomised(spans, events, exposed, strata).p_value == 1.0
+    # Without strata the same data are extreme: the exposed left first.
+    assert stats.log_rank_rerandomised(spans, events, exposed).p_value < 0.05
 
 
 def test_the_kaplan_meier_curve_matches_lifelines():
