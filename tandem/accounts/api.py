@@ -57,6 +57,7 @@ def my_token_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
         name=payload.name,
         scope=payload.scope,
         lifetime_days=payload.lifetime_days,
+        request=request,
     )
     token.secret = secret  # type: ignore[attr-defined]  # shown this once, never stored
     return Status(201, token)

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import dateformat, timezone
 
 from tandem.accounts.models import ApiToken, User
+from tandem.accounts.signals import api_token_created, api_token_revoked, credentials_revoked
 from tandem.core.tokens import hash_secret, new_secret
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a public marker, not a secret
@@ -31,6 +32,7 @@ def api_token_create(
     name: str,
     scope: str = ApiToken.Scope.READ_WRITE,
     lifetime_days: int = TOKEN_LIFETIME_DAYS_DEFAULT,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored or shown again."""
     if not TOKEN_LIFETIME_DAYS_MIN <= lifetime_days <= TOKEN_LIFETIME_DAYS_MAX:
@@ -48,13 +50,18 @@ def api_token_create(
         created_at=now,
         expires_at=now + dt.timedelta(days=lifetime_days),
     )
+    api_token_created.send(sender=ApiToken, token=token, actor=user, request=request)
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken) -> None:
+def api_token_revoke(
+    *, token: ApiToken, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """End ``token`` (once: revoking a revoked token changes and records nothing)."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        api_token_revoked.send(sender=ApiToken, token=token, actor=actor, request=request)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ def credentials_revoke(*, user: User, keep: HttpRequest | None = None) -> int:
         if current.is_authenticated and current.pk == user.pk:
             current.sign_in_generation = user.sign_in_generation
             update_session_auth_hash(keep, current)
+    credentials_revoked.send(sender=User, user=user, tokens=revoked, request=keep)
     return revoked
 
 

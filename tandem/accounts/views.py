@@ -28,6 +28,7 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
             lifetime_days=form.cleaned_data["lifetime_days"],
+            request=request,
         )
         form = ApiTokenForm()
     return render(
@@ -41,6 +42,6 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = policies.access_api_token(request.user, token_id)
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, actor=request.user, request=request)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:api_tokens")

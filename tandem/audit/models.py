@@ -47,6 +47,9 @@ EVENT_WORDS = {
     "own_schedule_imported": "A person's own schedule imported",
     "file_imported": "File imported",
     "report_version_saved": "Evaluation report version saved",
+    "api_token_created": "API token created",
+    "api_token_revoked": "API token revoked",
+    "credentials_revoked": "Other sessions and API tokens ended after a sign-in change",
 }
 
 

@@ -1,5 +1,5 @@
-"""Sign-ins, failures, lockouts, sign-outs, second-factor changes and applied imports, into
-the audit log.
+"""Sign-ins, failures, lockouts, sign-outs, second-factor changes, API tokens made and ended,
+credentials ended after a sign-in change, and applied imports, into the audit log.
 
 A failed sign-in names the account only when the typed address belongs to one: whatever a
 person typed into the address field (sometimes a password) is never stored.
@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from tandem.accounts.signals import api_token_created, api_token_revoked, credentials_revoked
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import audit_record
 from tandem.core.http import username_from_credentials
@@ -145,3 +146,55 @@ IMPORT_EVENTS = {
     "block schedule": "block_schedule_imported",
     "own schedule": "own_schedule_imported",
 }
+
+
+@receiver(api_token_created, dispatch_uid="tandem.audit.api_token_created")
+def record_api_token_created(
+    sender: Any, token: Any, actor: Any, request: Any = None, **kwargs: Any
+) -> None:
+    """Which token, its scope and end date; never its name (typed by its owner) or secret."""
+    audit_record(
+        action=AuditEvent.Action.OTHER,
+        actor=actor,
+        target=token.user,
+        request=request,
+        event="api_token_created",
+        token_id=token.pk,
+        scope=token.scope,
+        expires=token.expires_at.date().isoformat(),
+    )
+
+
+@receiver(api_token_revoked, dispatch_uid="tandem.audit.api_token_revoked")
+def record_api_token_revoked(
+    sender: Any, token: Any, actor: Any = None, request: Any = None, **kwargs: Any
+) -> None:
+    audit_record(
+        action=AuditEvent.Action.OTHER,
+        actor=actor,
+        target=token.user,
+        request=request,
+        event="api_token_revoked",
+        token_id=token.pk,
+    )
+
+
+@receiver(credentials_revoked, dispatch_uid="tandem.audit.credentials_revoked")
+def record_credentials_revoked(
+    sender: Any, user: Any, tokens: int, request: Any = None, **kwargs: Any
+) -> None:
+    """A change to how ``user`` signs in ended their other sessions and tokens. Who made it is
+    whoever is signed in on ``request``; when nobody is (a password reset from a mailed link, or
+    a change that signs the person out), it is the account's holder, who proved it by making the
+    change. Without a request (a command), nobody is named."""
+    actor = getattr(request, "user", None)
+    if request is not None and not getattr(actor, "is_authenticated", False):
+        actor = user
+    audit_record(
+        action=AuditEvent.Action.OTHER,
+        actor=actor,
+        target=user,
+        request=request,
+        event="credentials_revoked",
+        tokens=tokens,
+    )
