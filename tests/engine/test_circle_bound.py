@@ -51,9 +51,9 @@ def test_each_persons_best_circle_value_is_found_or_below_the_level_that_matters
             if not all(finite[a, b] for a, b in itertools.combinations(members, 2)):
                 continue
             pairs = list(itertools.combinations(members, 2))
-            value = sum(score[a, b] for a, b in pairs) / len(pairs) - duals.person[
-                list(members)
-            ].sum()
+            value = (
+                sum(score[a, b] for a, b in pairs) / len(pairs) - duals.person[list(members)].sum()
+            )
             for i in members:
                 assert best[i, s - 3] >= min(value, level) - 1e-9
                 if value > level + 1e-9:
