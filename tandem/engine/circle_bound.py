@@ -19,6 +19,7 @@ from scipy.optimize import linprog
 PRICE_K = 12
 # Circles kept between master programs, per person.
 POOL_PER_PERSON = 6
+# Reduced cost a circle must exceed to be added, above solver noise.
 TOLERANCE = 1e-6
 
 
