@@ -128,19 +128,7 @@ def _circles_in_chunk(
     if m == 0:
         return [], [], 0.0
     pos = {int(p): k for k, p in enumerate(people.tolist())}
-    # float32 block scores steer the search; reported scores are recomputed exactly later.
-    score = np.empty((m, m), dtype=np.float32)
-    step = max(1, 2_000_000 // max(m, 1))
-    for start in range(0, m, step):
-        score[start : start + step] = cohort.block(people[start : start + step], people)
-    stage = cohort.stage[people]
-    for start in range(0, m, step):
-        far = np.abs(stage[start : start + step, None] - stage[None, :]) > feas.max_gap
-        score[start : start + step][far] = -np.inf
-    np.fill_diagonal(score, -np.inf)
-    for k, p in enumerate(people.tolist()):
-        others = [pos[q] for q in feas.forbidden_partners(p).tolist() if q in pos]
-        score[k, others] = -np.inf
+    score = chunk_scores(cohort, feas, people)
     report(0.1)
 
     lo, hi, target = config.min_group, config.max_group, config.target_group
@@ -212,6 +200,27 @@ def _circles_in_chunk(
         [int(people[x]) for x in unplaced],
         upper,
     )
+
+
+def chunk_scores(cohort: Cohort, feas: Feasibility, people: np.ndarray) -> np.ndarray:
+    """Pair scores among ``people`` as float32, -inf where two may not share a circle.
+
+    float32 steers the search; reported scores are recomputed exactly later."""
+    m = len(people)
+    pos = {int(p): k for k, p in enumerate(people.tolist())}
+    score = np.empty((m, m), dtype=np.float32)
+    step = max(1, 2_000_000 // max(m, 1))
+    for start in range(0, m, step):
+        score[start : start + step] = cohort.block(people[start : start + step], people)
+    stage = cohort.stage[people]
+    for start in range(0, m, step):
+        far = np.abs(stage[start : start + step, None] - stage[None, :]) > feas.max_gap
+        score[start : start + step][far] = -np.inf
+    np.fill_diagonal(score, -np.inf)
+    for k, p in enumerate(people.tolist()):
+        others = [pos[q] for q in feas.forbidden_partners(p).tolist() if q in pos]
+        score[k, others] = -np.inf
+    return score
 
 
 def _sparse_edges(score: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, ...]:
