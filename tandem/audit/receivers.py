@@ -148,18 +148,28 @@ IMPORT_EVENTS = {
 }
 
 
-@receiver(api_token_created, dispatch_uid="tandem.audit.api_token_created")
-def record_api_token_created(
-    sender: Any, token: Any, actor: Any, request: Any = None, **kwargs: Any
-) -> None:
-    """Which token, its scope and end date; never its name (typed by its owner) or secret."""
+def _record_token(*, event: str, token: Any, actor: Any, request: Any, **detail: Any) -> None:
+    """Which token, on whose account; never its name (typed by its owner) or secret."""
     audit_record(
         action=AuditEvent.Action.OTHER,
         actor=actor,
         target=token.user,
         request=request,
-        event="api_token_created",
+        event=event,
         token_id=token.pk,
+        **detail,
+    )
+
+
+@receiver(api_token_created, dispatch_uid="tandem.audit.api_token_created")
+def record_api_token_created(
+    sender: Any, token: Any, actor: Any, request: Any = None, **kwargs: Any
+) -> None:
+    _record_token(
+        event="api_token_created",
+        token=token,
+        actor=actor,
+        request=request,
         scope=token.scope,
         expires=token.expires_at.date().isoformat(),
     )
@@ -169,14 +179,7 @@ def record_api_token_created(
 def record_api_token_revoked(
     sender: Any, token: Any, actor: Any = None, request: Any = None, **kwargs: Any
 ) -> None:
-    audit_record(
-        action=AuditEvent.Action.OTHER,
-        actor=actor,
-        target=token.user,
-        request=request,
-        event="api_token_revoked",
-        token_id=token.pk,
-    )
+    _record_token(event="api_token_revoked", token=token, actor=actor, request=request)
 
 
 @receiver(credentials_revoked, dispatch_uid="tandem.audit.credentials_revoked")
