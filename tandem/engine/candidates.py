@@ -159,34 +159,45 @@ def _score_rows(
     weights: np.ndarray,
     min_shared: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's ``keep`` best partners in the sorted ``band``, scored pair by pair.
+    """Each row's ``keep`` best partners in the ``band``, scored pair by pair.
 
     ``person`` holds everyone's features, ``member`` the same features gathered for the band
-    (read in order, pair after pair) plus each goal term's band postings. Returns band
-    positions and scores (rows by ``keep``, -1 and -inf where a row has fewer) and each row's
-    count of feasible partners. Compiled, this fuses what the numpy path does in a dozen passes
-    over a block into one loop that keeps a short sorted list.
+    (read in order, pair after pair), each goal term's band postings, and the band's stage
+    segments (the band is ordered by stage). Returns band positions and scores (rows by
+    ``keep``, -1 and -inf where a row has fewer, best first, ties to the lower person index)
+    and, for each row, a count of feasible partners that exceeds ``keep`` exactly when the row
+    has more feasible partners than it keeps.
+
+    The partners sharing a goal term with the row are scored first. Everyone else in a stage
+    segment scores at most the segment's ceiling (full reciprocity, specialty and availability,
+    no shared goal, the segment's stage proximity), so once the row's list is full and its
+    last score is above that ceiling the segment is passed over: the lists are exactly those of
+    scoring every pair, for a fraction of the work.
     """
     (offers, seeks, inv_cap, no_seek, spec, pref, stage, avail, inv_root) = person[:9]
     (goal_ptr, goal_term, goal_value, forbid_ptr, forbid_nbr, masks, has_mask) = person[9:16]
     (b_offers, b_seeks, b_inv_cap, b_no_seek, b_spec, b_pref, b_stage) = member[:7]
     (b_avail, b_inv_root, b_masks, b_has_mask, proximity) = member[7:12]
-    (term_ptr, term_pos, term_value) = member[12:15]
+    (term_ptr, term_pos, term_value, where, seg_ptr) = member[12:17]
     w_recip, w_goals, w_spec, w_avail = weights[0], weights[1], weights[2], weights[3]
     words = offers.shape[1]
     slots = avail.shape[1]
-    mask_words = masks.shape[1]
     width = len(band)
     cols = np.full((len(rows), keep), -1, dtype=np.int64)
     vals = np.full((len(rows), keep), -np.inf)
     count = np.zeros(len(rows), dtype=np.int64)
-    goals = np.zeros(width)
+    goals = np.zeros(width, dtype=np.float32)
+    todo = np.zeros(width, dtype=np.int64)
+    segments = len(seg_ptr) - 1
+    ceiling = np.zeros(segments)
     scores = np.zeros(width)
     struck = np.zeros(width, dtype=np.bool_)
     # One side's specialty wish by (preference, both specialties known, the same): met or
     # no preference 1, not met 0, unknown a half.
     wish = np.array([[[1.0, 1.0], [1.0, 1.0]], [[0.5, 0.5], [0.0, 1.0]], [[0.5, 0.5], [1.0, 0.0]]])
     half_avail = 0.5 * w_avail
+    # Scores are sums of five rounded terms; a ceiling is only trusted this far below a floor.
+    slack = 1e-9
     for r in range(len(rows)):
         me = rows[r]
         # Goal similarity of this row with every band member, from the band's term postings.
@@ -195,50 +206,95 @@ def _score_rows(
             mine = goal_value[t]
             for p in range(term_ptr[term], term_ptr[term + 1]):
                 goals[term_pos[p]] += mine * term_value[p]
-        _strike(struck, band, me, forbid_nbr[forbid_ptr[me] : forbid_ptr[me + 1]], True)
+        _strike(struck, where, me, forbid_nbr[forbid_ptr[me] : forbid_ptr[me + 1]], True)
         my_cap, my_no_seek, my_pref, my_spec = inv_cap[me], no_seek[me], pref[me], spec[me]
-        my_root, my_mask, my_stage = inv_root[me], has_mask[me], stage[me]
-        # First every pair's score without a branch, so the loop runs straight through...
-        for c in range(width):
-            met_other = 0
-            met_me = 0
-            for w in range(words):
-                met_other += popcount(offers[me, w] & b_seeks[c, w])
-                met_me += popcount(b_offers[c, w] & seeks[me, w])
-            gain_other = min(1.0, met_other * b_inv_cap[c] + b_no_seek[c])
-            gain_me = min(1.0, met_me * my_cap + my_no_seek)
-            known = int((my_spec >= 0) & (b_spec[c] >= 0))
-            same = int(my_spec == b_spec[c])
-            shared = 0
-            for w in range(slots):
-                shared += popcount(avail[me, w] & b_avail[c, w])
-            both = my_root * b_inv_root[c]
-            scores[c] = (
-                w_recip * np.sqrt(gain_other * gain_me)
-                + w_goals * min(goals[c], 1.0)
-                + proximity[my_stage, b_stage[c]]
-                + w_spec * (wish[my_pref, known, same] + wish[b_pref[c], known, same])
-                + (w_avail * shared * both if both > 0.0 else half_avail)
-            )
-        # ...then the few that beat the row's current floor enter its sorted list.
+        my_root, my_stage = inv_root[me], stage[me]
+        timed = min_shared > 0 and has_mask[me]
+        # The most a partner sharing no goal term can score: full reciprocity, specialty and
+        # availability, plus their stage's proximity.
+        rest = w_recip + 2.0 * w_spec + (w_avail if my_root > 0.0 else half_avail)
+        for x in range(segments):
+            ceiling[x] = rest + proximity[my_stage, b_stage[seg_ptr[x]]]
         size = 0
         floor = -np.inf
         feasible = 0
-        for c in range(width):
-            if struck[c]:
-                continue
-            if min_shared > 0 and my_mask and b_has_mask[c]:
-                shared_time = 0
-                for w in range(mask_words):
-                    shared_time += popcount(masks[me, w] & b_masks[c, w])
-                if shared_time < min_shared:
+        more = False
+        # Pass 0 scores the partners sharing a goal term with the row, which fills its list
+        # with high scores; then each stage segment's other members, highest ceiling first,
+        # unless the segment's ceiling stays below the list's last score.
+        for step in range(segments + 1):
+            m = 0
+            if step == 0:
+                for c in range(width):
+                    if goals[c] > 0.0:
+                        todo[m] = c
+                        m += 1
+            else:
+                s = np.argmax(ceiling)
+                top = ceiling[s]
+                ceiling[s] = -np.inf
+                passed_over = size == keep and top + slack < floor
+                for c in range(seg_ptr[s], seg_ptr[s + 1]):
+                    if goals[c] > 0.0:
+                        continue
+                    if not passed_over:
+                        todo[m] = c
+                        m += 1
+                    elif more or feasible > keep:
+                        break
+                    else:
+                        # Nobody here can enter the list; it only matters whether the row has
+                        # more feasible partners than it keeps.
+                        more = not (
+                            struck[c]
+                            or (
+                                timed
+                                and b_has_mask[c]
+                                and _too_little_time(me, c, masks, b_masks, min_shared)
+                            )
+                        )
+            # First every pair's score without a branch, so the loop runs straight through...
+            for i in range(m):
+                c = todo[i]
+                met_other = 0
+                met_me = 0
+                for w in range(words):
+                    met_other += popcount(offers[me, w] & b_seeks[c, w])
+                    met_me += popcount(b_offers[c, w] & seeks[me, w])
+                gain_other = min(1.0, met_other * b_inv_cap[c] + b_no_seek[c])
+                gain_me = min(1.0, met_me * my_cap + my_no_seek)
+                known = int((my_spec >= 0) & (b_spec[c] >= 0))
+                same = int(my_spec == b_spec[c])
+                shared = 0
+                for w in range(slots):
+                    shared += popcount(avail[me, w] & b_avail[c, w])
+                both = my_root * b_inv_root[c]
+                scores[i] = (
+                    w_recip * np.sqrt(gain_other * gain_me)
+                    + w_goals * min(goals[c], 1.0)
+                    + proximity[my_stage, b_stage[c]]
+                    + w_spec * (wish[my_pref, known, same] + wish[b_pref[c], known, same])
+                    + (w_avail * shared * both if both > 0.0 else half_avail)
+                )
+            # ...then the few that beat the row's current floor enter its sorted list.
+            for i in range(m):
+                c = todo[i]
+                if struck[c] or (
+                    timed and b_has_mask[c] and _too_little_time(me, c, masks, b_masks, min_shared)
+                ):
                     continue
-            feasible += 1
-            score = scores[c]
-            if score > floor or size < keep:
-                # Insert behind equal scores, so ties keep the lower band position.
+                feasible += 1
+                score = scores[i]
+                if size == keep and (
+                    score < floor or (score == floor and band[c] > band[cols[r, keep - 1]])
+                ):
+                    continue
+                # Insert behind equal scores of lower person index.
                 j = size if size < keep else keep - 1
-                while j > 0 and vals[r, j - 1] < score:
+                while j > 0 and (
+                    vals[r, j - 1] < score
+                    or (vals[r, j - 1] == score and band[cols[r, j - 1]] > band[c])
+                ):
                     vals[r, j] = vals[r, j - 1]
                     cols[r, j] = cols[r, j - 1]
                     j -= 1
@@ -248,30 +304,37 @@ def _score_rows(
                     size += 1
                 if size == keep:
                     floor = vals[r, keep - 1]
-        count[r] = feasible
+        count[r] = feasible + 1 if more else feasible
         for t in range(goal_ptr[me], goal_ptr[me + 1]):
             term = goal_term[t]
             for p in range(term_ptr[term], term_ptr[term + 1]):
                 goals[term_pos[p]] = 0.0
-        _strike(struck, band, me, forbid_nbr[forbid_ptr[me] : forbid_ptr[me + 1]], False)
+        _strike(struck, where, me, forbid_nbr[forbid_ptr[me] : forbid_ptr[me + 1]], False)
     return cols, vals, count
 
 
-def _strike(struck: np.ndarray, band: np.ndarray, me: int, partners: np.ndarray, on: bool) -> None:
+def _too_little_time(
+    me: int, c: int, masks: np.ndarray, b_masks: np.ndarray, min_shared: int
+) -> bool:
+    """Whether ``me`` and band member ``c`` share fewer free slots than the cohort requires."""
+    shared_time = 0
+    for w in range(masks.shape[1]):
+        shared_time += popcount(masks[me, w] & b_masks[c, w])
+    return shared_time < min_shared
+
+
+def _strike(struck: np.ndarray, where: np.ndarray, me: int, partners: np.ndarray, on: bool) -> None:
     """Mark (or unmark) a row's own place and its forbidden partners' places in the band."""
-    width = len(band)
-    at = np.searchsorted(band, me)
-    if at < width and band[at] == me:
-        struck[at] = on
+    if where[me] >= 0:
+        struck[where[me]] = on
     for other in partners:
-        at = np.searchsorted(band, other)
-        if at < width and band[at] == other:
-            struck[at] = on
+        if where[other] >= 0:
+            struck[where[other]] = on
 
 
 def _kernel() -> Any:
     """The compiled pair-by-pair ranking, or None where numba is not installed."""
-    return compiled(_score_rows, popcount, _strike)
+    return compiled(_score_rows, popcount, _too_little_time, _strike)
 
 
 # Rows per compiled task: each is scored against its whole stage band.
@@ -314,7 +377,7 @@ class _CompiledRanking:
             inv_root,
             goals.indptr.astype(np.int64),
             goals.indices.astype(np.int64),
-            goals.data.astype(np.float64),
+            goals.data.astype(np.float32),
             feas.ptr.astype(np.int64),
             feas.nbr.astype(np.int64),
             np.ascontiguousarray(feas.masks, dtype=np.uint64),
@@ -331,7 +394,14 @@ class _CompiledRanking:
         """Rows in chunks, each with its stage band; bands are indexed once here."""
         out: list[tuple[np.ndarray, np.ndarray]] = []
         for s in np.unique(pool_stage).tolist():
-            band = pool[np.abs(pool_stage - s) <= self.max_gap]
+            inside = np.flatnonzero(np.abs(pool_stage - s) <= self.max_gap)
+            # The band runs stage by stage, so a whole stage's members can be passed over.
+            inside = inside[np.argsort(pool_stage[inside], kind="stable")]
+            band = pool[inside]
+            starts = np.flatnonzero(np.diff(pool_stage[inside])) + 1
+            seg_ptr = np.concatenate(([0], starts, [len(band)])).astype(np.int64)
+            where = np.full(self.stage.shape[0], -1, dtype=np.int64)
+            where[band] = np.arange(len(band))
             # Each goal term's band members, so a row's similarities come from its own terms.
             postings = self.goals[band].tocsc()
             person = self.person
@@ -341,8 +411,10 @@ class _CompiledRanking:
                 *(np.ascontiguousarray(person[f][band]) for f in (*range(9), 14, 15)),
                 self.proximity,
                 postings.indptr.astype(np.int64),
-                postings.indices.astype(np.int64),
-                postings.data.astype(np.float64),
+                postings.indices.astype(np.int32),
+                postings.data.astype(np.float32),
+                where,
+                seg_ptr,
             )
             self.bands[s] = (band, member)
             rows_all = pool[pool_stage == s]

@@ -18,8 +18,9 @@ _cache: dict[str, Any] = {}
 def compiled(fn: Callable[..., Any], *helpers: Callable[..., Any]) -> Any:
     """``fn`` compiled without the GIL (so threads run side by side), or None without numba.
 
-    ``helpers`` are the plain functions ``fn`` calls; they are compiled too and ``fn`` is
-    compiled against them, since compiled code can only call compiled functions.
+    ``helpers`` are the plain functions ``fn`` calls, callees before their callers; they are
+    compiled too and ``fn`` is compiled against them, since compiled code can only call
+    compiled functions.
     """
     key = f"{fn.__module__}.{fn.__qualname__}"
     if key not in _cache:
@@ -42,12 +43,20 @@ def _jit(
     numba: Any, fn: Callable[..., Any], helpers: tuple[Callable[..., Any], ...], *, cache: bool
 ) -> Any:
     jit = numba.njit(nogil=True, cache=cache)
-    names = {helper.__name__: jit(helper) for helper in helpers}
+    names: dict[str, Any] = {}
+    # Each helper is compiled against the helpers listed before it, ``fn`` against them all.
+    for helper in helpers:
+        names[helper.__name__] = jit(_rebound(helper, names))
+    return jit(_rebound(fn, names))
+
+
+def _rebound(fn: Callable[..., Any], names: dict[str, Any]) -> Callable[..., Any]:
+    """A copy of ``fn`` whose global ``names`` are the compiled versions."""
     scope = {**fn.__globals__, **names}
     copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
     copy.__qualname__ = fn.__qualname__
     copy.__module__ = fn.__module__
-    return jit(copy)
+    return copy
 
 
 def popcount(x: np.uint64) -> int:

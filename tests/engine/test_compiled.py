@@ -74,6 +74,47 @@ def test_compiled_lists_have_the_numpy_best_and_kth_scores(
     assert np.allclose(fast.score, cohort.scores(fast.a, fast.b))
 
 
+@pytest.mark.parametrize("outsiders_allowed", [0, 1, 4])
+def test_partners_passed_over_by_their_ceiling_still_count_toward_the_kth_score(
+    outsiders_allowed: int,
+) -> None:
+    # "me" and three peers share a goal and everything else, so their scores (above 75) beat
+    # the ceiling of anyone sharing no goal term (75 at the same stage, 67.5 one rung away):
+    # the compiled loop never scores those others. Whether the k-th score bounds the pairs
+    # left off still depends on whether any of them may be paired with "me" at all.
+    goal = "publish a randomised trial in stroke care"
+    kin = dict(
+        stage=2,
+        offers=frozenset({"research", "grants"}),
+        seeks=frozenset({"research", "grants"}),
+        main_thing=goal,
+    )
+    people = [Participant(id="me", **kin)] + [Participant(id=f"peer{i}", **kin) for i in range(3)]
+    people += [
+        Participant(id=f"other{i}", stage=2 + (i % 2), main_thing=f"lead a {word} team")
+        for i, word in enumerate(("quality", "teaching", "surgical", "wellness", "simulation"))
+    ]
+    banned = [p.id for p in people[4:]][outsiders_allowed:]
+    cons = Constraints(forbidden=tuple(ForbiddenPair("me", other) for other in banned))
+    cfg = MatchConfig(max_stage_gap=1)
+    cohort = Cohort(people, cfg)
+    feas = Feasibility(people, cfg, cons, cohort.index)
+    pool = np.arange(len(people))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "COMPILED_FROM", 0)
+        fast = build_candidates(cohort, feas, pool, 3)
+    plain = build_candidates(cohort, feas, pool, 3)
+    me = cohort.index["me"]
+    assert cohort.scores(np.array([me]), np.array([cohort.index["peer0"]]))[0] > 75
+    assert np.isfinite(fast.kth[me]) == (outsiders_allowed > 0)
+    assert np.isfinite(plain.kth[me]) == (outsiders_allowed > 0)
+    assert fast.best[me] == pytest.approx(plain.best[me], abs=1e-3)
+    mine = {
+        int(x) if y == me else int(y) for x, y in zip(fast.a, fast.b, strict=True) if me in (x, y)
+    }
+    assert mine >= {cohort.index[f"peer{i}"] for i in range(3)}
+
+
 @st.composite
 def graphs(draw: st.DrawFn) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     n = draw(st.integers(2, 14))
