@@ -7,6 +7,7 @@ explains every group and measures the result against a proven upper bound.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -23,6 +24,7 @@ from tandem.engine.explain import (
 )
 from tandem.engine.feasibility import Feasibility, check_locks
 from tandem.engine.matching import (
+    _LP,
     _fractional_lp,
     auction_available,
     augment_exposed,
@@ -167,25 +169,34 @@ class _Run:
             partner = self._mutual(graph)
             matched = [(i, j) for i, j in partner.items() if i < j]
             if len(graph.a):
-                lp = _fractional_lp(cohort.n, graph.a, graph.b, graph.weight)
-                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
+                plain = self._long_list_lp(graph) or _fractional_lp(
+                    cohort.n, graph.a, graph.b, graph.weight
+                )
+                self.upper = self._pairs_bound(graph, plain.dual2, plain.big)
             else:
                 self.upper = 0.0
         else:
             weight, lifted = self._priority_weights(graph)
-            outcome = max_weight_matching(
-                cohort.n, graph.a, graph.b, weight, exact=False, progress=self.report
-            )
-            # Whoever the solver's repair windows could not reach is paired along augmenting
-            # paths, so triads are left only for people who truly cannot be paired.
-            augment_exposed(cohort.n, outcome.mate, graph.a, graph.b, graph.weight)
-            matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
-            if lifted and len(graph.a):
+            with ThreadPoolExecutor(max_workers=1) as side:
+                # The bound's linear program over the longer lists does not depend on the
+                # pairing, and its compiled solver runs beside the pairing's on the other core.
+                long_lp = side.submit(self._long_list_lp, graph)
+                outcome = max_weight_matching(
+                    cohort.n, graph.a, graph.b, weight, exact=False, progress=self.report
+                )
+                # Whoever the solver's repair windows could not reach is paired along
+                # augmenting paths, so triads are left only for people who truly cannot be
+                # paired.
+                augment_exposed(cohort.n, outcome.mate, graph.a, graph.b, graph.weight)
+                matched = [(i, int(j)) for i, j in enumerate(outcome.mate.tolist()) if j > i]
+                lp: _LP | None = long_lp.result()
+            if lp is None and lifted and len(graph.a):
                 # The solver's prices include the priority bonus; the bound needs plain ones.
                 lp = _fractional_lp(cohort.n, graph.a, graph.b, graph.weight)
-                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
-            else:
+            if lp is None:
                 self.upper = self._pairs_bound(graph, outcome.dual2, outcome.big)
+            else:
+                self.upper = self._pairs_bound(graph, lp.dual2, lp.big)
         leftovers = sorted(set(self.pool.tolist()) - {x for pq in matched for x in pq})
         self.report("triads", 0.0)
         first_pair = len(self.groups)
@@ -244,6 +255,17 @@ class _Run:
         lift = bonus * (flags[graph.a].astype(np.int64) + flags[graph.b])
         return graph.weight + lift, True
 
+    def _long_list_lp(self, graph: CandidateGraph) -> _LP | None:
+        """The fractional matching LP over the longer lists kept for the bound, where it is
+        affordable (a few seconds more, a tighter bound), or None."""
+        if not len(graph.extra_a) or not (len(self.pool) <= BOUND_LP_LIMIT or auction_available()):
+            return None
+        a = np.concatenate((graph.a, graph.extra_a))
+        b = np.concatenate((graph.b, graph.extra_b))
+        weight = np.rint(np.concatenate((graph.score, graph.extra_score)) * graph.scale)
+        order = np.argsort(a * graph.n + b, kind="stable")
+        return _fractional_lp(graph.n, a[order], b[order], weight[order].astype(np.int64))
+
     def _pairs_bound(self, graph: CandidateGraph, dual2: np.ndarray | None, big: int) -> float:
         """Proven bound on any grouping of the pool into pairs and triads.
 
@@ -257,14 +279,6 @@ class _Run:
         """
         pool = self.pool
         fallback = float(np.maximum(graph.best[pool], 0.0).sum() / 2) + 0.01 * len(pool)
-        if len(graph.extra_a) and (len(pool) <= BOUND_LP_LIMIT or auction_available()):
-            # Prices of the LP over the longer lists: a few seconds more, a tighter bound.
-            a = np.concatenate((graph.a, graph.extra_a))
-            b = np.concatenate((graph.b, graph.extra_b))
-            weight = np.rint(np.concatenate((graph.score, graph.extra_score)) * graph.scale)
-            order = np.argsort(a * graph.n + b, kind="stable")
-            lp = _fractional_lp(graph.n, a[order], b[order], weight[order].astype(np.int64))
-            dual2, big = lp.dual2, lp.big
         if dual2 is None:
             return fallback
         price = np.maximum(dual2[: graph.n].astype(np.float64) - big, 0.0) / (2 * graph.scale)
