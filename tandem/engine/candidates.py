@@ -188,6 +188,7 @@ def _score_rows(
     count = np.zeros(len(rows), dtype=np.int64)
     goals = np.zeros(width, dtype=np.float32)
     todo = np.zeros(width, dtype=np.int64)
+    near = np.zeros(width, dtype=np.int64)
     segments = len(seg_ptr) - 1
     ceiling = np.zeros(segments)
     scores = np.zeros(width)
@@ -229,6 +230,8 @@ def _score_rows(
                     if goals[c] > 0.0:
                         todo[m] = c
                         m += 1
+                touched = m
+                near[:touched] = todo[:touched]
             else:
                 s = np.argmax(ceiling)
                 top = ceiling[s]
@@ -305,10 +308,8 @@ def _score_rows(
                 if size == keep:
                     floor = vals[r, keep - 1]
         count[r] = feasible + 1 if more else feasible
-        for t in range(goal_ptr[me], goal_ptr[me + 1]):
-            term = goal_term[t]
-            for p in range(term_ptr[term], term_ptr[term + 1]):
-                goals[term_pos[p]] = 0.0
+        for i in range(touched):
+            goals[near[i]] = 0.0
         _strike(struck, where, me, forbid_nbr[forbid_ptr[me] : forbid_ptr[me + 1]], False)
     return cols, vals, count
 
