@@ -37,8 +37,11 @@ WINDOW_LIMIT = 3000
 AUCTION_FROM = 20_000
 # Bids per node the auction may spend before the exact assignment takes over.
 AUCTION_BIDS = 400
-# Weights beyond this make the LP's float arithmetic inexact; such graphs skip the LP.
+# Weights beyond this make the exact assignment's float arithmetic inexact.
 _EXACT_FLOAT = 2**52
+# The auction works in 64-bit integers on weights multiplied by the node count; its prices
+# stay below a few times the largest such value, so this leaves room to spare.
+_EXACT_AUCTION = 2**60
 
 
 @dataclass
@@ -99,15 +102,14 @@ def max_weight_matching(
     small_edges = ~large[edge_label]
     report("matching", 0.05)
     _solve_parts(mate, a[small_edges], b[small_edges], w[small_edges], label[a[small_edges]])
-    span = (n // 2 + 2) * (max(int(w.max()), 0) - min(int(w.min()), 0) + 1)
-    if span * (n + 1) >= _EXACT_FLOAT:
-        # Too wide for exact float arithmetic: solve directly and give no bound.
+    lp = _fractional_lp(n, a, b, w)
+    if lp is None:
+        # No exact route to the LP for weights this wide: solve directly and give no bound.
         _solve_parts(
             mate, a[~small_edges], b[~small_edges], w[~small_edges], label[a[~small_edges]]
         )
         matched = mate[a] == b
         return MatchingOutcome(mate, int(w[matched].sum()), True, None, None, 0, n % 2 == 1)
-    lp = _fractional_lp(n, a, b, w)
     report("matching", 0.35)
     optimal = not large.any()
     if large.any():
@@ -172,12 +174,20 @@ def _blossom(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> list[tuple[int, int
     return [(int(nodes[x]), int(nodes[y])) for x, y in found]
 
 
-def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP:
-    """Optimal duals of the fractional matching LP via its bipartite double cover.
+def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP | None:
+    """Optimal duals of the fractional matching LP via its bipartite double cover, or None
+    when the weights are too wide for every exact route.
 
     Weights are lifted by ``big`` so that covering more nodes always wins; a dummy node joined
-    to everyone makes the node count even, so an odd count costs the bound nothing.
+    to everyone makes the node count even, so an odd count costs the bound nothing. The
+    compiled auction counts in 64-bit integers and takes far wider weights (a million people
+    at 1/100 of a point) than the exact assignment's float arithmetic.
     """
+    span = (n // 2 + 2) * (max(int(w.max()), 0) - min(int(w.min()), 0) + 1) if len(w) else 1
+    float_exact = span * (n + 1) < _EXACT_FLOAT
+    auction_exact = span * (n + 2) < _EXACT_AUCTION
+    if not float_exact and not (auction_exact and n + 1 >= AUCTION_FROM):
+        return None
     odd = n % 2 == 1
     size = n + 1 if odd else n
     ea, eb, ew = a, b, w
@@ -195,8 +205,10 @@ def _fractional_lp(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> _LP:
     cols = np.concatenate((eb, ea, diag))
     vals = np.concatenate((ew + big + 1, ew + big + 1, np.ones(size, dtype=np.int64)))
     matrix = sp.csr_matrix((vals.astype(np.float64), (rows, cols)), shape=(size, size))
-    dual2 = _auction_duals(matrix, size) if size >= AUCTION_FROM else None
+    dual2 = _auction_duals(matrix, size) if size >= AUCTION_FROM and auction_exact else None
     if dual2 is None:
+        if not float_exact:
+            return None
         dual2 = _assignment_duals(matrix, size)
     return _LP(dual2=dual2, ub2=int(dual2.sum()), big=int(big), odd=odd)
 

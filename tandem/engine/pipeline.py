@@ -172,7 +172,10 @@ class _Run:
                 plain = self._long_list_lp(graph) or _fractional_lp(
                     cohort.n, graph.a, graph.b, graph.weight
                 )
-                self.upper = self._pairs_bound(graph, plain.dual2, plain.big)
+                if plain is None:
+                    self.upper = self._pairs_bound(graph, None, 0)
+                else:
+                    self.upper = self._pairs_bound(graph, plain.dual2, plain.big)
             else:
                 self.upper = 0.0
         else:

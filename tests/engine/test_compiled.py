@@ -3,6 +3,8 @@ k-th scores, and auction duals that still bound every matching from above."""
 
 from __future__ import annotations
 
+import functools
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -83,13 +85,14 @@ def test_partners_passed_over_by_their_ceiling_still_count_toward_the_kth_score(
     # the compiled loop never scores those others. Whether the k-th score bounds the pairs
     # left off still depends on whether any of them may be paired with "me" at all.
     goal = "publish a randomised trial in stroke care"
-    kin = dict(
+    kin = functools.partial(
+        Participant,
         stage=2,
         offers=frozenset({"research", "grants"}),
         seeks=frozenset({"research", "grants"}),
         main_thing=goal,
     )
-    people = [Participant(id="me", **kin)] + [Participant(id=f"peer{i}", **kin) for i in range(3)]
+    people = [kin(id="me")] + [kin(id=f"peer{i}") for i in range(3)]
     people += [
         Participant(id=f"other{i}", stage=2 + (i % 2), main_thing=f"lead a {word} team")
         for i, word in enumerate(("quality", "teaching", "surgical", "wellness", "simulation"))
@@ -144,6 +147,8 @@ def test_auction_duals_bound_the_best_matching(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(matching, "AUCTION_FROM", 0)
         lp = matching._fractional_lp(n, a, b, w)
+    assert exact is not None
+    assert lp is not None
     # Dual feasible: every edge and every node (y >= 0) is covered.
     assert (lp.dual2 >= 0).all()
     assert (lp.dual2[a] + lp.dual2[b] >= 2 * (w + lp.big)).all()
@@ -183,4 +188,36 @@ def test_compiled_potentials_give_the_exact_duals(
         patch.setattr(matching, "AUCTION_FROM", 0)
         patch.setattr(matching, "AUCTION_BIDS", 0)
         fallback = matching._fractional_lp(n, a, b, w)
+    assert plain is not None
+    assert fallback is not None
     assert np.array_equal(fallback.dual2, plain.dual2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs())
+def test_weights_too_wide_for_floats_still_get_exact_duals_from_the_auction(
+    graph: tuple[int, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    # A million people at 1/100 of a point are too wide for the exact assignment's floats;
+    # here the float limit is lowered so that small graphs are too.
+    n, a, b, w = graph
+    plain = matching._fractional_lp(n, a, b, w)
+    assert plain is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matching, "AUCTION_FROM", 0)
+        patch.setattr(matching, "_EXACT_FLOAT", 1)
+        wide = matching._fractional_lp(n, a, b, w)
+        out = matching.max_weight_matching(n, a, b, w, exact=True, guided=True)
+        # The auction cannot finish: no exact route is left, so there is no LP.
+        patch.setattr(matching, "AUCTION_BIDS", 0)
+        assert matching._fractional_lp(n, a, b, w) is None
+        direct = matching.max_weight_matching(n, a, b, w, exact=True, guided=True)
+    assert wide is not None
+    assert plain.ub2 <= wide.ub2 <= plain.ub2 + len(wide.dual2)
+    best = best_matching(n, a, b, w)
+    for found in (out, direct):
+        matched = found.mate[a] == b
+        assert (int(matched.sum()), int(w[matched].sum())) == best
+    assert out.upper_bound is not None
+    assert out.upper_bound >= out.weight
+    assert direct.upper_bound is None
