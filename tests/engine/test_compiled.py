@@ -137,6 +137,16 @@ def best_matching(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> tuple[
     return len(best), sum(graph[x][y]["weight"] for x, y in best)
 
 
+def lp_with(
+    n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, **limits: int
+) -> matching._LP | None:
+    """The fractional matching LP with the matcher's limits (AUCTION_FROM, ...) set as given."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in limits.items():
+            patch.setattr(matching, name, value)
+        return matching._fractional_lp(n, a, b, w)
+
+
 @settings(max_examples=300, deadline=None)
 @given(graphs())
 def test_auction_duals_bound_the_best_matching(
@@ -144,9 +154,7 @@ def test_auction_duals_bound_the_best_matching(
 ) -> None:
     n, a, b, w = graph
     exact = matching._fractional_lp(n, a, b, w)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(matching, "AUCTION_FROM", 0)
-        lp = matching._fractional_lp(n, a, b, w)
+    lp = lp_with(n, a, b, w, AUCTION_FROM=0)
     assert exact is not None
     assert lp is not None
     # Dual feasible: every edge and every node (y >= 0) is covered.
@@ -182,12 +190,9 @@ def test_compiled_potentials_give_the_exact_duals(
 ) -> None:
     n, a, b, w = graph
     plain = matching._fractional_lp(n, a, b, w)
-    with pytest.MonkeyPatch.context() as patch:
-        # Large graphs whose auction runs out of bids fall back to the exact assignment, with
-        # its potentials found by the compiled queue.
-        patch.setattr(matching, "AUCTION_FROM", 0)
-        patch.setattr(matching, "AUCTION_BIDS", 0)
-        fallback = matching._fractional_lp(n, a, b, w)
+    # Large graphs whose auction runs out of bids fall back to the exact assignment, with its
+    # potentials found by the compiled queue.
+    fallback = lp_with(n, a, b, w, AUCTION_FROM=0, AUCTION_BIDS=0)
     assert plain is not None
     assert fallback is not None
     assert np.array_equal(fallback.dual2, plain.dual2)
@@ -203,14 +208,14 @@ def test_weights_too_wide_for_floats_still_get_exact_duals_from_the_auction(
     n, a, b, w = graph
     plain = matching._fractional_lp(n, a, b, w)
     assert plain is not None
+    wide = lp_with(n, a, b, w, AUCTION_FROM=0, _EXACT_FLOAT=1)
+    # When the auction cannot finish either, no exact route is left and there is no LP.
+    assert lp_with(n, a, b, w, AUCTION_FROM=0, _EXACT_FLOAT=1, AUCTION_BIDS=0) is None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(matching, "AUCTION_FROM", 0)
         patch.setattr(matching, "_EXACT_FLOAT", 1)
-        wide = matching._fractional_lp(n, a, b, w)
         out = matching.max_weight_matching(n, a, b, w, exact=True, guided=True)
-        # The auction cannot finish: no exact route is left, so there is no LP.
         patch.setattr(matching, "AUCTION_BIDS", 0)
-        assert matching._fractional_lp(n, a, b, w) is None
         direct = matching.max_weight_matching(n, a, b, w, exact=True, guided=True)
     assert wide is not None
     assert plain.ub2 <= wide.ub2 <= plain.ub2 + len(wide.dual2)
